@@ -1,0 +1,177 @@
+"""Answers files: a whole interview as JSON, submitted headless through the same engine.
+
+The format (what `kiosk template sample` writes and `kiosk submit` reads):
+
+    {"template": "minor-assault", "version": 1, "language": "zh",
+     "consent": true, "rights_acknowledged": true,
+     "party": {"name": "张三", "document": {"type": "resident_id", "number": "..."},
+               "phone": "...", "address": "...", "household_registration": "...",
+               "employer": "..."},
+     "answers": {"incident_date": "2026-11-20", "other_people": [{"name": "李四"}], ...}}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kiosk.answer_types import AnswerError
+from kiosk.cases import (
+    ArrivalMode,
+    CaseError,
+    acknowledge_rights,
+    find_case,
+    interview_of,
+    open_case,
+    record_consent,
+    record_identity,
+    save_answers,
+    set_language,
+    start_interview,
+    submit_case,
+)
+from kiosk.interview import Interview, flatten_answers
+from kiosk.models import Case
+from kiosk.states import CaseStatus
+from kiosk.station import Station
+from kiosk.template_store import template_of
+
+FILE_KEYS = {"template", "version", "language", "consent", "rights_acknowledged", "party",
+             "answers"}
+
+
+class AnswersFileError(ValueError):
+    """An answers file that cannot be used; the message names the key or question."""
+
+
+@dataclass(frozen=True)
+class AnswersFile:
+    template: str
+    version: int | None
+    language: str | None
+    consent: bool
+    rights_acknowledged: bool
+    party: Mapping[str, Any]
+    answers: Mapping[str, Any]
+
+
+def parse_answers_file(text: str, source: str = "answers file") -> AnswersFile:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AnswersFileError(f"{source}: not valid JSON at line {exc.lineno}, column "
+                               f"{exc.colno}: {exc.msg}") from exc
+    if not isinstance(data, dict):
+        raise AnswersFileError(f"{source}: the top level must be a JSON object")
+    unknown = sorted(set(data) - FILE_KEYS)
+    if unknown:
+        raise AnswersFileError(f"{source}: unknown key(s) {', '.join(unknown)}")
+    for key in ("template", "party", "answers"):
+        if key not in data:
+            raise AnswersFileError(f"{source}: missing key '{key}'")
+    if not isinstance(data["template"], str):
+        raise AnswersFileError(f"{source}: 'template' must be a template id")
+    version = data.get("version")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise AnswersFileError(f"{source}: 'version' must be a whole number")
+    for key in ("party", "answers"):
+        if not isinstance(data[key], dict):
+            raise AnswersFileError(f"{source}: '{key}' must be a JSON object")
+    for key in ("consent", "rights_acknowledged"):
+        if not isinstance(data.get(key, False), bool):
+            raise AnswersFileError(f"{source}: '{key}' must be true or false")
+    return AnswersFile(data["template"], version, data.get("language"),
+                       data.get("consent", False), data.get("rights_acknowledged", False),
+                       data["party"], data["answers"])
+
+
+def read_answers_file(path: Path) -> AnswersFile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnswersFileError(f"{path}: cannot be read: {exc}") from exc
+    return parse_answers_file(text, str(path))
+
+
+def submit_answers(station: Station, answers: AnswersFile, *, case_code: str | None = None,
+                   actor: str = "cli", arrived_at: datetime | None = None,
+                   arrival_mode: str = ArrivalMode.CAME_IN.value) -> Case:
+    """Runs a whole interview from a file, in one transaction: all of it lands, or none.
+
+    Without a case code a case is opened first. The steps are those of the kiosk: start,
+    language, consent, rights, identity, each answer in screen order, submit. An exclusion
+    converts the case (and that conversion is kept).
+    """
+    settings = station.settings
+    today, now = station.today(), station.local_now().replace(tzinfo=None)
+    with station.database.session() as session:
+        if case_code is None:
+            case = open_case(session, settings, answers.template,
+                             str(answers.party.get("name", "")),
+                             arrived_at=arrived_at or datetime.now(UTC),
+                             arrival_mode=arrival_mode, actor=actor, today=today,
+                             language=answers.language)
+        else:
+            case = find_case(session, case_code)
+        template_id = case.template_version.template_id
+        if template_id != answers.template:
+            raise AnswersFileError(f"the file is for template '{answers.template}', the case "
+                                   f"uses '{template_id}'")
+        if answers.version is not None and answers.version != case.template_version.version:
+            raise AnswersFileError(f"the file is for version {answers.version}, the case uses "
+                                   f"version {case.template_version.version}")
+        start_interview(session, case, actor=actor)
+        if answers.language:
+            set_language(session, case, answers.language, settings)
+        if case.consent_at is None:
+            record_consent(session, case, consents=answers.consent, actor=actor)
+            if case.status == CaseStatus.CONVERTED:
+                return case
+        if case.rights_acknowledged_at is None:
+            if not answers.rights_acknowledged:
+                raise CaseError("the rights notice must be acknowledged ('rights_acknowledged')")
+            acknowledge_rights(session, case, actor=actor)
+        record_identity(session, case, answers.party, today=today, actor=actor)
+        template = template_of(case.template_version)
+        flat = flatten_answers(template, answers.answers)
+        interview = _answer_in_order(session, case, flat, today=today, now=now, actor=actor)
+        if case.status == CaseStatus.CONVERTED:
+            return case
+        leftover = sorted(set(flat) - {s.path for s in interview.screens})
+        if leftover:
+            raise AnswersFileError(f"answers given for questions that are not asked with these "
+                                   f"answers: {', '.join(leftover)}")
+        submit_case(session, case, today=today, now=now, actor=actor)
+        return case
+
+
+def _answer_in_order(session: Session, case: Case, flat: Mapping[str, Any], *, today: date,
+                     now: datetime, actor: str) -> Interview:
+    """Gives the answers screen by screen, as the kiosk would, until none is left to give.
+
+    The order is worked out on the pure engine first (a count question adds the screens of its
+    group), then everything is stored in one pass.
+    """
+    interview = interview_of(session, case, today=today, now=now)
+    ordered: list[tuple[str, Any]] = []
+    given: set[str] = set()
+    while True:
+        pending = [s.path for s in interview.screens if s.path in flat and s.path not in given]
+        if not pending:
+            break
+        path = pending[0]
+        given.add(path)
+        ordered.append((path, flat[path]))
+        try:
+            interview = interview.with_answer(path, flat[path])
+        except AnswerError:
+            break  # save_answers below refuses it with the question's id
+        if interview.exclusion() is not None:
+            break
+    return save_answers(session, case, ordered, today=today, now=now, actor=actor)

@@ -1,0 +1,108 @@
+"""The audit hash chain: every event appended with the hash of the one before it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from kiosk.models import AuditEvent, AuditHead
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_json(data: Any) -> str:
+    """One spelling of a value, so the same content always hashes the same."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=str)
+
+
+def _event_hash(prev_hash: str, seq: int, at: datetime, actor: str, action: str,
+                case_id: str | None, payload: Mapping[str, Any]) -> str:
+    body = canonical_json({
+        "seq": seq, "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": actor, "action": action, "case_id": case_id, "payload": payload,
+    })
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def record_event(session: Session, actor: str, action: str, *, case_id: str | None = None,
+                 payload: Mapping[str, Any] | None = None) -> AuditEvent:
+    """Appends an event in the caller's transaction, so it lands exactly when the change does.
+
+    The head row is updated first: that takes its row lock (PostgreSQL) or the write lock
+    (SQLite), so two concurrent appends queue up instead of both linking to the same parent.
+    """
+    head = session.execute(
+        update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash)
+    ).one_or_none()
+    if head is None:
+        session.add(AuditHead(id=1, seq=1, hash=GENESIS_HASH))
+        session.flush()
+        seq, prev_hash = 1, GENESIS_HASH
+    else:
+        seq, prev_hash = head
+    at = datetime.now(UTC)
+    body = dict(payload or {})
+    digest = _event_hash(prev_hash, seq, at, actor, action, case_id, body)
+    event = AuditEvent(seq=seq, at=at, actor=actor, action=action, case_id=case_id,
+                       payload=body, prev_hash=prev_hash, hash=digest)
+    session.add(event)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=digest))
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What `kiosk audit verify` found: the number of events, and the first broken link."""
+
+    events: int
+    broken_at: int | None = None
+    problem: str = ""
+
+    @property
+    def is_intact(self) -> bool:
+        return self.broken_at is None
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Walks the chain in order; names the first row that was changed, removed or reordered."""
+    prev_hash = GENESIS_HASH
+    expected_seq = 1
+    count = 0
+    rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()
+    for event in rows:
+        count += 1
+        if event.seq != expected_seq:
+            return ChainReport(count, expected_seq,
+                               f"event {expected_seq} is missing (next found is {event.seq})")
+        if event.prev_hash != prev_hash:
+            return ChainReport(count, event.seq, f"event {event.seq} does not link to the event "
+                               f"before it (removed, reordered or changed)")
+        digest = _event_hash(prev_hash, event.seq, event.at, event.actor, event.action,
+                             event.case_id, event.payload)
+        if digest != event.hash:
+            return ChainReport(count, event.seq, f"event {event.seq} ({event.action}) was "
+                               f"changed after it was written")
+        prev_hash = event.hash
+        expected_seq += 1
+        session.expunge(event)
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.seq != count or head.hash != prev_hash):
+        return ChainReport(count, count + 1, f"the chain should end at event {head.seq}, but "
+                           f"ends at event {count}: events were removed from the end")
+    return ChainReport(count)
+
+
+def case_events(session: Session, case_id: str) -> list[AuditEvent]:
+    return list(session.execute(
+        select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)
+    ).scalars())

@@ -1,0 +1,447 @@
+"""Cases from opening to submission: codes, the fixed steps, answers with every revision."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from kiosk.answer_types import AnswerError
+from kiosk.audit import canonical_json, record_event
+from kiosk.codes import CaseCodeParts, compose_case_code, new_start_code
+from kiosk.identity import IdentityError, check_identity_document
+from kiosk.interview import Interview, InterviewError, Party
+from kiosk.models import AnswerRevision, Case, CaseCodeSequence
+from kiosk.settings import Settings
+from kiosk.states import FINAL, CaseStatus, check_transition
+from kiosk.template_store import get_version, template_of
+
+
+class ArrivalMode(StrEnum):
+    """How the party came to the station; the deadlines count from the arrival."""
+
+    SUMMONED = "summoned"  # 传唤到案
+    CAME_IN = "came_in"    # 主动到案
+    BROUGHT = "brought"    # 现场带至
+
+
+ARRIVAL_LABELS = {
+    ArrivalMode.SUMMONED: {"zh": "经传唤到案", "en": "Summoned"},
+    ArrivalMode.CAME_IN: {"zh": "主动到案", "en": "Came in by themselves"},
+    ArrivalMode.BROUGHT: {"zh": "从现场带至", "en": "Brought from the scene"},
+}
+
+
+class CaseError(ValueError):
+    """A request about a case that cannot be carried out; the message says why."""
+
+
+class CaseNotFound(LookupError):
+    """No case with that code, id or start code."""
+
+
+class AnswerRejected(CaseError):
+    """An answer the engine refused, with the question's path and the party's message."""
+
+    def __init__(self, path: str, messages: Mapping[str, str]) -> None:
+        self.path = path
+        self.messages = dict(messages)
+        super().__init__(f"{path}: {self.messages.get('en', '')}")
+
+
+class Conflict(RuntimeError):
+    """Someone else changed the case since it was read: reload and decide again."""
+
+
+# -- finding cases -------------------------------------------------------------------------
+
+
+def find_case(session: Session, key: str) -> Case:
+    """A case by its 27-digit code or its UUID."""
+    key = key.strip()
+    query = select(Case).where(Case.code == key if len(key) == 27 else Case.id == key)
+    case = session.execute(query).scalar_one_or_none()
+    if case is None:
+        raise CaseNotFound(f"no case {key!r}")
+    return case
+
+
+def find_by_start_code(session: Session, start_code: str) -> Case:
+    """The open case a party's start code belongs to (final cases no longer answer to it)."""
+    case = session.execute(
+        select(Case).where(Case.start_code == start_code.strip(),
+                           Case.status.not_in([s.value for s in FINAL]))
+    ).scalar_one_or_none()
+    if case is None:
+        raise CaseNotFound("no open case has this start code")
+    return case
+
+
+def lock(case: Case, expected_version: int | None) -> None:
+    """Refuses to act on a case that changed since the caller looked at it."""
+    if expected_version is not None and case.lock_version != expected_version:
+        raise Conflict(f"case {case.code} was changed meanwhile (now {case.status}"
+                       + (f", claimed by {case.claimed_by}" if case.claimed_by else "") + ")")
+
+
+def move(case: Case, target: CaseStatus) -> None:
+    case.status = check_transition(case.status, target).value
+
+
+# -- opening -------------------------------------------------------------------------------
+
+
+def next_sequence(session: Session, department: str, day: str) -> int:
+    """The next case-code sequence number of a department and day, unique under concurrency.
+
+    One atomic upsert: concurrent openings on PostgreSQL queue on the row lock, on SQLite on
+    the write lock, so no two cases ever get the same number.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(CaseCodeSequence).values(department=department, day=day, last=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=["department", "day"], set_={"last": CaseCodeSequence.last + 1}
+    ).returning(CaseCodeSequence.last)
+    return int(session.execute(statement).scalar_one())
+
+
+def _unused_start_code(session: Session) -> str:
+    for _ in range(50):
+        code = new_start_code()
+        taken = session.execute(
+            select(func.count()).select_from(Case).where(
+                Case.start_code == code, Case.status.not_in([s.value for s in FINAL]))
+        ).scalar_one()
+        if not taken:
+            return code
+    raise CaseError("could not find a free start code; too many open cases")
+
+
+def open_case(session: Session, settings: Settings, template_id: str, party_name: str, *,
+              arrived_at: datetime, arrival_mode: str, actor: str, today: date,
+              language: str | None = None) -> Case:
+    """Opens a case for a party the officer found eligible; gives it its codes."""
+    party_name = " ".join(party_name.split())
+    if not party_name:
+        raise CaseError("the party's name is empty")
+    try:
+        mode = ArrivalMode(arrival_mode)
+    except ValueError as exc:
+        modes = ", ".join(m.value for m in ArrivalMode)
+        raise CaseError(f"unknown arrival mode {arrival_mode!r} (one of: {modes})") from exc
+    if arrived_at.tzinfo is None:
+        raise CaseError("the arrival time needs a time zone")
+    if arrived_at > datetime.now(UTC) + timedelta(minutes=5):
+        raise CaseError("the arrival time is in the future")
+    language = language or settings.languages[0]
+    if language not in settings.languages:
+        raise CaseError(f"language {language!r} is not offered (settings: languages)")
+    version = get_version(session, template_id)
+    day = today.strftime("%y%m%d")
+    sequence = next_sequence(session, settings.department_code, day)
+    if sequence > 9999:
+        raise CaseError(f"department {settings.department_code} has used all 9999 case codes "
+                        f"of {today.isoformat()}")
+    code = compose_case_code(CaseCodeParts(settings.action_type_code, settings.department_code,
+                                           today, sequence, settings.custom_code))
+    case = Case(id=str(uuid.uuid4()), code=code, start_code=_unused_start_code(session),
+                template_version_id=version.id, status=CaseStatus.OPENED.value,
+                language=language, party_name=party_name, party={},
+                arrived_at=arrived_at.astimezone(UTC), arrival_mode=mode.value, opened_by=actor)
+    session.add(case)
+    session.flush()
+    record_event(session, actor, "case.opened", case_id=case.id,
+                 payload={"code": code, "template": version.template_id,
+                          "version": version.version, "arrival_mode": mode.value,
+                          "arrived_at": case.arrived_at.isoformat()})
+    return case
+
+
+# -- the fixed steps -----------------------------------------------------------------------
+
+
+def start_interview(session: Session, case: Case, *, actor: str = "party") -> None:
+    """The party starts (or, after a return, resumes) answering at the kiosk."""
+    if case.status == CaseStatus.IN_PROGRESS:
+        return
+    move(case, CaseStatus.IN_PROGRESS)
+    if case.interview_started_at is None:
+        case.interview_started_at = datetime.now(UTC)
+    record_event(session, actor, "case.started", case_id=case.id, payload={})
+
+
+def set_language(session: Session, case: Case, language: str, settings: Settings) -> None:
+    if language not in settings.languages:
+        raise CaseError(f"language {language!r} is not offered")
+    case.language = language
+
+
+def record_consent(session: Session, case: Case, *, consents: bool, actor: str = "party") -> None:
+    """The party accepts the fast-track (and signs later) or declines it (ordinary procedure)."""
+    _require_status(case, CaseStatus.IN_PROGRESS)
+    if not consents:
+        convert_case(session, case, "当事人不同意适用快速办理程序 / The party declined the "
+                     "fast-track procedure", actor=actor)
+        return
+    case.consent_at = datetime.now(UTC)
+    record_event(session, actor, "case.consented", case_id=case.id, payload={})
+
+
+def acknowledge_rights(session: Session, case: Case, *, actor: str = "party") -> None:
+    _require_status(case, CaseStatus.IN_PROGRESS)
+    case.rights_acknowledged_at = datetime.now(UTC)
+    record_event(session, actor, "case.rights_acknowledged", case_id=case.id, payload={})
+
+
+PARTY_FIELDS = ("name", "document", "phone", "address", "household_registration", "employer",
+                "nationality")
+
+
+@dataclass(frozen=True)
+class IdentityProblem(ValueError):
+    """A field of the identity step that must be corrected, with messages per language."""
+
+    field: str
+    messages: Mapping[str, str]
+
+    def __str__(self) -> str:
+        return f"party.{self.field}: {self.messages.get('en', '')}"
+
+
+def _same_name(a: str, b: str) -> bool:
+    return "".join(a.split()).casefold() == "".join(b.split()).casefold()
+
+
+def check_party(raw: Mapping[str, Any], case: Case, today: date) -> dict[str, Any]:
+    """The identity step's answers, checked; the name must match the case the officer opened."""
+    unknown = sorted(set(raw) - set(PARTY_FIELDS))
+    if unknown:
+        raise IdentityProblem(unknown[0], {"zh": f"未知字段 {unknown[0]}",
+                                           "en": f"unknown field {unknown[0]!r}"})
+    name = " ".join(str(raw.get("name") or "").split())
+    if not name:
+        raise IdentityProblem("name", {"zh": "请填写姓名。", "en": "Please enter your name."})
+    if not _same_name(name, case.party_name):
+        raise IdentityProblem("name", {
+            "zh": "姓名与民警登记的不一致，请核对，或请民警协助。",
+            "en": "The name does not match the one the officer recorded; check it or ask "
+                  "the officer."})
+    document = raw.get("document")
+    if not isinstance(document, Mapping) or not document.get("type") or not document.get("number"):
+        raise IdentityProblem("document", {"zh": "请选择证件类型并填写证件号码。",
+                                           "en": "Choose the document type and enter its number."})
+    try:
+        checked = check_identity_document(str(document["type"]), str(document["number"]),
+                                          nationality=raw.get("nationality")
+                                          or document.get("nationality"), today=today)
+    except IdentityError as exc:
+        raise IdentityProblem("document", exc.messages) from exc
+    party: dict[str, Any] = {
+        "name": name,
+        "document": {"type": checked.type.value, "number": checked.number},
+        "sex": checked.sex,
+        "birth_date": checked.birth_date.isoformat() if checked.birth_date else None,
+        "nationality": checked.nationality or raw.get("nationality"),
+    }
+    for key in ("phone", "address", "household_registration", "employer"):
+        value = " ".join(str(raw.get(key) or "").split())
+        if len(value) > 200:
+            raise IdentityProblem(key, {"zh": "内容太长。", "en": "This is too long."})
+        party[key] = value
+    return party
+
+
+def record_identity(session: Session, case: Case, raw: Mapping[str, Any], *, today: date,
+                    actor: str = "party") -> dict[str, Any]:
+    _require_status(case, CaseStatus.IN_PROGRESS)
+    party = check_party(raw, case, today)
+    case.party = party
+    record_event(session, actor, "case.identity_recorded", case_id=case.id,
+                 payload={"document_type": party["document"]["type"],
+                          "sha256": _digest(party)})
+    return party
+
+
+# -- answers -------------------------------------------------------------------------------
+
+
+def current_answers(session: Session, case_id: str) -> dict[str, Any]:
+    """The latest revision of every answer of a case."""
+    latest = (select(AnswerRevision.path, func.max(AnswerRevision.revision).label("rev"))
+              .where(AnswerRevision.case_id == case_id).group_by(AnswerRevision.path).subquery())
+    rows = session.execute(
+        select(AnswerRevision.path, AnswerRevision.value).join(
+            latest, (AnswerRevision.path == latest.c.path)
+            & (AnswerRevision.revision == latest.c.rev))
+        .where(AnswerRevision.case_id == case_id)
+    )
+    return {path: value for path, value in rows}
+
+
+def answer_history(session: Session, case_id: str) -> list[AnswerRevision]:
+    return list(session.execute(
+        select(AnswerRevision).where(AnswerRevision.case_id == case_id)
+        .order_by(AnswerRevision.path, AnswerRevision.revision)
+    ).scalars())
+
+
+def party_of(case: Case) -> Party:
+    birth = case.party.get("birth_date")
+    return Party(birth_date=date.fromisoformat(birth) if birth else None,
+                 sex=case.party.get("sex"), nationality=case.party.get("nationality"))
+
+
+def interview_of(session: Session, case: Case, *, today: date, now: datetime) -> Interview:
+    """The interview as it stands, on the template version the case was opened with."""
+    template = template_of(case.template_version)
+    return Interview(template, current_answers(session, case.id), party_of(case), today, now)
+
+
+def save_answers(session: Session, case: Case, items: Iterable[tuple[str, Any]], *,
+                 today: date, now: datetime, actor: str = "party") -> Interview:
+    """Checks and stores answers in order, as the party gives them; returns the new state.
+
+    An AnswerError stops at the first refused answer; the caller's transaction then rolls back,
+    so nothing of a refused batch is written. A changed answer becomes a new revision. When an
+    answer triggers an exclusion, the case is converted and the rest is not asked.
+    """
+    _require_status(case, CaseStatus.IN_PROGRESS)
+    interview = interview_of(session, case, today=today, now=now)
+    revisions = {path: rev for path, rev in session.execute(
+        select(AnswerRevision.path, func.max(AnswerRevision.revision))
+        .where(AnswerRevision.case_id == case.id).group_by(AnswerRevision.path))}
+    saved = []
+    for path, raw in items:
+        before = interview.answers.get(path)
+        try:
+            interview = interview.with_answer(path, raw)
+        except AnswerError as exc:
+            raise AnswerRejected(path, exc.messages) from exc
+        except InterviewError as exc:
+            raise AnswerRejected(path, {"zh": str(exc), "en": str(exc)}) from exc
+        stored = interview.answers[path]
+        case.current_path = path
+        if path in revisions and before == stored:
+            continue
+        revision = revisions.get(path, 0) + 1
+        revisions[path] = revision
+        session.add(AnswerRevision(case_id=case.id, path=path, value=stored, revision=revision,
+                                   given_by=actor))
+        saved.append({"path": path, "revision": revision, "sha256": _digest(stored)})
+        hit = interview.exclusion()
+        if hit is not None:
+            session.flush()
+            record_event(session, actor, "answers.saved", case_id=case.id,
+                         payload={"answers": saved})
+            convert_case(session, case, hit.reason("zh") + " / " + hit.reason("en"),
+                         actor=actor, exclusion=hit.exclusion.id)
+            return interview
+    if saved:
+        session.flush()
+        record_event(session, actor, "answers.saved", case_id=case.id, payload={"answers": saved})
+    return interview
+
+
+def _digest(value: Any) -> str:
+    """Audit payloads carry a hash of what the party said, not the personal data itself."""
+    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+# -- submission and conversion -------------------------------------------------------------
+
+
+class Incomplete(CaseError):
+    """A submission that lacks a step or an answer; `missing` names each one."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__("not ready to submit: " + "; ".join(missing))
+
+
+def submit_case(session: Session, case: Case, *, today: date, now: datetime,
+                actor: str = "party") -> Case:
+    """The party's signed statement goes to the review queue. Repeating it changes nothing."""
+    if case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.APPROVED):
+        return case  # idempotent: a retry after a lost reply must not submit twice
+    _require_status(case, CaseStatus.IN_PROGRESS)
+    missing = []
+    if case.consent_at is None:
+        missing.append("consent: the party has not accepted the fast-track")
+    if case.rights_acknowledged_at is None:
+        missing.append("rights: the rights notice was not acknowledged")
+    if not case.party:
+        missing.append("identity: the party's identity was not recorded")
+    interview = interview_of(session, case, today=today, now=now)
+    for screen, error in interview.problems():
+        missing.append(f"{screen.path}: {error}")
+    if missing:
+        raise Incomplete(missing)
+    move(case, CaseStatus.SUBMITTED)
+    case.submitted_at = datetime.now(UTC)
+    case.interview_ended_at = case.submitted_at
+    case.submission_count += 1
+    case.review_level = 0
+    case.claimed_by = None
+    case.claimed_at = None
+    record_event(session, actor, "case.submitted", case_id=case.id,
+                 payload={"submission": case.submission_count,
+                          "answers_sha256": _digest(interview.visible_answers())})
+    return case
+
+
+def convert_case(session: Session, case: Case, reason: str, *, actor: str,
+                 exclusion: str | None = None, expected_version: int | None = None) -> Case:
+    """Hands the case to the ordinary procedure; what was collected stays (PR Art. 48)."""
+    lock(case, expected_version)
+    reason = reason.strip()
+    if not reason:
+        raise CaseError("converting a case needs a reason")
+    move(case, CaseStatus.CONVERTED)
+    case.conversion_reason = reason
+    case.decided_at = datetime.now(UTC)
+    payload: dict[str, Any] = {"reason": reason}
+    if exclusion:
+        payload["exclusion"] = exclusion
+    record_event(session, actor, "case.converted", case_id=case.id, payload=payload)
+    return case
+
+
+def _require_status(case: Case, *allowed: CaseStatus) -> None:
+    if case.status not in allowed:
+        names = " or ".join(a.value for a in allowed)
+        raise CaseError(f"case {case.code} is {case.status}; this needs it to be {names}")
+
+
+# -- time limits ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    decision_due: datetime
+    questioning_ends: datetime
+    questioning_ends_if_detention: datetime
+
+
+def deadlines(case: Case, settings: Settings) -> Deadlines:
+    """The legal time limits, counted from the party's arrival (PR Art. 47 and 69)."""
+    arrived = case.arrived_at
+    return Deadlines(arrived + timedelta(hours=settings.decision_deadline_hours),
+                     arrived + timedelta(hours=settings.questioning_limit_hours),
+                     arrived + timedelta(hours=settings.questioning_limit_detention_hours))
+
+
+def list_cases(session: Session, status: str | None = None, limit: int = 500) -> list[Case]:
+    query = select(Case).order_by(Case.arrived_at.desc()).limit(limit)
+    if status:
+        query = query.where(Case.status == CaseStatus(status).value)
+    return list(session.execute(query).scalars())
+

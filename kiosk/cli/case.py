@@ -1,0 +1,220 @@
+"""`kiosk case open|list|show` and `kiosk submit`."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kiosk.answers_file import read_answers_file, submit_answers
+from kiosk.audit import case_events
+from kiosk.cases import (
+    ARRIVAL_LABELS,
+    ArrivalMode,
+    CaseError,
+    answer_history,
+    deadlines,
+    find_case,
+    interview_of,
+    list_cases,
+    open_case,
+)
+from kiosk.cli import add_json_flag, print_json
+from kiosk.models import Case
+from kiosk.review import open_comments, review_actions
+from kiosk.states import LABELS, CaseStatus
+from kiosk.station import Station, open_station
+from kiosk.template_model import text_in
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    case = commands.add_parser("case", help="fast-track cases")
+    sub = case.add_subparsers(dest="case_command", metavar="ACTION", required=True)
+
+    opening = sub.add_parser("open", help="open a case for a party; prints the case code and "
+                             "the start code the party types at the kiosk")
+    opening.add_argument("--template", required=True, metavar="ID")
+    opening.add_argument("--name", required=True, help="the party's name")
+    opening.add_argument("--arrived", metavar="TIME",
+                         help="arrival time, e.g. 2026-11-25T09:30 (station time; default now)")
+    opening.add_argument("--came", default=ArrivalMode.CAME_IN.value,
+                         choices=[m.value for m in ArrivalMode], help="how the party came")
+    opening.add_argument("--language", help="the kiosk language to start in")
+    add_json_flag(opening)
+    opening.set_defaults(handler=run_open)
+
+    listing = sub.add_parser("list", help="cases, newest arrival first")
+    listing.add_argument("--status", choices=[s.value for s in CaseStatus])
+    add_json_flag(listing)
+    listing.set_defaults(handler=run_list)
+
+    show = sub.add_parser("show", help="one case: party, answers, statement, review, audit")
+    show.add_argument("code", metavar="CODE")
+    show.add_argument("--language", default="zh")
+    add_json_flag(show)
+    show.set_defaults(handler=run_show)
+
+
+def register_submit(commands: argparse._SubParsersAction) -> None:
+    submit = commands.add_parser("submit", help="run a whole interview from an answers file "
+                                 "(as `kiosk template sample` writes) and submit it")
+    submit.add_argument("answers", type=Path, metavar="ANSWERS.json")
+    submit.add_argument("--case", metavar="CODE", help="an opened or returned case; without it "
+                        "a case is opened")
+    add_json_flag(submit)
+    submit.set_defaults(handler=run_submit)
+
+
+def parse_arrival(text: str | None, station: Station) -> datetime:
+    if not text:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise CaseError(f"--arrived {text!r} is not a time like 2026-11-25T09:30") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(station.settings.timezone))
+    return moment
+
+
+def run_open(args: argparse.Namespace) -> int:
+    station = open_station()
+    with station.database.session() as session:
+        case = open_case(session, station.settings, args.template, args.name,
+                         arrived_at=parse_arrival(args.arrived, station), arrival_mode=args.came,
+                         actor="cli", today=station.today(), language=args.language)
+    if args.json:
+        print_json({"id": case.id, "code": case.code, "start_code": case.start_code,
+                    "status": case.status})
+    else:
+        print(f"case code:  {case.code}")
+        print(f"start code: {case.start_code}   (the party types this at the kiosk)")
+    return 0
+
+
+def summary(case: Case, station: Station) -> dict[str, Any]:
+    limits = deadlines(case, station.settings)
+    return {
+        "id": case.id, "code": case.code, "status": case.status,
+        "template": case.template_version.template_id,
+        "template_version": case.template_version.version,
+        "party_name": case.party_name, "arrived_at": case.arrived_at.isoformat(),
+        "arrival_mode": case.arrival_mode, "submitted_at": _iso(case.submitted_at),
+        "review_level": case.review_level, "claimed_by": case.claimed_by,
+        "decision_due": limits.decision_due.isoformat(),
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _local(moment: datetime | None, station: Station) -> str:
+    if moment is None:
+        return "-"
+    return moment.astimezone(ZoneInfo(station.settings.timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def run_list(args: argparse.Namespace) -> int:
+    station = open_station()
+    with station.database.session() as session:
+        cases = list_cases(session, args.status)
+        rows = [summary(case, station) for case in cases]
+        if args.json:
+            print_json(rows)
+            return 0
+        if not cases:
+            print("no cases")
+        for case in cases:
+            status = LABELS[CaseStatus(case.status)]["en"]
+            print(f"{case.code}  {status:<12} {case.template_version.template_id:<18} "
+                  f"{case.party_name:<12} arrived {_local(case.arrived_at, station)}")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    station = open_station()
+    language = args.language
+    with station.database.session() as session:
+        case = find_case(session, args.code)
+        interview = interview_of(session, case, today=station.today(),
+                                 now=station.local_now().replace(tzinfo=None))
+        data = summary(case, station)
+        limits = deadlines(case, station.settings)
+        data.update({
+            "start_code": case.start_code if case.status not in ("approved", "converted")
+            else None,
+            "language": case.language, "party": case.party,
+            "consent_at": _iso(case.consent_at),
+            "rights_acknowledged_at": _iso(case.rights_acknowledged_at),
+            "interview_started_at": _iso(case.interview_started_at),
+            "interview_ended_at": _iso(case.interview_ended_at),
+            "questioning_ends": limits.questioning_ends.isoformat(),
+            "current_path": case.current_path,
+            "conversion_reason": case.conversion_reason, "decision": case.decision,
+            "answers": interview.visible_answers(),
+            "statement": [{"path": e.path, "heading": e.heading, "question": e.question,
+                           "answer": e.answer} for e in interview.statement(language)],
+            "revisions": [{"path": r.path, "revision": r.revision, "value": r.value,
+                           "given_at": r.given_at.isoformat(), "given_by": r.given_by}
+                          for r in answer_history(session, case.id)],
+            "comments": [{"path": c.path, "text": c.text, "author": c.author,
+                          "submission": c.submission} for c in open_comments(session, case)],
+            "review": [{"action": a.action, "level": a.level, "role": a.role, "actor": a.actor,
+                        "at": a.at.isoformat(), "details": a.details}
+                       for a in review_actions(session, case)],
+            "audit": [{"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor,
+                       "action": e.action, "payload": e.payload}
+                      for e in case_events(session, case.id)],
+        })
+        template = interview.template
+    if args.json:
+        print_json(data)
+        return 0
+    status = LABELS[CaseStatus(case.status)][language if language in ("zh", "en") else "en"]
+    print(f"case {case.code}  [{status}]")
+    print(f"  {text_in(template.title, language)} (template {template.id} v{template.version})")
+    print(f"  party: {case.party_name}"
+          + (f", {case.party['document']['type']} {case.party['document']['number']}"
+             if case.party.get("document") else ""))
+    mode = ARRIVAL_LABELS[ArrivalMode(case.arrival_mode)][language if language == "zh" else "en"]
+    print(f"  arrived {_local(case.arrived_at, station)} ({mode}); decision due "
+          f"{_local(limits.decision_due, station)}")
+    if data["start_code"]:
+        print(f"  start code {case.start_code}")
+    if case.conversion_reason:
+        print(f"  converted: {case.conversion_reason}")
+    if case.decision:
+        print(f"  decision: {case.decision}")
+    print("\nstatement:")
+    for entry in data["statement"]:
+        if entry["heading"]:
+            print(f"  -- {entry['heading']}")
+        else:
+            print(f"  问：{entry['question']}\n  答：{entry['answer']}")
+    if data["comments"]:
+        print("\ncomments to correct:")
+        for c in data["comments"]:
+            print(f"  {c['path']}: {c['text']} ({c['author']})")
+    print("\naudit trail:")
+    for e in data["audit"]:
+        print(f"  #{e['seq']:<5} {_local(datetime.fromisoformat(e['at']), station)}  "
+              f"{e['actor']:<12} {e['action']}")
+    return 0
+
+
+def run_submit(args: argparse.Namespace) -> int:
+    station = open_station()
+    answers = read_answers_file(args.answers)
+    case = submit_answers(station, answers, case_code=args.case)
+    if args.json:
+        print_json({"id": case.id, "code": case.code, "status": case.status,
+                    "start_code": case.start_code, "conversion_reason": case.conversion_reason})
+    elif case.status == CaseStatus.CONVERTED:
+        print(f"{case.code}: converted to the ordinary procedure: {case.conversion_reason}")
+    else:
+        print(case.code)
+    # Exit 3 tells a script that the case went to the ordinary procedure (written, not an error).
+    return 3 if case.status == CaseStatus.CONVERTED else 0

@@ -1,0 +1,79 @@
+"""`kiosk demo`: one case from opening to approval on the embedded database, headless.
+
+It becomes the screens' demo (kiosk and officer console side by side) when `ui/` has them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+
+from kiosk.answers_file import parse_answers_file, submit_answers
+from kiosk.audit import canonical_json, verify_chain
+from kiosk.cases import find_case
+from kiosk.cli.case import run_show
+from kiosk.review import Decision, approve_level
+from kiosk.samples import sample_answers
+from kiosk.station import open_station
+from kiosk.template_store import get_version, publish_shipped_templates, template_of
+from kiosk.users import add_user, authenticate, list_users
+
+DEMO_PASSWORD = "kiosk-demo-2026"
+DEMO_OFFICERS = (
+    ("duty", "值班民警 Duty officer", ["officer"]),
+    ("legal", "法制员 Legal officer", ["officer", "reviewer"]),
+    ("head", "所长 Head of station", ["officer", "approver"]),
+    ("admin", "管理员 Admin", ["admin"]),
+)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    demo = commands.add_parser("demo", help="seed demo officers and take one case from opening "
+                               "through the review chain (headless for now)")
+    demo.add_argument("--template", default="minor-assault", metavar="ID")
+    demo.add_argument("--language", default="zh", choices=["zh", "en"])
+    demo.set_defaults(handler=run_demo)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    station = open_station()
+    settings = station.settings
+    print(f"database: {station.database.engine.url.render_as_string(hide_password=True)}")
+    with station.database.session() as session:
+        publish_shipped_templates(session, settings.resolved_templates_dir, actor="demo")
+        existing = {u.username for u in list_users(session)}
+        for username, name, roles in DEMO_OFFICERS:
+            if username not in existing:
+                add_user(session, username, DEMO_PASSWORD, roles, actor="demo",
+                         display_name=name)
+        template = template_of(get_version(session, args.template))
+    print(f"\ndemo officers (password for all: {DEMO_PASSWORD}):")
+    for username, name, roles in DEMO_OFFICERS:
+        print(f"  {username:<6} {name:<28} {', '.join(roles)}")
+
+    answers = parse_answers_file(canonical_json(
+        sample_answers(template, args.language, today=station.today())))
+    case = submit_answers(station, answers, actor="demo",
+                          arrived_at=datetime.now(UTC) - timedelta(minutes=35),
+                          arrival_mode="summoned")
+    print(f"\n1. opened and submitted case {case.code} from the sample answers of "
+          f"{template.id} v{template.version}")
+
+    decision = Decision("fine", "《中华人民共和国治安管理处罚法》关于殴打他人的规定",
+                        "当事人如实陈述，主动赔偿并取得谅解，依法从轻处罚。", amount=300)
+    for step, username in enumerate(("legal", "head"), start=2):
+        user = authenticate(station.database, username, DEMO_PASSWORD,
+                            max_failures=settings.login_max_failures)
+        with station.database.session() as session:
+            current = find_case(session, case.code)
+            is_final = current.review_level == len(settings.review_chain) - 1
+            approve_level(session, current, user, settings,
+                          decision=decision if is_final else None)
+            print(f"{step}. {username} approved level {current.review_level} "
+                  f"-> case is {current.status}")
+
+    with station.database.session() as session:
+        report = verify_chain(session)
+    print(f"\naudit chain: {'intact' if report.is_intact else 'BROKEN'}, {report.events} events")
+    print()
+    return run_show(argparse.Namespace(code=case.code, language=args.language, json=False))

@@ -1,0 +1,63 @@
+"""`kiosk user add|list|disable`: accounts, run as the local operator (audited as `cli`)."""
+
+from __future__ import annotations
+
+import argparse
+
+from kiosk.cli import add_json_flag, print_json, read_password
+from kiosk.station import open_station
+from kiosk.users import Role, add_user, disable_user, list_users
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    user = commands.add_parser("user", help="officer and admin accounts")
+    sub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+
+    add = sub.add_parser("add", help="add an account (password: one line on standard input, "
+                         "at least 8 characters)")
+    add.add_argument("username", metavar="USER")
+    add.add_argument("--role", action="append", required=True,
+                     choices=[r.value for r in Role], help="repeatable")
+    add.add_argument("--name", default="", help="display name")
+    add.set_defaults(handler=run_add)
+
+    listing = sub.add_parser("list", help="accounts")
+    add_json_flag(listing)
+    listing.set_defaults(handler=run_list)
+
+    disable = sub.add_parser("disable", help="disable an account (it can no longer log in)")
+    disable.add_argument("username", metavar="USER")
+    disable.set_defaults(handler=run_disable)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    station = open_station()
+    password = read_password()
+    with station.database.session() as session:
+        user = add_user(session, args.username, password, args.role, actor="cli",
+                        display_name=args.name)
+        print(f"added {user.username} ({', '.join(user.roles)})")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    station = open_station()
+    with station.database.session() as session:
+        users = [{"username": u.username, "display_name": u.display_name, "roles": u.roles,
+                  "disabled": u.is_disabled, "failed_logins": u.failed_logins}
+                 for u in list_users(session)]
+    if args.json:
+        print_json(users)
+        return 0
+    for u in users:
+        state = "disabled" if u["disabled"] else "active"
+        print(f"{u['username']:<16} {', '.join(u['roles']):<28} {state}")
+    return 0
+
+
+def run_disable(args: argparse.Namespace) -> int:
+    station = open_station()
+    with station.database.session() as session:
+        disable_user(session, args.username, actor="cli")
+    print(f"disabled {args.username}")
+    return 0

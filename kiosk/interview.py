@@ -1,0 +1,401 @@
+"""The interview engine: from a template and the answers so far, what the party sees next.
+
+Pure and fast: no database, no clock of its own (today and now are given), no Qt. The kiosk
+screens and the `kiosk submit` command both drive it, so they cannot disagree.
+
+Answers are a flat mapping from a path to the stored (JSON) answer: `incident_date` for a
+question, `other_people[0].name` for a question of the first item of a repeated group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import Any
+
+from kiosk import messages as msg
+from kiosk.answer_types import AnswerError, check_answer, display_answer, typed_value
+from kiosk.expressions import EvaluationError, Expression, MissingValue, evaluate_condition
+from kiosk.rendering import render_text
+from kiosk.template_model import (
+    Exclusion,
+    Question,
+    QuestionType,
+    Section,
+    Template,
+    split_path,
+    text_in,
+)
+
+
+@dataclass(frozen=True)
+class Party:
+    """What the expressions may know of the party (from the identity step)."""
+
+    birth_date: date | None = None
+    sex: str | None = None
+    nationality: str | None = None
+
+    def value(self, name: str) -> Any:
+        return {"party.birth_date": self.birth_date, "party.sex": self.sex,
+                "party.nationality": self.nationality}.get(name)
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One question on one screen, and where it stands in the interview."""
+
+    path: str
+    question: Question
+    section: Section
+    group: Question | None
+    item: int | None
+    step: int
+    total: int
+
+    def prompt(self, language: str) -> str:
+        return text_in(self.question.prompt, language)
+
+    def help(self, language: str) -> str:
+        return text_in(self.question.help, language)
+
+    def item_label(self, language: str) -> str:
+        if self.group is None or self.item is None:
+            return ""
+        return render_text(text_in(self.group.item_label, language), {"n": str(self.item + 1)})
+
+    def read_aloud(self, language: str) -> str:
+        """What the speech service says for this screen."""
+        if self.question.read_aloud:
+            return text_in(self.question.read_aloud, language)
+        parts = [self.item_label(language), self.prompt(language), self.help(language)]
+        return " ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    path: str
+    section_id: str
+    heading: str
+    question: str
+    answer: str
+    is_answered: bool
+
+
+@dataclass(frozen=True)
+class StatementEntry:
+    """One 问/答 pair of the printed statement (or a heading line for a repeated item)."""
+
+    path: str
+    question: str
+    answer: str
+    heading: str = ""
+
+
+@dataclass(frozen=True)
+class ExclusionHit:
+    exclusion: Exclusion
+
+    def reason(self, language: str) -> str:
+        return text_in(self.exclusion.reason, language)
+
+
+class InterviewError(ValueError):
+    """An operation on a path the interview does not show (unknown, or hidden by a condition)."""
+
+
+@dataclass(frozen=True)
+class Interview:
+    """One state of one party's interview; answering gives a new Interview."""
+
+    template: Template
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    party: Party = field(default_factory=Party)
+    today: date = field(default_factory=date.today)
+    now: datetime = field(default_factory=datetime.now)
+
+    # -- resolving names for expressions ----------------------------------------------------
+
+    def _evaluate(self, expr: Expression | None, scope: Mapping[str, Any],
+                  value: Any = None) -> bool:
+        """A condition's truth; unanswered names make it false, as templates/README.md says."""
+        if expr is None:
+            return True
+
+        def resolve(name: str) -> Any:
+            if name == "value":
+                return value
+            if name.startswith("party."):
+                return self.party.value(name)
+            if name in scope:
+                return scope[name]
+            raise KeyError(name)
+
+        try:
+            return evaluate_condition(expr, resolve, today=self.today, now=self.now)
+        except EvaluationError:
+            # A template whose expression fails on these answers must not trap the party: the
+            # condition counts as false (a hidden question, a constraint that does not bite).
+            return False
+
+    def _count(self, expr: Expression | None, scope: Mapping[str, Any], limit: int) -> int:
+        if expr is None:
+            return 0
+
+        def resolve(name: str) -> Any:
+            if name.startswith("party."):
+                return self.party.value(name)
+            return scope.get(name)
+
+        try:
+            count = expr.evaluate(resolve, today=self.today, now=self.now)
+        except (EvaluationError, MissingValue):
+            return 0
+        if isinstance(count, bool) or not isinstance(count, int | float):
+            return 0
+        return max(0, min(int(count), limit))
+
+    @cached_property
+    def _layout(self) -> tuple[list[tuple[str, Question, Section, Question | None, int | None]],
+                               dict[str, Any]]:
+        """The visible questions in order, and the typed values of the visible answers."""
+        scope: dict[str, Any] = {}
+        for section in self.template.sections:
+            for question in section.questions:
+                scope.setdefault(question.id, None)
+        visible: list[tuple[str, Question, Section, Question | None, int | None]] = []
+        for section in self.template.sections:
+            if not self._evaluate(section.show_if, scope):
+                continue
+            for question in section.questions:
+                if not self._evaluate(question.show_if, scope):
+                    continue
+                if question.is_group:
+                    count = self._count(question.repeat_count, scope, question.max_items)
+                    items = []
+                    for index in range(count):
+                        local: dict[str, Any] = {}
+                        item_scope = _Layered(local, scope)
+                        for sub in question.questions:
+                            local.setdefault(sub.id, None)
+                        for sub in question.questions:
+                            if not self._evaluate(sub.show_if, item_scope):
+                                continue
+                            path = f"{question.id}[{index}].{sub.id}"
+                            visible.append((path, sub, section, question, index))
+                            local[sub.id] = typed_value(sub, self.answers.get(path))
+                        items.append(local)
+                    scope[question.id] = items
+                else:
+                    visible.append((question.id, question, section, None, None))
+                    scope[question.id] = typed_value(question, self.answers.get(question.id))
+        return visible, scope
+
+    # -- screens and navigation --------------------------------------------------------------
+
+    @cached_property
+    def screens(self) -> tuple[Screen, ...]:
+        visible, _ = self._layout
+        total = len(visible)
+        return tuple(Screen(path, q, section, group, item, step, total)
+                     for step, (path, q, section, group, item) in enumerate(visible, start=1))
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {screen.path: i for i, screen in enumerate(self.screens)}
+
+    def screen(self, path: str) -> Screen:
+        try:
+            return self.screens[self._index[path]]
+        except KeyError as exc:
+            raise InterviewError(f"'{path}' is not a question shown in this interview") from exc
+
+    def is_answered(self, screen: Screen) -> bool:
+        return self.answers.get(screen.path) is not None
+
+    def first_open_screen(self) -> Screen | None:
+        """Where to resume: the first shown question that is required and unanswered."""
+        for screen in self.screens:
+            if screen.question.required and not self.is_answered(screen):
+                return screen
+        return None
+
+    def next_screen(self, after: str | None = None) -> Screen | None:
+        """The screen after `after` (the first one when None), or None at the end."""
+        if after is None:
+            return self.screens[0] if self.screens else None
+        index = self._index.get(after)
+        if index is None:
+            return self.first_open_screen()
+        return self.screens[index + 1] if index + 1 < len(self.screens) else None
+
+    def previous_screen(self, before: str) -> Screen | None:
+        index = self._index.get(before)
+        return self.screens[index - 1] if index else None
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def check(self, path: str, raw: Any) -> Any:
+        """The answer in stored form if this question accepts it; AnswerError says why not."""
+        screen = self.screen(path)
+        question = screen.question
+        stored = check_answer(question, raw, today=self.today)
+        if stored is None:
+            if question.required:
+                raise AnswerError(msg.REQUIRED)
+            return None
+        if question.constraint is not None:
+            _, scope = self._layout
+            if screen.group is not None and screen.item is not None:
+                items = scope.get(screen.group.id) or []
+                local = items[screen.item] if screen.item < len(items) else {}
+                scope = _Layered(local, scope)
+            if not self._evaluate(question.constraint, scope, typed_value(question, stored)):
+                raise AnswerError(question.constraint_message or msg.CONSTRAINT_FAILED)
+        return stored
+
+    def with_answer(self, path: str, raw: Any) -> Interview:
+        """A new interview state with this answer checked and recorded."""
+        stored = self.check(path, raw)
+        answers = dict(self.answers)
+        answers[path] = stored
+        return Interview(self.template, answers, self.party, self.today, self.now)
+
+    # -- outcome -----------------------------------------------------------------------------
+
+    def exclusion(self) -> ExclusionHit | None:
+        """The first exclusion that applies to the answers so far, if any."""
+        _, scope = self._layout
+        for exclusion in self.template.exclusions:
+            if self._evaluate(exclusion.when, scope):
+                return ExclusionHit(exclusion)
+        return None
+
+    def problems(self) -> list[tuple[Screen, AnswerError]]:
+        """Every shown question whose answer is missing or no longer accepted."""
+        found = []
+        for screen in self.screens:
+            try:
+                self.check(screen.path, self.answers.get(screen.path))
+            except AnswerError as exc:
+                found.append((screen, exc))
+        return found
+
+    def is_complete(self) -> bool:
+        return not self.problems()
+
+    def visible_answers(self) -> dict[str, Any]:
+        """The answers of the questions shown, without those hidden by a later change."""
+        return {s.path: self.answers[s.path] for s in self.screens if self.is_answered(s)}
+
+    # -- what the party reviews and what is printed -----------------------------------------
+
+    def review(self, language: str) -> list[ReviewItem]:
+        """Every shown question with the answer as it will be printed, for the review screen."""
+        items = []
+        for screen in self.screens:
+            stored = self.answers.get(screen.path)
+            items.append(ReviewItem(
+                path=screen.path, section_id=screen.section.id,
+                heading=screen.item_label(language),
+                question=self._statement_question(screen, language),
+                answer=self._statement_answer(screen, stored, language),
+                is_answered=stored is not None,
+            ))
+        return items
+
+    def statement(self, language: str) -> list[StatementEntry]:
+        """The question-and-answer statement as printed: shown, answered, included questions."""
+        entries: list[StatementEntry] = []
+        last_item: tuple[str, int] | None = None
+        for screen in self.screens:
+            stored = self.answers.get(screen.path)
+            if stored is None or not screen.question.statement.include:
+                continue
+            if screen.group is not None and screen.item is not None:
+                key = (screen.group.id, screen.item)
+                if key != last_item:
+                    entries.append(StatementEntry(f"{screen.group.id}[{screen.item}]", "", "",
+                                                  heading=screen.item_label(language)))
+                    last_item = key
+            entries.append(StatementEntry(screen.path,
+                                          self._statement_question(screen, language),
+                                          self._statement_answer(screen, stored, language)))
+        return entries
+
+    def _names(self, screen: Screen, language: str) -> dict[str, str]:
+        """Placeholder values for statement wording: other answers as the party reads them."""
+        names: dict[str, str] = {}
+        for other in self.screens:
+            group, index, inner = split_path(other.path)
+            stored = self.answers.get(other.path)
+            if stored is None:
+                continue
+            if inner is None:
+                names[group] = display_answer(other.question, stored, language)
+            elif screen.group is not None and group == screen.group.id and index == screen.item:
+                names[inner] = display_answer(other.question, stored, language)
+        if screen.item is not None:
+            names["n"] = str(screen.item + 1)
+        return names
+
+    def _statement_question(self, screen: Screen, language: str) -> str:
+        wording = screen.question.statement.question or screen.question.prompt
+        return render_text(text_in(wording, language), self._names(screen, language))
+
+    def _statement_answer(self, screen: Screen, stored: Any, language: str) -> str:
+        shown = display_answer(screen.question, stored, language)
+        wording = screen.question.statement.answer
+        if stored is None or wording is None:
+            return shown
+        names = self._names(screen, language)
+        names["answer"] = shown
+        return render_text(text_in(wording, language), names)
+
+
+class _Layered(dict):  # type: ignore[type-arg]
+    """A group item's names over the top-level names (a dict, so `in` and get work)."""
+
+    def __init__(self, local: Mapping[str, Any], outer: Mapping[str, Any]) -> None:
+        super().__init__(outer)
+        self.update(local)
+
+
+def nest_answers(template: Template, flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Flat paths to the nested form of an answers file (groups as lists of items)."""
+    nested: dict[str, Any] = {}
+    for path, value in flat.items():
+        group, index, inner = split_path(path)
+        if inner is None:
+            nested[group] = value
+        else:
+            items = nested.setdefault(group, [])
+            while len(items) <= index:  # type: ignore[operator]
+                items.append({})
+            items[index][inner] = value  # type: ignore[index]
+    return nested
+
+
+def flatten_answers(template: Template, nested: Mapping[str, Any]) -> dict[str, Any]:
+    """The nested form of an answers file to flat paths; unknown ids raise InterviewError."""
+    flat: dict[str, Any] = {}
+    for key, value in nested.items():
+        try:
+            question = template.question(key)
+        except KeyError as exc:
+            raise InterviewError(f"'{key}' is not a question of template "
+                                 f"{template.id} v{template.version}") from exc
+        if question.type is QuestionType.GROUP:
+            if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
+                raise InterviewError(f"'{key}' is a repeated group: give a list of items")
+            for index, item in enumerate(value):
+                for inner, inner_value in item.items():
+                    if not any(sub.id == inner for sub in question.questions):
+                        raise InterviewError(f"'{key}[{index}].{inner}' is not a question of "
+                                             f"the group '{key}'")
+                    flat[f"{key}[{index}].{inner}"] = inner_value
+        else:
+            flat[key] = value
+    return flat

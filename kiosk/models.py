@@ -1,0 +1,210 @@
+"""The database tables, as SQLAlchemy 2.0 typed models. Schema changes go through Alembic."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every database (SQLite forgets the zone; this puts it back)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class User(Base):
+    """An officer or admin account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    roles: Mapped[list[Any]] = mapped_column(default=list)
+    is_disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TemplateVersion(Base):
+    """One published, immutable version of an interview template (its YAML source as written)."""
+
+    __tablename__ = "template_versions"
+    __table_args__ = (UniqueConstraint("template_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int]
+    title: Mapped[dict[str, Any]]
+    source: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_by: Mapped[str] = mapped_column(String(64))
+    is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Case(Base):
+    """A fast-track case from the moment the officer opens it to approval or conversion."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_status_arrived", "status", "arrived_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(27), unique=True)
+    start_code: Mapped[str] = mapped_column(String(6), index=True)
+    template_version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8), default="zh")
+    party_name: Mapped[str] = mapped_column(String(128))
+    party: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    arrived_at: Mapped[datetime]
+    arrival_mode: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opened_by: Mapped[str] = mapped_column(String(64))
+    consent_at: Mapped[datetime | None]
+    rights_acknowledged_at: Mapped[datetime | None]
+    interview_started_at: Mapped[datetime | None]
+    interview_ended_at: Mapped[datetime | None]
+    current_path: Mapped[str | None] = mapped_column(String(128))
+    submitted_at: Mapped[datetime | None]
+    submission_count: Mapped[int] = mapped_column(default=0)
+    review_level: Mapped[int] = mapped_column(default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    decided_at: Mapped[datetime | None]
+    conversion_reason: Mapped[str | None] = mapped_column(Text)
+    lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    template_version: Mapped[TemplateVersion] = relationship(lazy="joined")
+
+    # Optimistic locking: every UPDATE checks the version it read, so of two officers deciding
+    # the same case at once the second gets StaleDataError instead of overwriting the first.
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class AnswerRevision(Base):
+    """One answer as given; a correction is a new revision, never an overwrite."""
+
+    __tablename__ = "answer_revisions"
+    __table_args__ = (UniqueConstraint("case_id", "path", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    path: Mapped[str] = mapped_column(String(128))
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    revision: Mapped[int]
+    given_at: Mapped[datetime] = mapped_column(default=utcnow)
+    given_by: Mapped[str] = mapped_column(String(64))
+
+
+class ReviewComment(Base):
+    """An officer's comment on one answer, sent back to the party with a return."""
+
+    __tablename__ = "review_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    path: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submission: Mapped[int]
+
+
+class ReviewAction(Base):
+    """One step of the review: claim, approve a level, return or convert, with who and when."""
+
+    __tablename__ = "review_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    level: Mapped[int | None]
+    role: Mapped[str | None] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class CaseCodeSequence(Base):
+    """The last case-code sequence number used per department and day."""
+
+    __tablename__ = "case_code_sequences"
+
+    department: Mapped[str] = mapped_column(String(9), primary_key=True)
+    day: Mapped[str] = mapped_column(String(6), primary_key=True)
+    last: Mapped[int]
+
+
+class StationSetting(Base):
+    """A station-wide setting an admin changed (the rest come from config/default.toml)."""
+
+    __tablename__ = "station_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEvent(Base):
+    """One link of the audit hash chain."""
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    payload: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's newest link, one row; updating it first serialises concurrent appends."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int]
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,217 @@
+"""Review decisions: claim, comment and return, approve each level of the chain, convert."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.audit import record_event
+from kiosk.cases import CaseError, convert_case, interview_of, lock, move
+from kiosk.models import Case, ReviewAction, ReviewComment, User
+from kiosk.settings import Settings
+from kiosk.states import CaseStatus
+from kiosk.users import Role
+
+DECIDING_ROLES = frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER})
+
+
+class ReviewError(CaseError):
+    """A review step this officer may not take on this case now; the message says why."""
+
+
+class PenaltyType(StrEnum):
+    WARNING = "warning"        # 警告
+    FINE = "fine"              # 罚款
+    DETENTION = "detention"    # 行政拘留
+    NO_PENALTY = "no_penalty"  # 不予处罚
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the penalty decision document needs, fixed at the final review level."""
+
+    penalty_type: str
+    basis: str
+    circumstances: str
+    amount: int | None = None
+    days: int | None = None
+
+    def checked(self, settings: Settings) -> Decision:
+        """The decision if complete and inside the fast-track's limits; ReviewError if not."""
+        try:
+            kind = PenaltyType(self.penalty_type)
+        except ValueError as exc:
+            kinds = ", ".join(p.value for p in PenaltyType)
+            raise ReviewError(f"unknown penalty type {self.penalty_type!r} (one of: {kinds})") \
+                from exc
+        if not self.basis.strip():
+            raise ReviewError("the decision needs its legal basis (--basis)")
+        if not self.circumstances.strip():
+            raise ReviewError("the decision needs the circumstances considered (--circumstances)")
+        if kind is PenaltyType.FINE:
+            if self.amount is None or self.amount <= 0:
+                raise ReviewError("a fine needs its amount in yuan (--amount)")
+            if self.amount >= settings.hearing_fine_threshold:
+                raise ReviewError(f"a fine of {self.amount} yuan reaches the hearing threshold "
+                                  f"({settings.hearing_fine_threshold}); convert the case to the "
+                                  f"ordinary procedure instead")
+        elif self.amount is not None:
+            raise ReviewError(f"an amount only goes with a fine, not with {kind.value}")
+        if kind is PenaltyType.DETENTION:
+            if self.days is None or self.days <= 0:
+                raise ReviewError("detention needs its number of days (--days)")
+            if self.days >= settings.detention_days_excluded:
+                raise ReviewError(f"detention of {self.days} days is outside the fast-track "
+                                  f"({settings.detention_days_excluded} days or more); convert "
+                                  f"the case to the ordinary procedure instead")
+        elif self.days is not None:
+            raise ReviewError(f"days only go with detention, not with {kind.value}")
+        return Decision(kind.value, self.basis.strip(), self.circumstances.strip(), self.amount,
+                        self.days)
+
+
+def _require_role(user: User, role: str, what: str) -> None:
+    if role not in user.roles:
+        raise ReviewError(f"{user.username} may not {what}: it needs the role '{role}'")
+
+
+def _require_any_role(user: User, roles: frozenset[Role], what: str) -> None:
+    if not set(user.roles) & set(roles):
+        names = ", ".join(sorted(roles))
+        raise ReviewError(f"{user.username} may not {what}: it needs one of the roles {names}")
+
+
+def _log(session: Session, case: Case, user: User, action: str, *, level: int | None = None,
+         role: str | None = None, details: Mapping[str, Any] | None = None) -> None:
+    body = dict(details or {})
+    session.add(ReviewAction(case_id=case.id, action=action, level=level, role=role,
+                             actor=user.username, details=body))
+    record_event(session, user.username, f"review.{action}", case_id=case.id,
+                 payload={"level": level, "role": role, **body})
+
+
+def claim_case(session: Session, case: Case, user: User, *,
+               expected_version: int | None = None) -> Case:
+    """An officer takes a submitted case into review; others see who has it."""
+    lock(case, expected_version)
+    _require_any_role(user, DECIDING_ROLES, "review cases")
+    if case.status == CaseStatus.SUBMITTED:
+        move(case, CaseStatus.IN_REVIEW)
+    elif case.status != CaseStatus.IN_REVIEW:
+        raise ReviewError(f"case {case.code} is {case.status}; only a submitted case or one in "
+                          f"review can be claimed")
+    if case.claimed_by == user.username:
+        return case
+    case.claimed_by = user.username
+    case.claimed_at = datetime.now(UTC)
+    _log(session, case, user, "claimed", level=case.review_level)
+    return case
+
+
+def _approvers_of_this_round(session: Session, case: Case) -> set[str]:
+    rows = session.execute(
+        select(ReviewAction.actor, ReviewAction.details).where(
+            ReviewAction.case_id == case.id, ReviewAction.action == "approved")
+    )
+    return {actor for actor, details in rows
+            if details.get("submission") == case.submission_count}
+
+
+def approve_level(session: Session, case: Case, user: User, settings: Settings, *,
+                  decision: Decision | None = None,
+                  expected_version: int | None = None) -> Case:
+    """Approves the case's current review level; the final level needs the decision fields."""
+    lock(case, expected_version)
+    chain = settings.review_chain
+    level = case.review_level
+    if case.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW):
+        raise ReviewError(f"case {case.code} is {case.status}; only a submitted case or one in "
+                          f"review can be approved")
+    if level >= len(chain):
+        raise ReviewError(f"case {case.code} has no review level {level + 1}")
+    role = chain[level]
+    _require_role(user, role, f"approve level {level + 1} ({role})")
+    if user.username in _approvers_of_this_round(session, case):
+        raise ReviewError(f"{user.username} already approved an earlier level of this case; "
+                          f"each level is decided by a different person")
+    is_final = level == len(chain) - 1
+    checked = decision.checked(settings) if decision is not None else None
+    if is_final and checked is None:
+        raise ReviewError("the final level needs the decision: --penalty-type, --amount or "
+                          "--days, --basis and --circumstances")
+    if not is_final and checked is not None:
+        raise ReviewError(f"the decision is given at the final level ({chain[-1]}), not at "
+                          f"level {level + 1}")
+    claim_case(session, case, user)
+    details: dict[str, Any] = {"submission": case.submission_count}
+    if is_final:
+        assert checked is not None
+        move(case, CaseStatus.APPROVED)
+        case.decision = asdict(checked)
+        case.decided_at = datetime.now(UTC)
+        details["decision"] = case.decision
+    case.review_level = level + 1
+    _log(session, case, user, "approved", level=level, role=role, details=details)
+    return case
+
+
+def return_case(session: Session, case: Case, user: User, comments: Mapping[str, str], *,
+                today: date, now: datetime, expected_version: int | None = None) -> Case:
+    """Sends the case back to the party with a comment on each answer to correct."""
+    lock(case, expected_version)
+    _require_any_role(user, DECIDING_ROLES, "return cases")
+    if not comments:
+        raise ReviewError("a return needs at least one comment on an answer (--comment ID=TEXT)")
+    interview = interview_of(session, case, today=today, now=now)
+    shown = {screen.path for screen in interview.screens}
+    for path, text in comments.items():
+        if path not in shown:
+            raise ReviewError(f"'{path}' is not a question of this case's statement")
+        if not text.strip():
+            raise ReviewError(f"the comment on '{path}' is empty")
+    if case.status == CaseStatus.SUBMITTED:
+        claim_case(session, case, user)
+    if case.status != CaseStatus.IN_REVIEW:
+        raise ReviewError(f"case {case.code} is {case.status}; only a case in review can be "
+                          f"returned")
+    move(case, CaseStatus.RETURNED)
+    for path, text in comments.items():
+        session.add(ReviewComment(case_id=case.id, path=path, text=text.strip(),
+                                  author=user.username, submission=case.submission_count))
+    case.review_level = 0
+    case.claimed_by = None
+    _log(session, case, user, "returned", details={"comments": dict(comments)})
+    return case
+
+
+def convert_by_officer(session: Session, case: Case, user: User, reason: str, *,
+                       expected_version: int | None = None) -> Case:
+    _require_any_role(user, DECIDING_ROLES, "convert cases")
+    lock(case, expected_version)
+    if case.status in (CaseStatus.APPROVED, CaseStatus.CONVERTED):
+        raise ReviewError(f"case {case.code} is already {case.status}")
+    convert_case(session, case, reason, actor=user.username)
+    session.add(ReviewAction(case_id=case.id, action="converted", level=None, role=None,
+                             actor=user.username, details={"reason": reason}))
+    return case
+
+
+def open_comments(session: Session, case: Case) -> list[ReviewComment]:
+    """The comments of the latest return, which the party must address."""
+    return list(session.execute(
+        select(ReviewComment).where(ReviewComment.case_id == case.id,
+                                    ReviewComment.submission == case.submission_count)
+        .order_by(ReviewComment.id)
+    ).scalars())
+
+
+def review_actions(session: Session, case: Case) -> list[ReviewAction]:
+    return list(session.execute(
+        select(ReviewAction).where(ReviewAction.case_id == case.id).order_by(ReviewAction.id)
+    ).scalars())
