@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, time
 from typing import Any
@@ -105,7 +106,7 @@ def check_answer(question: Question, raw: Any, *, today: date | None = None) -> 
     if kind is QuestionType.IDENTITY_DOCUMENT:
         if not isinstance(raw, dict) or not isinstance(raw.get("type"), str) or not isinstance(
             raw.get("number"), str
-        ):
+        ) or not isinstance(raw.get("nationality", ""), str):
             raise AnswerError(msg.IDENTITY_SHAPE)
         try:
             document = check_identity_document(raw["type"], raw["number"],
@@ -125,7 +126,7 @@ def _check_number(question: Question, raw: Any) -> int | float:
             raw = float(raw) if "." in raw else int(raw)
         except ValueError as exc:
             raise AnswerError(msg.NUMBER) from exc
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
         raise AnswerError(msg.NUMBER)
     if not question.decimal:
         if isinstance(raw, float) and not raw.is_integer():

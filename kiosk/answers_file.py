@@ -15,19 +15,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from kiosk.answer_types import AnswerError
 from kiosk.cases import (
     ArrivalMode,
     CaseError,
     acknowledge_rights,
     find_case,
-    interview_of,
     open_case,
     record_consent,
     record_identity,
@@ -36,7 +32,7 @@ from kiosk.cases import (
     start_interview,
     submit_case,
 )
-from kiosk.interview import Interview, flatten_answers
+from kiosk.interview import flatten_answers
 from kiosk.models import Case
 from kiosk.states import CaseStatus
 from kiosk.station import Station
@@ -140,7 +136,7 @@ def submit_answers(station: Station, answers: AnswersFile, *, case_code: str | N
         record_identity(session, case, answers.party, today=today, actor=actor)
         template = template_of(case.template_version)
         flat = flatten_answers(template, answers.answers)
-        interview = _answer_in_order(session, case, flat, today=today, now=now, actor=actor)
+        interview = save_answers(session, case, flat, today=today, now=now, actor=actor)
         if case.status == CaseStatus.CONVERTED:
             return case
         leftover = sorted(set(flat) - {s.path for s in interview.screens})
@@ -149,29 +145,3 @@ def submit_answers(station: Station, answers: AnswersFile, *, case_code: str | N
                                    f"answers: {', '.join(leftover)}")
         submit_case(session, case, today=today, now=now, actor=actor)
         return case
-
-
-def _answer_in_order(session: Session, case: Case, flat: Mapping[str, Any], *, today: date,
-                     now: datetime, actor: str) -> Interview:
-    """Gives the answers screen by screen, as the kiosk would, until none is left to give.
-
-    The order is worked out on the pure engine first (a count question adds the screens of its
-    group), then everything is stored in one pass.
-    """
-    interview = interview_of(session, case, today=today, now=now)
-    ordered: list[tuple[str, Any]] = []
-    given: set[str] = set()
-    while True:
-        pending = [s.path for s in interview.screens if s.path in flat and s.path not in given]
-        if not pending:
-            break
-        path = pending[0]
-        given.add(path)
-        ordered.append((path, flat[path]))
-        try:
-            interview = interview.with_answer(path, flat[path])
-        except AnswerError:
-            break  # save_answers below refuses it with the question's id
-        if interview.exclusion() is not None:
-            break
-    return save_answers(session, case, ordered, today=today, now=now, actor=actor)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -32,32 +33,52 @@ def _event_hash(prev_hash: str, seq: int, at: datetime, actor: str, action: str,
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
+HEAD_KEY = "kiosk.audit_head"
+
+
 def record_event(session: Session, actor: str, action: str, *, case_id: str | None = None,
                  payload: Mapping[str, Any] | None = None) -> AuditEvent:
     """Appends an event in the caller's transaction, so it lands exactly when the change does.
 
-    The head row is updated first: that takes its row lock (PostgreSQL) or the write lock
-    (SQLite), so two concurrent appends queue up instead of both linking to the same parent.
+    The first event of a transaction locks the head row (PostgreSQL: its row lock; SQLite: the
+    write lock), so concurrent appends queue up instead of both linking to the same parent. The
+    transaction then keeps the head in memory and writes it once, just before it commits.
     """
-    head = session.execute(
-        update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq, AuditHead.hash)
-    ).one_or_none()
+    head = session.info.get(HEAD_KEY)
     if head is None:
-        session.add(AuditHead(id=1, seq=1, hash=GENESIS_HASH))
-        session.flush()
-        seq, prev_hash = 1, GENESIS_HASH
-    else:
-        seq, prev_hash = head
+        row = session.execute(
+            update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq)
+            .returning(AuditHead.seq, AuditHead.hash)
+        ).one_or_none()
+        if row is None:  # a database created before the head row was seeded
+            session.add(AuditHead(id=1, seq=0, hash=GENESIS_HASH))
+            session.flush()
+            row = (0, GENESIS_HASH)
+        head = tuple(row)
+    prev_seq, prev_hash = head
+    seq = prev_seq + 1
     at = datetime.now(UTC)
     body = dict(payload or {})
     digest = _event_hash(prev_hash, seq, at, actor, action, case_id, body)
     event = AuditEvent(seq=seq, at=at, actor=actor, action=action, case_id=case_id,
                        payload=body, prev_hash=prev_hash, hash=digest)
     session.add(event)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=digest))
-    session.flush()
+    session.info[HEAD_KEY] = (seq, digest)
     return event
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _write_head(session: Session) -> None:
+    head = session.info.pop(HEAD_KEY, None)
+    if head is not None:
+        session.flush()
+        session.execute(update(AuditHead).where(AuditHead.id == 1)
+                        .values(seq=head[0], hash=head[1]))
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_head(session: Session) -> None:
+    session.info.pop(HEAD_KEY, None)
 
 
 @dataclass(frozen=True)

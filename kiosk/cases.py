@@ -306,13 +306,17 @@ def interview_of(session: Session, case: Case, *, today: date, now: datetime) ->
     return Interview(template, current_answers(session, case.id), party_of(case), today, now)
 
 
-def save_answers(session: Session, case: Case, items: Iterable[tuple[str, Any]], *,
+def save_answers(session: Session, case: Case,
+                 items: Iterable[tuple[str, Any]] | Mapping[str, Any], *,
                  today: date, now: datetime, actor: str = "party") -> Interview:
     """Checks and stores answers in order, as the party gives them; returns the new state.
 
-    An AnswerError stops at the first refused answer; the caller's transaction then rolls back,
-    so nothing of a refused batch is written. A changed answer becomes a new revision. When an
-    answer triggers an exclusion, the case is converted and the rest is not asked.
+    `items` is either (path, answer) pairs in the order given, or a mapping of a whole
+    interview's answers, which are then given screen by screen as the kiosk would ask them (a
+    count question adds the screens of its group). An AnswerError stops at the first refused
+    answer; the caller's transaction then rolls back, so nothing of a refused batch is written. A
+    changed answer becomes a new revision. When an answer triggers an exclusion, the case is
+    converted and the rest is not asked.
     """
     _require_status(case, CaseStatus.IN_PROGRESS)
     interview = interview_of(session, case, today=today, now=now)
@@ -320,7 +324,19 @@ def save_answers(session: Session, case: Case, items: Iterable[tuple[str, Any]],
         select(AnswerRevision.path, func.max(AnswerRevision.revision))
         .where(AnswerRevision.case_id == case.id).group_by(AnswerRevision.path))}
     saved = []
-    for path, raw in items:
+    pairs = iter(items) if not isinstance(items, Mapping) else None
+    given: set[str] = set()
+    while True:
+        if pairs is not None:
+            item = next(pairs, None)
+        else:
+            path = next((sc.path for sc in interview.screens
+                         if sc.path in items and sc.path not in given), None)  # type: ignore[operator]
+            item = None if path is None else (path, items[path])  # type: ignore[index]
+        if item is None:
+            break
+        path, raw = item
+        given.add(path)
         before = interview.answers.get(path)
         try:
             interview = interview.with_answer(path, raw)

@@ -9,6 +9,7 @@ question, `other_people[0].name` for a question of the first item of a repeated 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -140,6 +141,25 @@ class Interview:
             # condition counts as false (a hidden question, a constraint that does not bite).
             return False
 
+    def _constraint_holds(self, expr: Expression, scope: Mapping[str, Any], value: Any) -> bool:
+        """A constraint refuses an answer only when it is clearly false.
+
+        When it reads an unanswered question, or fails on these values (a template error), it
+        cannot judge, and the party must not be trapped: the answer is accepted.
+        """
+
+        def resolve(name: str) -> Any:
+            if name == "value":
+                return value
+            if name.startswith("party."):
+                return self.party.value(name)
+            return scope[name]
+
+        try:
+            return expr.evaluate(resolve, today=self.today, now=self.now) is not False
+        except (EvaluationError, MissingValue, KeyError):
+            return True
+
     def _count(self, expr: Expression | None, scope: Mapping[str, Any], limit: int) -> int:
         if expr is None:
             return 0
@@ -154,6 +174,8 @@ class Interview:
         except (EvaluationError, MissingValue):
             return 0
         if isinstance(count, bool) or not isinstance(count, int | float):
+            return 0
+        if not math.isfinite(count):
             return 0
         return max(0, min(int(count), limit))
 
@@ -252,7 +274,8 @@ class Interview:
                 items = scope.get(screen.group.id) or []
                 local = items[screen.item] if screen.item < len(items) else {}
                 scope = _Layered(local, scope)
-            if not self._evaluate(question.constraint, scope, typed_value(question, stored)):
+            if not self._constraint_holds(question.constraint, scope,
+                                          typed_value(question, stored)):
                 raise AnswerError(question.constraint_message or msg.CONSTRAINT_FAILED)
         return stored
 

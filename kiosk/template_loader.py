@@ -96,6 +96,7 @@ class _Reader:
         self.filename = filename
         self.problems: list[TemplateProblem] = []
         self.languages: tuple[str, ...] = REQUIRED_LANGUAGES
+        self.unreadable: set[str] = set()  # ids of questions too broken to build
 
     def problem(self, line: int | None, message: str, question: str | None = None) -> None:
         self.problems.append(TemplateProblem(self.filename, line, question, message))
@@ -238,10 +239,8 @@ class _Reader:
             self.problem(_line_of(root, "exclusions"), "'exclusions' must be a list")
         else:
             exclusions = [e for e in map(self.exclusion, raw_exclusions) if e is not None]
-        if self.problems:
-            return None
-        assert title is not None and legal_basis is not None
-        return Template(template_id, version, self.languages, title, legal_basis,
+        # Built even when problems were found, so the reference checks can report theirs too.
+        return Template(template_id, version, self.languages, title or {}, legal_basis or {},
                         tuple(sections), tuple(exclusions), description, source, self.filename)
 
     def section(self, node: Any) -> Section | None:
@@ -273,6 +272,8 @@ class _Reader:
             kinds = ", ".join(t.value for t in QuestionType)
             self.problem(_line_of(node, "type"), f"unknown question type {raw_type!r} "
                          f"(one of: {kinds})", qid)
+            if qid:
+                self.unreadable.add(qid)
             return None
         allowed = QUESTION_KEYS | TYPE_KEYS.get(qtype, set())
         required = {"id", "type", "prompt"}
@@ -368,8 +369,12 @@ class _Reader:
         return Exclusion(exclusion_id, when, reason, _line_of(node) or 0)
 
 
-def _check_references(template: Template, problems: list[TemplateProblem]) -> None:
-    """Unknown names, duplicate ids, forward references and dependency cycles."""
+def _check_references(template: Template, problems: list[TemplateProblem],
+                      unreadable: set[str]) -> None:
+    """Unknown names, duplicate ids, forward references and dependency cycles.
+
+    Names of questions that were too broken to build are not reported again as unknown.
+    """
     file = template.filename
     order: dict[str, int] = {}
     section_ids: set[str] = set()
@@ -414,10 +419,10 @@ def _check_references(template: Template, problems: list[TemplateProblem]) -> No
                 known = ", ".join(sorted(PARTY_NAMES))
                 problems.append(TemplateProblem(file, line, qid, f"'{key}' uses '{name}'; the "
                                                 f"party's fields are {known}"))
-            elif name not in order:
+            elif name not in order and name not in unreadable:
                 problems.append(TemplateProblem(file, line, qid, f"'{key}' uses '{name}', which "
                                                 f"is not a question of this template"))
-            elif owner is not None and key != "constraint":
+            elif owner is not None and key != "constraint" and name in order:
                 depends[owner].add(name)
 
     for section in template.sections:
@@ -516,7 +521,7 @@ def parse_template(source: str, filename: str = "<template>") -> Template:
     template = reader.template(root, source)
     problems = reader.problems
     if template is not None:
-        _check_references(template, problems)
+        _check_references(template, problems, reader.unreadable)
     if problems or template is None:
         raise TemplateInvalid(problems)
     return template

@@ -74,7 +74,3 @@ def read_password() -> str:
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

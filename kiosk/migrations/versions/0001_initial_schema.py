@@ -40,6 +40,8 @@ def upgrade() -> None:
     sa.Column('hash', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    # The chain's head row exists from the start, so the first append needs no insert.
+    op.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '" + '0' * 64 + "')")
     op.create_table('case_code_sequences',
     sa.Column('department', sa.String(length=9), nullable=False),
     sa.Column('day', sa.String(length=6), nullable=False),

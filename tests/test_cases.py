@@ -1,0 +1,257 @@
+"""Cases on a real database (SQLite and PostgreSQL): codes, fixed steps, answers, submission."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kiosk.answers_file import AnswersFileError, parse_answers_file, submit_answers
+from kiosk.audit import canonical_json, verify_chain
+from kiosk.cases import (
+    AnswerRejected,
+    CaseError,
+    IdentityProblem,
+    Incomplete,
+    acknowledge_rights,
+    answer_history,
+    current_answers,
+    find_by_start_code,
+    find_case,
+    open_case,
+    record_consent,
+    record_identity,
+    save_answers,
+    start_interview,
+    submit_case,
+)
+from kiosk.codes import is_valid_case_code, parse_case_code
+from kiosk.models import AnswerRevision, Case
+from kiosk.samples import sample_answers, sample_party
+from kiosk.station import Station
+from kiosk.template_store import get_version, template_of
+
+TEMPLATES = ["minor-assault", "petty-theft", "property-damage"]
+
+
+def open_new(station: Station, template: str = "minor-assault", name: str = "张三") -> Case:
+    with station.database.session() as session:
+        return open_case(session, station.settings, template, name,
+                         arrived_at=datetime.now(UTC) - timedelta(minutes=20),
+                         arrival_mode="summoned", actor="duty", today=station.today())
+
+
+def sample_file(station: Station, template_id: str, language: str = "zh"):
+    with station.database.session() as session:
+        template = template_of(get_version(session, template_id))
+    return parse_answers_file(canonical_json(
+        sample_answers(template, language, today=station.today())))
+
+
+def clock(station: Station) -> dict:
+    return {"today": station.today(), "now": station.local_now().replace(tzinfo=None)}
+
+
+def test_open_case_gives_valid_unique_codes(station: Station) -> None:
+    first, second = open_new(station), open_new(station, name="李四")
+    for case in (first, second):
+        assert len(case.code) == 27 and case.code.isdigit()
+        assert is_valid_case_code(case.code)
+        parts = parse_case_code(case.code)
+        assert parts.department == station.settings.department_code
+        assert parts.action_type == station.settings.action_type_code
+        assert len(case.start_code) == 6
+    assert parse_case_code(second.code).sequence == parse_case_code(first.code).sequence + 1
+    assert first.start_code != second.start_code
+
+
+def test_concurrent_openings_never_share_a_code(station: Station) -> None:
+    codes: list[str] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            for _ in range(5):
+                codes.append(open_new(station).code)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(codes) == 30 and len(set(codes)) == 30
+    assert sorted(parse_case_code(c).sequence for c in codes) == list(range(1, 31))
+
+
+@pytest.mark.parametrize("template_id", TEMPLATES)
+def test_each_sample_submits(station: Station, template_id: str) -> None:
+    case = submit_answers(station, sample_file(station, template_id))
+    with station.database.session() as session:
+        stored = find_case(session, case.code)
+        assert stored.status == "submitted"
+        assert stored.submission_count == 1
+        assert stored.party["sex"] == "male" and stored.party["birth_date"] == "1990-05-17"
+        assert stored.consent_at and stored.rights_acknowledged_at
+        assert current_answers(session, stored.id)
+
+
+def test_start_code_finds_the_open_case_only(station: Station) -> None:
+    case = open_new(station)
+    with station.database.session() as session:
+        assert find_by_start_code(session, case.start_code).id == case.id
+
+
+def test_declining_consent_converts_the_case(station: Station) -> None:
+    case = open_new(station)
+    with station.database.session() as session:
+        current = find_case(session, case.code)
+        start_interview(session, current)
+        record_consent(session, current, consents=False)
+        assert current.status == "converted"
+        assert "declined" in current.conversion_reason
+
+
+def test_identity_must_match_the_opened_case(station: Station) -> None:
+    case = open_new(station, name="王五")
+    with station.database.session() as session:
+        current = find_case(session, case.code)
+        start_interview(session, current)
+        with pytest.raises(IdentityProblem) as wrong_name:
+            record_identity(session, current, sample_party("zh"), today=station.today())
+        assert wrong_name.value.field == "name"
+        party = dict(sample_party("zh"), name="王 五")
+        party["document"] = {"type": "resident_id", "number": "110105199005171234"}
+        with pytest.raises(IdentityProblem) as wrong_number:
+            record_identity(session, current, party, today=station.today())
+        assert wrong_number.value.field == "document"
+        assert "身份证" in wrong_number.value.messages["zh"]
+
+
+def test_a_changed_answer_is_a_new_revision_and_nothing_is_lost(station: Station) -> None:
+    case = open_new(station)
+    with station.database.session() as session:
+        current = find_case(session, case.code)
+        start_interview(session, current)
+        save_answers(session, current, [("admits_facts", True)], **clock(station))
+        save_answers(session, current, [("admits_facts", True)], **clock(station))  # same: no-op
+        save_answers(session, current, [("communication_disability", True)], **clock(station))
+        assert current.status == "converted"  # an exclusion ends the fast-track at once
+    with station.database.session() as session:
+        history = answer_history(session, case.id)
+        assert [(r.path, r.revision) for r in history] == [("admits_facts", 1),
+                                                            ("communication_disability", 1)]
+
+
+def test_revisions_are_kept(station: Station) -> None:
+    case = open_new(station)
+    with station.database.session() as session:
+        current = find_case(session, case.code)
+        start_interview(session, current)
+        save_answers(session, current,
+                     [("admits_facts", True), ("communication_disability", False)],
+                     **clock(station))
+        save_answers(session, current,
+                     [("communication_disability", False), ("mental_illness", False)],
+                     **clock(station))
+    with station.database.session() as session:
+        current = find_case(session, case.code)
+        save_answers(session, current, [("mental_illness", True)], **clock(station))
+        assert current.status == "converted"
+        values = [(r.path, r.revision, r.value) for r in answer_history(session, case.id)]
+    assert ("mental_illness", 1, False) in values and ("mental_illness", 2, True) in values
+
+
+def test_a_refused_answer_names_the_question_and_writes_nothing(station: Station) -> None:
+    case = open_new(station)
+    with pytest.raises(AnswerRejected) as refused, station.database.session() as session:
+        current = find_case(session, case.code)
+        start_interview(session, current)
+        save_answers(session, current,
+                     [("admits_facts", True), ("communication_disability", "maybe")],
+                     **clock(station))
+    assert refused.value.path == "communication_disability"
+    assert "是" in refused.value.messages["zh"]
+    with station.database.session() as session:
+        assert session.query(AnswerRevision).count() == 0
+        assert find_case(session, case.code).status == "opened"
+
+
+def test_submit_refuses_an_incomplete_interview_and_names_what_is_missing(
+        station: Station) -> None:
+    case = open_new(station)
+    with pytest.raises(Incomplete) as incomplete, station.database.session() as session:
+        current = find_case(session, case.code)
+        start_interview(session, current)
+        record_consent(session, current, consents=True)
+        acknowledge_rights(session, current)
+        submit_case(session, current, **clock(station))
+    missing = " ".join(incomplete.value.missing)
+    assert "identity" in missing and "admits_facts" in missing
+
+
+def test_submission_is_idempotent(station: Station) -> None:
+    case = submit_answers(station, sample_file(station, "petty-theft"))
+    with station.database.session() as session:
+        current = find_case(session, case.code)
+        version = current.lock_version
+        submit_case(session, current, **clock(station))  # a retry after a lost reply
+        assert current.submission_count == 1
+    with station.database.session() as session:
+        assert find_case(session, case.code).lock_version == version
+
+
+def test_bad_answers_file_writes_nothing(station: Station) -> None:
+    answers = sample_file(station, "minor-assault")
+    broken = dict(answers.answers, incident_date="yesterday")
+    with pytest.raises(AnswerRejected) as refused:
+        submit_answers(station, parse_answers_file(canonical_json({
+            "template": answers.template, "language": "zh", "consent": True,
+            "rights_acknowledged": True, "party": dict(answers.party), "answers": broken})))
+    assert refused.value.path == "incident_date"
+    with station.database.session() as session:
+        assert session.query(Case).count() == 0  # not even the case that was being opened
+
+
+def test_answers_file_errors_are_clear() -> None:
+    with pytest.raises(AnswersFileError, match="line 1"):
+        parse_answers_file("{not json")
+    with pytest.raises(AnswersFileError, match="missing key 'party'"):
+        parse_answers_file('{"template": "x", "answers": {}}')
+    with pytest.raises(AnswersFileError, match="unknown key"):
+        parse_answers_file('{"template": "x", "party": {}, "answers": {}, "extra": 1}')
+
+
+def test_minor_at_incident_is_converted(station: Station) -> None:
+    answers = sample_file(station, "minor-assault")
+    party = dict(answers.party)
+    today = station.today()
+    birth = today.replace(year=today.year - 17)
+    from kiosk.samples import resident_id
+    party["document"] = {"type": "resident_id", "number": resident_id(birth)}
+    data = {"template": answers.template, "language": "zh", "consent": True,
+            "rights_acknowledged": True, "party": party, "answers": dict(answers.answers)}
+    case = submit_answers(station, parse_answers_file(canonical_json(data)))
+    assert case.status == "converted"
+    assert "十八" in case.conversion_reason or "18" in case.conversion_reason
+
+
+def test_opening_checks_its_input(station: Station) -> None:
+    with station.database.session() as session, pytest.raises(CaseError, match="arrival mode"):
+        open_case(session, station.settings, "minor-assault", "张三",
+                  arrived_at=datetime.now(UTC), arrival_mode="teleported", actor="duty",
+                  today=station.today())
+    with station.database.session() as session, pytest.raises(CaseError, match="future"):
+        open_case(session, station.settings, "minor-assault", "张三",
+                  arrived_at=datetime.now(UTC) + timedelta(hours=2), arrival_mode="came_in",
+                  actor="duty", today=station.today())
+
+
+def test_every_step_is_in_an_intact_audit_chain(station: Station) -> None:
+    submit_answers(station, sample_file(station, "property-damage"))
+    with station.database.session() as session:
+        report = verify_chain(session)
+    assert report.is_intact and report.events >= 7

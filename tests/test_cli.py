@@ -1,0 +1,168 @@
+"""The `kiosk` command as a user runs it: real subprocesses on a real database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.settings import PROJECT_ROOT
+from kiosk.station import Station
+
+KIOSK = [sys.executable, "-m", "kiosk.cli"]
+PASSWORD = "s3cret-pass"
+
+
+def kiosk(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*KIOSK, *args], env=env, input=stdin, capture_output=True, text=True,
+                          timeout=120, cwd=PROJECT_ROOT)
+
+
+@pytest.fixture
+def env(station_env: dict[str, str], station: Station) -> dict[str, str]:
+    """A database with templates published and three officers."""
+    for user, role in (("legal", "reviewer"), ("head", "approver"), ("duty", "officer")):
+        assert kiosk(station_env, "user", "add", user, "--role", role,
+                     stdin=PASSWORD + "\n").returncode == 0
+    return station_env
+
+
+def test_validate_reports_file_line_and_question(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    source = (PROJECT_ROOT / "templates/questions/minor-assault.yaml").read_text("utf-8")
+    typo = "id: incident_place\n        requried: true"
+    bad.write_text(source.replace("id: incident_place", typo, 1), "utf-8")
+    result = kiosk({**_bare_env(tmp_path)}, "template", "validate", str(bad))
+    assert result.returncode == 1
+    assert f"{bad}:" in result.stderr and "requried" in result.stderr
+    assert "[question incident_place]" in result.stderr
+    good = kiosk(_bare_env(tmp_path), "template", "validate",
+                 *map(str, sorted((PROJECT_ROOT / "templates/questions").glob("*.yaml"))))
+    assert good.returncode == 0, good.stderr
+    assert good.stdout.count(": ok") == 3
+
+
+def _bare_env(tmp_path: Path) -> dict[str, str]:
+    import os
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env["KIOSK_DATA_DIR"] = str(tmp_path / "data")
+    return env
+
+
+@pytest.mark.parametrize("template_id", ["minor-assault", "petty-theft", "property-damage"])
+def test_sample_submit_and_the_whole_review_chain(env: dict[str, str], tmp_path: Path,
+                                                  template_id: str) -> None:
+    sample = kiosk(env, "template", "sample", template_id)
+    assert sample.returncode == 0, sample.stderr
+    data = json.loads(sample.stdout)  # only JSON on standard output
+    assert data["template"] == template_id and data["party"]["document"]["number"]
+    answers = tmp_path / "answers.json"
+    answers.write_text(sample.stdout, "utf-8")
+
+    submitted = kiosk(env, "submit", str(answers))
+    assert submitted.returncode == 0, submitted.stderr
+    code = submitted.stdout.strip()
+    assert len(code) == 27 and code.isdigit()
+
+    first = kiosk(env, "review", code, "approve", "--as", "legal", stdin=PASSWORD + "\n")
+    assert first.returncode == 0, first.stderr
+    assert "next: approver" in first.stdout
+    incomplete = kiosk(env, "review", code, "approve", "--as", "head", stdin=PASSWORD + "\n")
+    assert incomplete.returncode == 1 and "decision" in incomplete.stderr
+    final = kiosk(env, "review", code, "approve", "--as", "head", "--penalty-type", "fine",
+                  "--amount", "200", "--basis", "《治安管理处罚法》",
+                  "--circumstances", "如实陈述", stdin=PASSWORD + "\n")
+    assert final.returncode == 0, final.stderr
+
+    shown = json.loads(kiosk(env, "case", "show", code, "--json").stdout)
+    assert shown["status"] == "approved"
+    assert shown["decision"]["amount"] == 200
+    assert [a["action"] for a in shown["review"]].count("approved") == 2
+    assert any(e["action"] == "case.submitted" for e in shown["audit"])
+    assert shown["statement"] and all("question" in e for e in shown["statement"])
+    assert kiosk(env, "audit", "verify").returncode == 0
+
+
+def test_open_list_return_and_resubmit(env: dict[str, str], tmp_path: Path) -> None:
+    opened = json.loads(kiosk(env, "case", "open", "--template", "petty-theft", "--name", "张三",
+                              "--came", "brought", "--arrived", "2026-01-05T09:30",
+                              "--json").stdout)
+    assert len(opened["start_code"]) == 6
+    listed = json.loads(kiosk(env, "case", "list", "--status", "opened", "--json").stdout)
+    assert [c["code"] for c in listed] == [opened["code"]]
+    assert listed[0]["arrival_mode"] == "brought"
+
+    answers = tmp_path / "a.json"
+    answers.write_text(kiosk(env, "template", "sample", "petty-theft").stdout, "utf-8")
+    assert kiosk(env, "submit", str(answers), "--case", opened["code"]).returncode == 0
+    returned = kiosk(env, "review", opened["code"], "return", "--as", "duty",
+                     "--comment", "incident_place=请写具体位置", stdin=PASSWORD + "\n")
+    assert returned.returncode == 0, returned.stderr
+    assert "returned" in returned.stdout
+    again = kiosk(env, "submit", str(answers), "--case", opened["code"])
+    assert again.returncode == 0, again.stderr
+    shown = json.loads(kiosk(env, "case", "show", opened["code"], "--json").stdout)
+    assert shown["status"] == "submitted"
+
+
+def test_wrong_password_wrong_role_and_conflicts_exit_1(env: dict[str, str],
+                                                        tmp_path: Path) -> None:
+    answers = tmp_path / "a.json"
+    answers.write_text(kiosk(env, "template", "sample", "minor-assault").stdout, "utf-8")
+    code = kiosk(env, "submit", str(answers)).stdout.strip()
+    wrong = kiosk(env, "review", code, "approve", "--as", "legal", stdin="wrong-password\n")
+    assert wrong.returncode == 1 and "wrong user name or password" in wrong.stderr
+    role = kiosk(env, "review", code, "approve", "--as", "head", stdin=PASSWORD + "\n")
+    assert role.returncode == 1 and "reviewer" in role.stderr
+    convert = kiosk(env, "review", code, "convert", "--as", "duty", "--reason", "有异议",
+                    stdin=PASSWORD + "\n")
+    assert convert.returncode == 0
+    late = kiosk(env, "review", code, "approve", "--as", "legal", stdin=PASSWORD + "\n")
+    assert late.returncode == 1 and "converted" in late.stderr
+
+
+def test_invalid_answers_name_the_question_and_write_nothing(env: dict[str, str],
+                                                             tmp_path: Path) -> None:
+    data = json.loads(kiosk(env, "template", "sample", "property-damage").stdout)
+    data["answers"]["incident_date"] = "2999-01-01"
+    answers = tmp_path / "bad.json"
+    answers.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    result = kiosk(env, "submit", str(answers))
+    assert result.returncode == 1
+    assert "incident_date" in result.stderr
+    assert json.loads(kiosk(env, "case", "list", "--json").stdout) == []
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", "utf-8")
+    result = kiosk(env, "submit", str(broken))
+    assert result.returncode == 1 and "not valid JSON" in result.stderr
+
+
+def test_template_list_and_show_json(env: dict[str, str]) -> None:
+    listed = json.loads(kiosk(env, "template", "list", "--json").stdout)
+    assert {t["id"] for t in listed} == {"minor-assault", "petty-theft", "property-damage"}
+    assert all(t["versions"] == [1] and t["latest"] == 1 and t["title"]["zh"] for t in listed)
+    shown = json.loads(kiosk(env, "template", "show", "petty-theft", "--json").stdout)
+    assert shown["sections"][0]["id"] == "eligibility"
+
+
+def test_users_are_listed_and_disabled(env: dict[str, str]) -> None:
+    short = kiosk(env, "user", "add", "newbie", "--role", "officer", stdin="short\n")
+    assert short.returncode == 1 and "8 characters" in short.stderr
+    assert kiosk(env, "user", "disable", "duty").returncode == 0
+    users = {u["username"]: u for u in json.loads(kiosk(env, "user", "list", "--json").stdout)}
+    assert users["duty"]["disabled"] and not users["legal"]["disabled"]
+
+
+def test_audit_verify_finds_a_removed_event(env: dict[str, str]) -> None:
+    url = env["KIOSK_DATABASE_URL"]
+    if not url.startswith("sqlite"):
+        pytest.skip("edits the SQLite file directly; the PostgreSQL chain is tested in-process")
+    assert kiosk(env, "audit", "verify").returncode == 0
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+        db.execute("DELETE FROM audit_events WHERE seq = 2")
+    result = kiosk(env, "audit", "verify")
+    assert result.returncode == 1 and "event 2" in result.stderr
