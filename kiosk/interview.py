@@ -333,7 +333,7 @@ class Interview:
         """The question-and-answer statement as printed: shown, answered, included questions."""
         entries: list[StatementEntry] = []
         last_item: tuple[str, int] | None = None
-        for screen in self.screens:
+        for screen in self._statement_screens():
             stored = self.answers.get(screen.path)
             if stored is None or not screen.question.statement.include:
                 continue
@@ -347,6 +347,14 @@ class Interview:
                                           self._statement_question(screen, language),
                                           self._statement_answer(screen, stored, language)))
         return entries
+
+    def _statement_screens(self) -> list[Screen]:
+        """The shown screens in the template's statement order (stable within a section)."""
+        order = self.template.statement_order
+        if not order:
+            return list(self.screens)
+        rank = {section_id: i for i, section_id in enumerate(order)}
+        return sorted(self.screens, key=lambda screen: rank[screen.section.id])
 
     def _names(self, screen: Screen, language: str) -> dict[str, str]:
         """Placeholder values for statement wording: other answers as the party reads them."""
@@ -370,7 +378,10 @@ class Interview:
 
     def _statement_answer(self, screen: Screen, stored: Any, language: str) -> str:
         shown = display_answer(screen.question, stored, language)
-        wording = screen.question.statement.answer
+        statement = screen.question.statement
+        wording = statement.answer
+        if screen.question.type is QuestionType.YES_NO and stored is not None:
+            wording = (statement.yes if stored else statement.no) or wording
         if stored is None or wording is None:
             return shown
         names = self._names(screen, language)

@@ -35,7 +35,7 @@ LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 REQUIRED_LANGUAGES = ("zh", "en")
 
 TOP_KEYS = {"id", "version", "languages", "title", "description", "legal_basis", "eligibility",
-            "sections", "exclusions"}
+            "sections", "exclusions", "statement_order"}
 TOP_REQUIRED = {"id", "version", "languages", "title", "legal_basis", "eligibility", "sections"}
 SECTION_KEYS = {"id", "title", "questions", "show_if"}
 EXCLUSION_KEYS = {"id", "when", "reason"}
@@ -50,7 +50,7 @@ TYPE_KEYS: dict[QuestionType, set[str]] = {
     QuestionType.GROUP: {"repeat_count", "max_items", "item_label", "questions"},
 }
 CHOICE_KEYS = {"id", "label", "statement"}
-STATEMENT_KEYS = {"question", "answer"}
+STATEMENT_KEYS = {"question", "answer", "yes", "no"}
 TEXT_NAMES = {"answer", "n"}
 
 
@@ -89,7 +89,7 @@ def _line_of(node: Any, key: str | int | None = None) -> int | None:
         return None
 
 
-class _Reader:
+class YamlReader:
     """Walks the YAML tree once, turning it into typed objects and collecting problems."""
 
     def __init__(self, filename: str) -> None:
@@ -125,6 +125,11 @@ class _Reader:
             if required and key in node:
                 self.problem(line, f"'{key}' is empty", qid)
             return None
+        return self.text_value(value, line, key, qid, names=names)
+
+    def text_value(self, value: Any, line: int | None, key: str, qid: str | None, *,
+                   names: set[str] | None = None) -> Text | None:
+        """Checks one text (a mapping of language to string) found at `line`."""
         if isinstance(value, str):
             self.problem(line, f"'{key}' must give the text per language, e.g. "
                          f"{{zh: ..., en: ...}}", qid)
@@ -239,9 +244,31 @@ class _Reader:
             self.problem(_line_of(root, "exclusions"), "'exclusions' must be a list")
         else:
             exclusions = [e for e in map(self.exclusion, raw_exclusions) if e is not None]
+        order = self.statement_order(root, [s.id for s in sections])
         # Built even when problems were found, so the reference checks can report theirs too.
         return Template(template_id, version, self.languages, title or {}, legal_basis or {},
-                        tuple(sections), tuple(exclusions), description, source, self.filename)
+                        tuple(sections), tuple(exclusions), description, source, self.filename,
+                        order)
+
+    def statement_order(self, root: CommentedMap, section_ids: list[str]) -> tuple[str, ...]:
+        raw = root.get("statement_order")
+        if raw is None:
+            return ()
+        line = _line_of(root, "statement_order")
+        if not isinstance(raw, CommentedSeq) or not all(isinstance(x, str) for x in raw):
+            self.problem(line, "'statement_order' must be a list of section ids")
+            return ()
+        if sorted(raw) != sorted(section_ids):
+            missing = sorted(set(section_ids) - set(raw))
+            extra = sorted(set(raw) - set(section_ids))
+            detail = "; ".join(part for part in (
+                f"missing: {', '.join(missing)}" if missing else "",
+                f"unknown: {', '.join(extra)}" if extra else "",
+                "a section is listed twice" if len(raw) != len(set(raw)) else "") if part)
+            self.problem(line, f"'statement_order' must list every section once, "
+                         f"'{ELIGIBILITY_SECTION_ID}' included ({detail})")
+            return ()
+        return tuple(raw)
 
     def section(self, node: Any) -> Section | None:
         if not self.keys(node, SECTION_KEYS, {"id", "title", "questions"}, "a section"):
@@ -331,10 +358,15 @@ class _Reader:
             return StatementWording(include=False)
         if not self.keys(raw, STATEMENT_KEYS, set(), "'statement'", qid):
             return StatementWording()
+        if ("yes" in raw or "no" in raw) and node.get("type") != "yes_no":
+            self.problem(_line_of(raw), "'yes' and 'no' wording is only for yes_no questions",
+                         qid)
         return StatementWording(
             include=True,
             question=self.text(raw, "question", qid, required=False),
             answer=self.text(raw, "answer", qid, required=False, names=None),
+            yes=self.text(raw, "yes", qid, required=False),
+            no=self.text(raw, "no", qid, required=False),
         )
 
     def choices(self, node: CommentedMap, qid: str) -> tuple[Choice, ...]:
@@ -449,7 +481,7 @@ def _check_references(template: Template, problems: list[TemplateProblem],
         for qid, item in [(question.id, question),
                           *((f"{question.id}.{s.id}", s) for s in question.questions)]:
             wording = item.statement
-            for text in (wording.question, wording.answer):
+            for text in (wording.question, wording.answer, wording.yes, wording.no):
                 for language, value in (text or {}).items():
                     for name in placeholders(value):
                         if name not in TEXT_NAMES and name not in order and name not in local:
@@ -517,7 +549,7 @@ def parse_template(source: str, filename: str = "<template>") -> Template:
     except YAMLError as exc:
         raise TemplateInvalid([TemplateProblem(filename, None, None,
                                                f"not valid YAML: {exc}")]) from exc
-    reader = _Reader(filename)
+    reader = YamlReader(filename)
     template = reader.template(root, source)
     problems = reader.problems
     if template is not None:

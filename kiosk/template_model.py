@@ -47,6 +47,9 @@ class StatementWording:
     include: bool = True
     question: Text | None = None
     answer: Text | None = None
+    # yes_no only: the whole answer for a yes ("是的，我承认。") and for a no ("没有。").
+    yes: Text | None = None
+    no: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,8 @@ class Template:
     description: Text | None = None
     source: str = ""
     filename: str = ""
+    statement_order: tuple[str, ...] = ()
+    """Section ids in the order the printed statement shows them (default: the asking order)."""
 
     def top_questions(self) -> Iterator[tuple[Section, Question]]:
         for section in self.sections:

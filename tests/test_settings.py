@@ -1,0 +1,86 @@
+"""Settings: defaults, database, station file and environment, in that order of strength."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kiosk.settings import DEFAULTS_FILE, STATION_KEYS, SettingsError, load_settings, read_toml
+from kiosk.station import Station, open_station
+
+
+def test_defaults_file_covers_every_setting() -> None:
+    settings = load_settings(env={}, file=None)
+    assert settings.review_chain == ("reviewer", "approver")
+    assert settings.decision_deadline_hours == 48
+    assert set(read_toml(DEFAULTS_FILE)) >= set(STATION_KEYS)
+
+
+def test_precedence_environment_over_file_over_database(tmp_path: Path) -> None:
+    station_file = tmp_path / "kiosk.toml"
+    station_file.write_text('station_name = "file"\nidle_timeout_seconds = 60\n', "utf-8")
+    database = {"station_name": "database", "idle_timeout_seconds": 90,
+                "hearing_fine_threshold": 1500}
+    env = {"KIOSK_STATION_NAME": "environment"}
+    settings = load_settings(database, env=env, file=station_file)
+    assert settings.station_name == "environment"
+    assert settings.idle_timeout_seconds == 60
+    assert settings.hearing_fine_threshold == 1500
+    assert settings.detention_days_excluded == 10  # the default
+
+
+def test_database_values_cannot_set_machine_settings() -> None:
+    settings = load_settings({"database_url": "sqlite:////elsewhere.db"}, env={}, file=None)
+    assert settings.database_url == ""
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"KIOSK_IDLE_TIMEOUT_SECONDS": "soon"}, r"idle_timeout_seconds.*whole number"),
+    ({"KIOSK_DEPARTMENT_CODE": "12345"}, r"department_code.*9 digits"),
+    ({"KIOSK_REVIEW_CHAIN": "reviewer,boss"}, "unknown role 'boss'"),
+    ({"KIOSK_REVIEW_CHAIN": ""}, "at least one review level"),
+])
+def test_bad_values_are_refused_naming_the_setting(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings(env=env, file=None)
+
+
+def test_a_bad_station_file_names_the_file(tmp_path: Path) -> None:
+    broken = tmp_path / "kiosk.toml"
+    broken.write_text("station_name = \n", "utf-8")
+    with pytest.raises(SettingsError, match=re.escape(str(broken))):
+        load_settings(env={}, file=broken)
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text('statoin_name = "x"\n', "utf-8")
+    with pytest.raises(SettingsError, match=r"unknown setting.*statoin_name"):
+        load_settings(env={}, file=unknown)
+    with pytest.raises(SettingsError, match="does not exist"):
+        load_settings(env={"KIOSK_CONFIG": str(tmp_path / "missing.toml")})
+
+
+def test_station_settings_are_shared_through_the_database_and_audited(
+        station: Station, station_env: dict[str, str]) -> None:
+    station.set_setting("review_chain", "reviewer,reviewer,approver", actor="admin")
+    other_machine = open_station(station_env)
+    assert other_machine.settings.review_chain == ("reviewer", "reviewer", "approver")
+    with pytest.raises(SettingsError, match="9 digits"):
+        station.set_setting("department_code", "abc", actor="admin")
+    assert open_station(station_env).settings.department_code == "110105001"
+    from kiosk.audit import verify_chain
+    from kiosk.models import AuditEvent
+    with station.database.session() as session:
+        changes = session.query(AuditEvent).filter_by(action="settings.changed").all()
+        assert [c.payload["key"] for c in changes] == ["review_chain"]
+        assert verify_chain(session).is_intact
+
+
+def test_sqlite_is_the_default_in_the_data_dir(tmp_path: Path) -> None:
+    station = open_station({"KIOSK_DATA_DIR": str(tmp_path / "d"),
+                            "XDG_CONFIG_HOME": str(tmp_path / "c")})
+    assert station.database.dialect == "sqlite"
+    assert (tmp_path / "d" / "kiosk.db").exists()
+    with station.database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

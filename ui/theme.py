@@ -1,0 +1,112 @@
+"""The one stylesheet of every screen, and the sizes it is built from.
+
+Sizes are computed from the screen's physical size, so a touch target is at least 9 mm wherever
+the kiosk runs (a 1920x1080 panel or a 1280x800 one), and text scales with the larger-text switch.
+Colours follow docs/UI direction: white and light grey, one deep blue for structure, red only for
+errors and stop actions, green only for the final success; contrast at least 7:1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BLUE = "#1F4E9A"        # structure: header, primary buttons (9.0:1 on white)
+BLUE_DARK = "#163A73"
+BLUE_LIGHT = "#E8EEF8"  # selected cards, highlights
+INK = "#1A1A1A"         # body text (17:1 on white)
+MUTED = "#4A4A4A"       # help lines (8.9:1 on white)
+PAPER = "#FFFFFF"
+BACKGROUND = "#F5F6F8"
+LINE = "#C9CED6"
+RED = "#A4161A"         # errors and stop actions (8.1:1 on white)
+RED_LIGHT = "#FBEAEA"
+GREEN = "#1B5E20"       # final success only (7.9:1 on white)
+AMBER_LIGHT = "#FFF4D6"  # an officer's comment, highlighted in place
+
+FONT_FAMILY = ('"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", '
+               'sans-serif')
+DOCUMENT_FONT_FAMILY = '"AR PL UMing CN", "FangSong", "SimSun", "WenQuanYi Zen Hei", serif'
+
+MIN_TOUCH_MM = 9.0
+MM_PER_INCH = 25.4
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Pixel sizes for one screen; built by `metrics_for`."""
+
+    body: int          # body text, px
+    question: int      # question text, px
+    small: int         # help lines, px
+    touch: int         # minimum touch target, px
+    gap: int           # space between touch targets, px
+    radius: int
+
+    def scaled(self, factor: float) -> Metrics:
+        return Metrics(round(self.body * factor), round(self.question * factor),
+                       round(self.small * factor), max(self.touch, round(self.touch * factor)),
+                       self.gap, self.radius)
+
+
+def metrics_for(height_px: int, dots_per_inch: float, *, larger_text: bool = False) -> Metrics:
+    """Sizes for a screen `height_px` tall at `dots_per_inch` physical DPI.
+
+    Text follows the screen height (about 30 px body and 44 px questions at 1080 rows), never
+    smaller than is readable; touch targets follow the physical DPI so they stay >= 9 mm.
+    """
+    unit = max(height_px, 600) / 1080
+    touch_px = round(MIN_TOUCH_MM / MM_PER_INCH * max(dots_per_inch, 72) * 1.6)
+    metrics = Metrics(body=max(22, round(30 * unit)), question=max(30, round(44 * unit)),
+                      small=max(20, round(26 * unit)), touch=max(touch_px, round(96 * unit)),
+                      gap=max(16, round(24 * unit)), radius=max(8, round(12 * unit)))
+    return metrics.scaled(1.25) if larger_text else metrics
+
+
+def stylesheet(m: Metrics) -> str:
+    """The whole application's stylesheet; widgets pick roles with `objectName` / properties."""
+    return f"""
+* {{ font-family: {FONT_FAMILY}; color: {INK}; }}
+QWidget#KioskWindow, QStackedWidget {{ background: {BACKGROUND}; }}
+QLabel {{ font-size: {m.body}px; }}
+QLabel[role="question"] {{ font-size: {m.question}px; font-weight: 600; }}
+QLabel[role="title"] {{ font-size: {m.question}px; font-weight: 700; color: {BLUE_DARK}; }}
+QLabel[role="help"] {{ font-size: {m.small}px; color: {MUTED}; }}
+QLabel[role="error"] {{ font-size: {m.body}px; color: {RED}; font-weight: 600; }}
+QLabel[role="success"] {{ font-size: {m.question}px; color: {GREEN}; font-weight: 700; }}
+QLabel[role="item"] {{ font-size: {m.small}px; color: {BLUE_DARK}; font-weight: 600; }}
+QLabel[role="code"] {{ font-size: {m.question * 2}px; font-weight: 700; letter-spacing: 8px; }}
+QWidget#Header {{ background: {BLUE}; }}
+QWidget#Header QLabel {{ color: {PAPER}; font-size: {m.small}px; }}
+QWidget#Header QLabel[role="station"] {{ font-weight: 700; }}
+QWidget#Footer {{ background: {PAPER}; border-top: 1px solid {LINE}; }}
+QProgressBar {{ background: {BLUE_DARK}; border: none; border-radius: 4px; max-height: 8px; }}
+QProgressBar::chunk {{ background: {PAPER}; border-radius: 4px; }}
+QPushButton {{
+    font-size: {m.body}px; min-height: {m.touch}px; min-width: {m.touch}px;
+    padding: 0 {m.gap}px; border-radius: {m.radius}px;
+    background: {PAPER}; border: 2px solid {BLUE}; color: {BLUE};
+}}
+QPushButton:pressed {{ background: {BLUE_LIGHT}; }}
+QPushButton:disabled {{ border-color: {LINE}; color: {MUTED}; background: {BACKGROUND}; }}
+QPushButton[role="primary"] {{ background: {BLUE}; color: {PAPER}; font-weight: 700; }}
+QPushButton[role="primary"]:pressed {{ background: {BLUE_DARK}; }}
+QPushButton[role="primary"]:disabled {{ background: {LINE}; color: {MUTED}; }}
+QPushButton[role="stop"] {{ border-color: {RED}; color: {RED}; }}
+QPushButton[role="card"] {{
+    text-align: left; padding: {m.gap // 2}px {m.gap}px; border: 2px solid {LINE};
+    color: {INK}; font-size: {m.body}px;
+}}
+QPushButton[role="card"]:checked {{ border: 4px solid {BLUE}; background: {BLUE_LIGHT}; }}
+QPushButton[role="toggle"] {{ border: none; font-size: {m.small}px; min-width: {m.touch}px; }}
+QPushButton[role="toggle"]:checked {{ background: {BLUE_LIGHT}; }}
+QLineEdit, QPlainTextEdit {{
+    font-size: {m.body}px; min-height: {m.touch}px; padding: 0 {m.gap // 2}px;
+    border: 2px solid {LINE}; border-radius: {m.radius}px; background: {PAPER};
+}}
+QLineEdit:focus, QPlainTextEdit:focus {{ border-color: {BLUE}; }}
+QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border-color: {RED}; }}
+QScrollArea {{ border: none; background: transparent; }}
+QFrame[role="paper"] {{ background: {PAPER}; border: 1px solid {LINE}; }}
+QFrame[role="comment"] {{ background: {AMBER_LIGHT}; border-left: 6px solid #8A5A00; }}
+QLabel[role="document"] {{ font-family: {DOCUMENT_FONT_FAMILY}; font-size: {m.body}px; }}
+"""
