@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -92,6 +93,7 @@ class Case(Base):
     template_version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id"))
     status: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(8), default="zh")
+    notices: Mapped[dict[str, Any]] = mapped_column(default=dict)
     party_name: Mapped[str] = mapped_column(String(128))
     party: Mapped[dict[str, Any]] = mapped_column(default=dict)
     arrived_at: Mapped[datetime]
@@ -208,3 +210,16 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     seq: Mapped[int]
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Signature(Base):
+    """The party's on-screen signature for one submission: the image and the strokes' timing."""
+
+    __tablename__ = "signatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    submission: Mapped[int]
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    strokes: Mapped[list[Any]]
+    signed_at: Mapped[datetime] = mapped_column(default=utcnow)

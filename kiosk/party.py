@@ -1,0 +1,308 @@
+"""The party's side of a case at the kiosk, headless: the twin of the kiosk screens.
+
+Every method is one transaction and saves where the party is, so a crash, a power cut or the
+idle timeout loses nothing: the start code brings the party back to the same screen. The screens
+hold no interview logic; they show a `PartyState` and call these methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kiosk.audit import record_event
+from kiosk.cases import (
+    CaseError,
+    acknowledge_rights,
+    find_by_start_code,
+    interview_of,
+    record_consent,
+    record_identity,
+    save_answers,
+    set_language,
+    start_interview,
+    submit_case,
+)
+from kiosk.interview import Interview, Screen
+from kiosk.models import Case, Signature
+from kiosk.notices import RIGHTS, TERMS, Notice, load_notice
+from kiosk.review import open_comments
+from kiosk.states import CaseStatus
+from kiosk.station import Station
+
+# Positions of the fixed steps; question screens use their answer path (which never starts @).
+LANGUAGE = "@language"
+TERMS_STEP = "@terms"
+RIGHTS_STEP = "@rights"
+CONSENT = "@consent"
+IDENTITY = "@identity"
+REVIEW = "@review"
+SIGNATURE = "@signature"
+WAITING = "@waiting"
+FINISHED = "@finished"
+
+FIXED_STEPS = (LANGUAGE, TERMS_STEP, RIGHTS_STEP, CONSENT, IDENTITY)
+MAX_STROKE_POINTS = 20_000
+
+
+@dataclass(frozen=True)
+class PartyState:
+    """Everything one kiosk screen needs to show, read in one transaction."""
+
+    case_id: str
+    status: str
+    language: str
+    position: str
+    interview: Interview
+    party: Mapping[str, Any]
+    party_name: str
+    comments: Mapping[str, str] = field(default_factory=dict)
+    conversion_reason: str | None = None
+
+    @property
+    def screen(self) -> Screen | None:
+        """The question on screen, when the position is a question."""
+        if self.position.startswith("@"):
+            return None
+        try:
+            return self.interview.screen(self.position)
+        except ValueError:
+            return None
+
+    @property
+    def is_correcting(self) -> bool:
+        """The officer returned the case: the party changes the commented answers only."""
+        return bool(self.comments)
+
+
+class PartySession:
+    """One party's kiosk session on one case."""
+
+    def __init__(self, station: Station, case_id: str) -> None:
+        self.station = station
+        self.case_id = case_id
+
+    @classmethod
+    def resume(cls, station: Station, start_code: str) -> PartySession:
+        """The session of the open case with this start code (CaseNotFound otherwise)."""
+        with station.database.session() as session:
+            case = find_by_start_code(session, start_code)
+            record_event(session, "party", "kiosk.resumed", case_id=case.id,
+                         payload={"position": case.current_path})
+            return cls(station, case.id)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _clock(self) -> dict[str, Any]:
+        return {"today": self.station.today(),
+                "now": self.station.local_now().replace(tzinfo=None)}
+
+    def _case(self, session: Session) -> Case:
+        case = session.get(Case, self.case_id)
+        if case is None:
+            raise CaseError("the case no longer exists")
+        return case
+
+    def state(self) -> PartyState:
+        with self.station.database.session() as session:
+            return self._state(session, self._case(session))
+
+    def _state(self, session: Session, case: Case) -> PartyState:
+        interview = interview_of(session, case, **self._clock())
+        comments = {}
+        if case.status in (CaseStatus.RETURNED, CaseStatus.IN_PROGRESS) and \
+                case.submission_count > 0:
+            comments = {c.path: c.text for c in open_comments(session, case)}
+        return PartyState(case.id, case.status, case.language, _position(case, interview),
+                          interview, dict(case.party), case.party_name, comments,
+                          case.conversion_reason)
+
+    def notice(self, notice_id: str) -> Notice:
+        return load_notice(self.station.settings.resolved_templates_dir, notice_id)
+
+    # -- acting ------------------------------------------------------------------------------
+
+    def _act(self, action: Any) -> PartyState:
+        """Runs one change in one transaction and returns the state after it."""
+        with self.station.database.session() as session:
+            case = self._case(session)
+            action(session, case)
+            session.flush()
+            return self._state(session, case)
+
+    def go_to(self, position: str) -> PartyState:
+        """Remembers which screen the party is on (so a resume lands there)."""
+
+        def move(session: Session, case: Case) -> None:
+            _require_answering(case)
+            case.current_path = position
+
+        return self._act(move)
+
+    def choose_language(self, language: str) -> PartyState:
+        def choose(session: Session, case: Case) -> None:
+            if case.status in (CaseStatus.OPENED, CaseStatus.RETURNED):
+                start_interview(session, case)
+            _require_answering(case)
+            set_language(session, case, language, self.station.settings)
+            case.current_path = _after_language(case)
+
+        return self._act(choose)
+
+    def acknowledge_terms(self) -> PartyState:
+        """The party has read (and heard) the fast-track terms to the end."""
+
+        def acknowledge(session: Session, case: Case) -> None:
+            _require_answering(case)
+            notice = self.notice(TERMS)
+            case.notices = {**case.notices, TERMS: notice.version}
+            record_event(session, "party", "case.terms_read", case_id=case.id,
+                         payload={"notice": TERMS, "version": notice.version})
+            case.current_path = RIGHTS_STEP
+
+        return self._act(acknowledge)
+
+    def acknowledge_rights(self) -> PartyState:
+        def acknowledge(session: Session, case: Case) -> None:
+            notice = self.notice(RIGHTS)
+            acknowledge_rights(session, case)
+            case.notices = {**case.notices, RIGHTS: notice.version}
+            case.current_path = CONSENT
+
+        return self._act(acknowledge)
+
+    def consent(self, consents: bool) -> PartyState:
+        """Accepting goes on to identity; declining converts the case (the officer takes over)."""
+
+        def decide(session: Session, case: Case) -> None:
+            record_consent(session, case, consents=consents)
+            if case.status == CaseStatus.IN_PROGRESS:
+                case.current_path = IDENTITY
+
+        return self._act(decide)
+
+    def confirm_identity(self, raw: Mapping[str, Any]) -> PartyState:
+        """Checks and stores the identity (IdentityProblem names the field to correct)."""
+
+        def confirm(session: Session, case: Case) -> None:
+            record_identity(session, case, raw, today=self.station.today())
+            interview = interview_of(session, case, **self._clock())
+            first = interview.first_open_screen() or interview.next_screen()
+            case.current_path = first.path if first else REVIEW
+
+        return self._act(confirm)
+
+    def answer(self, path: str, raw: Any) -> PartyState:
+        """Stores one answer (AnswerRejected says what to change) and moves on.
+
+        While correcting a returned case, the party goes back to the review after each answer.
+        """
+
+        def give(session: Session, case: Case) -> None:
+            interview = save_answers(session, case, [(path, raw)], **self._clock())
+            if case.status != CaseStatus.IN_PROGRESS:
+                return  # an exclusion converted the case
+            correcting = case.submission_count > 0
+            following = None if correcting else interview.next_screen(path)
+            case.current_path = following.path if following else REVIEW
+
+        return self._act(give)
+
+    def back(self) -> PartyState:
+        """One screen back: from a question to the one before, from the review to the last."""
+
+        def go_back(session: Session, case: Case) -> None:
+            _require_answering(case)
+            interview = interview_of(session, case, **self._clock())
+            position = _position(case, interview)
+            if position == SIGNATURE:
+                case.current_path = REVIEW
+            elif position == REVIEW:
+                last = interview.screens[-1] if interview.screens else None
+                case.current_path = last.path if last else REVIEW
+            elif not position.startswith("@"):
+                previous = interview.previous_screen(position)
+                case.current_path = previous.path if previous else position
+
+        return self._act(go_back)
+
+    def to_signature(self) -> PartyState:
+        """The party confirmed the statement on the review screen; now they sign."""
+
+        def confirm(session: Session, case: Case) -> None:
+            _require_answering(case)
+            interview = interview_of(session, case, **self._clock())
+            problems = interview.problems()
+            if problems:
+                case.current_path = problems[0][0].path
+                return
+            case.current_path = SIGNATURE
+
+        return self._act(confirm)
+
+    def sign(self, png: bytes, strokes: Sequence[Sequence[Sequence[float]]]) -> PartyState:
+        """Stores the signature and submits the statement to the officer, in one transaction."""
+        if not png.startswith(b"\x89PNG"):
+            raise CaseError("the signature is not a PNG image")
+        points = sum(len(stroke) for stroke in strokes)
+        if not strokes or points == 0:
+            raise CaseError("the signature is empty")
+        if points > MAX_STROKE_POINTS:
+            raise CaseError("the signature has too many points")
+
+        def sign_and_submit(session: Session, case: Case) -> None:
+            _require_answering(case)
+            session.add(Signature(case_id=case.id, submission=case.submission_count + 1,
+                                  png=png, strokes=[[list(p) for p in s] for s in strokes],
+                                  signed_at=datetime.now(UTC)))
+            record_event(session, "party", "case.signed", case_id=case.id,
+                         payload={"submission": case.submission_count + 1,
+                                  "strokes": len(strokes), "points": points})
+            submit_case(session, case, **self._clock())
+            case.current_path = WAITING
+
+        return self._act(sign_and_submit)
+
+
+def _require_answering(case: Case) -> None:
+    if case.status != CaseStatus.IN_PROGRESS:
+        raise CaseError(f"the case is {case.status}; the party cannot change it now")
+
+
+def _after_language(case: Case) -> str:
+    """Where the party goes after choosing a language: the first fixed step not yet done."""
+    if case.submission_count > 0:
+        return REVIEW  # a returned case: straight to the review with the officer's comments
+    if case.rights_acknowledged_at is None:
+        return TERMS_STEP if TERMS not in case.notices else RIGHTS_STEP
+    if case.consent_at is None:
+        return CONSENT
+    if not case.party:
+        return IDENTITY
+    return case.current_path if case.current_path and case.current_path not in FIXED_STEPS \
+        else REVIEW
+
+
+def _position(case: Case, interview: Interview) -> str:
+    """The screen to show for a case as stored (the status decides when the party is done)."""
+    if case.status == CaseStatus.OPENED:
+        return LANGUAGE
+    if case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW):
+        return WAITING
+    if case.status in (CaseStatus.APPROVED, CaseStatus.CONVERTED):
+        return FINISHED
+    if case.status == CaseStatus.RETURNED:
+        return LANGUAGE  # the party starts again by choosing a language, then sees the review
+    position = case.current_path or LANGUAGE
+    if position.startswith("@"):
+        return position
+    try:
+        interview.screen(position)
+    except ValueError:
+        first = interview.first_open_screen()  # the question was hidden by a later change
+        return first.path if first else REVIEW
+    return position
