@@ -34,6 +34,7 @@ from kiosk.cases import (
 )
 from kiosk.interview import flatten_answers
 from kiosk.models import Case
+from kiosk.notices import RIGHTS, TERMS, load_notice
 from kiosk.states import CaseStatus
 from kiosk.station import Station
 from kiosk.template_store import template_of
@@ -59,10 +60,13 @@ class AnswersFile:
 
 def parse_answers_file(text: str, source: str = "answers file") -> AnswersFile:
     try:
-        data = json.loads(text)
+        data = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise AnswersFileError(f"{source}: not valid JSON at line {exc.lineno}, column "
                                f"{exc.colno}: {exc.msg}") from exc
+    except (ValueError, RecursionError) as exc:  # absurd numbers or nesting
+        raise AnswersFileError(f"{source}: the file is not a sensible answers file "
+                               f"({type(exc).__name__})") from exc
     if not isinstance(data, dict):
         raise AnswersFileError(f"{source}: the top level must be a JSON object")
     unknown = sorted(set(data) - FILE_KEYS)
@@ -79,17 +83,17 @@ def parse_answers_file(text: str, source: str = "answers file") -> AnswersFile:
     for key in ("party", "answers"):
         if not isinstance(data[key], dict):
             raise AnswersFileError(f"{source}: '{key}' must be a JSON object")
+    # Never assumed: a missing consent must not silently convert the case.
     for key in ("consent", "rights_acknowledged"):
-        if not isinstance(data.get(key, False), bool):
-            raise AnswersFileError(f"{source}: '{key}' must be true or false")
-    return AnswersFile(data["template"], version, data.get("language"),
-                       data.get("consent", False), data.get("rights_acknowledged", False),
-                       data["party"], data["answers"])
+        if not isinstance(data.get(key), bool):
+            raise AnswersFileError(f"{source}: '{key}' must be given as true or false")
+    return AnswersFile(data["template"], version, data.get("language"), data["consent"],
+                       data["rights_acknowledged"], data["party"], data["answers"])
 
 
 def read_answers_file(path: Path) -> AnswersFile:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise AnswersFileError(f"{path}: cannot be read: {exc}") from exc
     return parse_answers_file(text, str(path))
@@ -117,8 +121,10 @@ def submit_answers(station: Station, answers: AnswersFile, *, case_code: str | N
             case = find_case(session, case_code)
         template_id = case.template_version.template_id
         if template_id != answers.template:
-            raise AnswersFileError(f"the file is for template '{answers.template}', the case "
-                                   f"uses '{template_id}'")
+            raise AnswersFileError(f"the file is for case type '{answers.template}', but case "
+                                   f"{case.code} is of type '{template_id}'")
+        if case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.APPROVED):
+            return case  # a retry of a submission that already landed changes nothing
         if answers.version is not None and answers.version != case.template_version.version:
             raise AnswersFileError(f"the file is for version {answers.version}, the case uses "
                                    f"version {case.template_version.version}")
@@ -133,6 +139,9 @@ def submit_answers(station: Station, answers: AnswersFile, *, case_code: str | N
             if not answers.rights_acknowledged:
                 raise CaseError("the rights notice must be acknowledged ('rights_acknowledged')")
             acknowledge_rights(session, case, actor=actor)
+        templates_dir = settings.resolved_templates_dir
+        case.notices = {TERMS: load_notice(templates_dir, TERMS).version,
+                        RIGHTS: load_notice(templates_dir, RIGHTS).version, **case.notices}
         record_identity(session, case, answers.party, today=today, actor=actor)
         template = template_of(case.template_version)
         flat = flatten_answers(template, answers.answers)

@@ -36,6 +36,10 @@ def _event_hash(prev_hash: str, seq: int, at: datetime, actor: str, action: str,
 HEAD_KEY = "kiosk.audit_head"
 
 
+class AuditChainBroken(RuntimeError):
+    """The chain cannot be extended because its head was tampered with."""
+
+
 def record_event(session: Session, actor: str, action: str, *, case_id: str | None = None,
                  payload: Mapping[str, Any] | None = None) -> AuditEvent:
     """Appends an event in the caller's transaction, so it lands exactly when the change does.
@@ -50,10 +54,9 @@ def record_event(session: Session, actor: str, action: str, *, case_id: str | No
             update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq)
             .returning(AuditHead.seq, AuditHead.hash)
         ).one_or_none()
-        if row is None:  # a database created before the head row was seeded
-            session.add(AuditHead(id=1, seq=0, hash=GENESIS_HASH))
-            session.flush()
-            row = (0, GENESIS_HASH)
+        if row is None:  # seeded by the first migration: missing means someone removed it
+            raise AuditChainBroken("the audit chain's head row is missing; nothing more can be "
+                                   "recorded until `kiosk audit verify` is looked into")
         head = tuple(row)
     prev_seq, prev_hash = head
     seq = prev_seq + 1
@@ -117,7 +120,10 @@ def verify_chain(session: Session) -> ChainReport:
         expected_seq += 1
         session.expunge(event)
     head = session.get(AuditHead, 1)
-    if head is not None and (head.seq != count or head.hash != prev_hash):
+    if head is None:
+        return ChainReport(count, count + 1 if count else 1, "the chain's head row is missing "
+                           "(events may have been removed from the end)")
+    if head.seq != count or head.hash != prev_hash:
         return ChainReport(count, count + 1, f"the chain should end at event {head.seq}, but "
                            f"ends at event {count}: events were removed from the end")
     return ChainReport(count)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,6 +25,8 @@ from kiosk.models import AnswerRevision, Case, CaseCodeSequence
 from kiosk.settings import Settings
 from kiosk.states import FINAL, CaseStatus, check_transition
 from kiosk.template_store import get_version, template_of
+
+MAX_NAME_LENGTH = 64
 
 
 class ArrivalMode(StrEnum):
@@ -54,7 +58,7 @@ class AnswerRejected(CaseError):
     def __init__(self, path: str, messages: Mapping[str, str]) -> None:
         self.path = path
         self.messages = dict(messages)
-        super().__init__(f"{path}: {self.messages.get('en', '')}")
+        super().__init__(f"{path}: {self.messages.get('zh', '')} / {self.messages.get('en', '')}")
 
 
 class Conflict(RuntimeError):
@@ -133,6 +137,8 @@ def open_case(session: Session, settings: Settings, template_id: str, party_name
     party_name = " ".join(party_name.split())
     if not party_name:
         raise CaseError("the party's name is empty")
+    if len(party_name) > MAX_NAME_LENGTH:
+        raise CaseError(f"the party's name is longer than {MAX_NAME_LENGTH} characters")
     try:
         mode = ArrivalMode(arrival_mode)
     except ValueError as exc:
@@ -154,6 +160,7 @@ def open_case(session: Session, settings: Settings, template_id: str, party_name
     code = compose_case_code(CaseCodeParts(settings.action_type_code, settings.department_code,
                                            today, sequence, settings.custom_code))
     case = Case(id=str(uuid.uuid4()), code=code, start_code=_unused_start_code(session),
+                audit_secret=secrets.token_hex(16),
                 template_version_id=version.id, status=CaseStatus.OPENED.value,
                 language=language, party_name=party_name, party={},
                 arrived_at=arrived_at.astimezone(UTC), arrival_mode=mode.value, opened_by=actor)
@@ -202,8 +209,9 @@ def acknowledge_rights(session: Session, case: Case, *, actor: str = "party") ->
     record_event(session, actor, "case.rights_acknowledged", case_id=case.id, payload={})
 
 
-PARTY_FIELDS = ("name", "document", "phone", "address", "household_registration", "employer",
-                "nationality")
+IDENTITY_FIELDS = ("name", "document", "phone", "address", "household_registration", "employer",
+                   "nationality", "birth_date", "sex")
+"""What the identity step takes; birth date and sex only where the document does not hold them."""
 
 
 @dataclass(frozen=True)
@@ -223,11 +231,12 @@ def _same_name(a: str, b: str) -> bool:
 
 def check_party(raw: Mapping[str, Any], case: Case, today: date) -> dict[str, Any]:
     """The identity step's answers, checked; the name must match the case the officer opened."""
-    unknown = sorted(set(raw) - set(PARTY_FIELDS))
+    unknown = sorted(set(raw) - set(IDENTITY_FIELDS))
     if unknown:
         raise IdentityProblem(unknown[0], {"zh": f"未知字段 {unknown[0]}",
                                            "en": f"unknown field {unknown[0]!r}"})
-    name = " ".join(str(raw.get("name") or "").split())
+    raw_name = raw.get("name")
+    name = " ".join(raw_name.split()) if isinstance(raw_name, str) else ""
     if not name:
         raise IdentityProblem("name", {"zh": "请填写姓名。", "en": "Please enter your name."})
     if not _same_name(name, case.party_name):
@@ -245,19 +254,43 @@ def check_party(raw: Mapping[str, Any], case: Case, today: date) -> dict[str, An
                                           or document.get("nationality"), today=today)
     except IdentityError as exc:
         raise IdentityProblem("document", exc.messages) from exc
+    birth_date, sex = checked.birth_date, checked.sex
+    if birth_date is None:  # passports and permits without a birth date in the number
+        birth_date = _given_birth_date(raw.get("birth_date"), today)
+    if sex is None:
+        sex = raw.get("sex")
+        if sex not in ("male", "female"):
+            raise IdentityProblem("sex", {"zh": "请选择性别。", "en": "Please choose your sex."})
     party: dict[str, Any] = {
         "name": name,
         "document": {"type": checked.type.value, "number": checked.number},
-        "sex": checked.sex,
-        "birth_date": checked.birth_date.isoformat() if checked.birth_date else None,
+        "sex": sex,
+        "birth_date": birth_date.isoformat(),
         "nationality": checked.nationality or raw.get("nationality"),
     }
     for key in ("phone", "address", "household_registration", "employer"):
-        value = " ".join(str(raw.get(key) or "").split())
+        given = raw.get(key) or ""
+        if not isinstance(given, str):
+            raise IdentityProblem(key, {"zh": "请填写文字。", "en": "Please enter text."})
+        value = " ".join(given.split())
         if len(value) > 200:
             raise IdentityProblem(key, {"zh": "内容太长。", "en": "This is too long."})
         party[key] = value
     return party
+
+
+def _given_birth_date(raw: Any, today: date) -> date:
+    problem = IdentityProblem("birth_date", {
+        "zh": "请填写出生日期（年-月-日）。", "en": "Please enter your date of birth."})
+    if not isinstance(raw, str):
+        raise problem
+    try:
+        birth = date.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise problem from exc
+    if not date(1900, 1, 1) <= birth <= today:
+        raise problem
+    return birth
 
 
 def record_identity(session: Session, case: Case, raw: Mapping[str, Any], *, today: date,
@@ -267,7 +300,12 @@ def record_identity(session: Session, case: Case, raw: Mapping[str, Any], *, tod
     case.party = party
     record_event(session, actor, "case.identity_recorded", case_id=case.id,
                  payload={"document_type": party["document"]["type"],
-                          "sha256": _digest(party)})
+                          "hmac": _digest(case, party)})
+    # A corrected identity (say, a birth date that makes the party a minor) can exclude the
+    # case even though no answer changed.
+    interview = interview_of(session, case, today=today, now=datetime.now(UTC).replace(
+        tzinfo=None))
+    convert_if_excluded(session, case, interview, actor=actor)
     return party
 
 
@@ -319,6 +357,7 @@ def save_answers(session: Session, case: Case,
     converted and the rest is not asked.
     """
     _require_status(case, CaseStatus.IN_PROGRESS)
+    _require_fixed_steps(case)
     interview = interview_of(session, case, today=today, now=now)
     revisions = {path: rev for path, rev in session.execute(
         select(AnswerRevision.path, func.max(AnswerRevision.revision))
@@ -352,14 +391,12 @@ def save_answers(session: Session, case: Case,
         revisions[path] = revision
         session.add(AnswerRevision(case_id=case.id, path=path, value=stored, revision=revision,
                                    given_by=actor))
-        saved.append({"path": path, "revision": revision, "sha256": _digest(stored)})
-        hit = interview.exclusion()
-        if hit is not None:
+        saved.append({"path": path, "revision": revision, "hmac": _digest(case, stored)})
+        if interview.exclusion() is not None:
             session.flush()
             record_event(session, actor, "answers.saved", case_id=case.id,
                          payload={"answers": saved})
-            convert_case(session, case, hit.reason("zh") + " / " + hit.reason("en"),
-                         actor=actor, exclusion=hit.exclusion.id)
+            convert_if_excluded(session, case, interview, actor=actor)
             return interview
     if saved:
         session.flush()
@@ -367,9 +404,14 @@ def save_answers(session: Session, case: Case,
     return interview
 
 
-def _digest(value: Any) -> str:
-    """Audit payloads carry a hash of what the party said, not the personal data itself."""
-    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+def _digest(case: Case, value: Any) -> str:
+    """Audit payloads carry a keyed hash of what the party said, never the personal data.
+
+    Keyed with the case's own secret (kept on the case, not in the audit), so a phone or ID
+    number cannot be recovered from the audit trail by trying every possible number.
+    """
+    return hmac.new(case.audit_secret.encode("ascii"), canonical_json(value).encode("utf-8"),
+                    hashlib.sha256).hexdigest()
 
 
 # -- submission and conversion -------------------------------------------------------------
@@ -397,6 +439,8 @@ def submit_case(session: Session, case: Case, *, today: date, now: datetime,
     if not case.party:
         missing.append("identity: the party's identity was not recorded")
     interview = interview_of(session, case, today=today, now=now)
+    if convert_if_excluded(session, case, interview, actor=actor):
+        return case
     for screen, error in interview.problems():
         missing.append(f"{screen.path}: {error}")
     if missing:
@@ -410,7 +454,7 @@ def submit_case(session: Session, case: Case, *, today: date, now: datetime,
     case.claimed_at = None
     record_event(session, actor, "case.submitted", case_id=case.id,
                  payload={"submission": case.submission_count,
-                          "answers_sha256": _digest(interview.visible_answers())})
+                          "answers_hmac": _digest(case, interview.visible_answers())})
     return case
 
 
@@ -429,6 +473,27 @@ def convert_case(session: Session, case: Case, reason: str, *, actor: str,
         payload["exclusion"] = exclusion
     record_event(session, actor, "case.converted", case_id=case.id, payload=payload)
     return case
+
+
+def _require_fixed_steps(case: Case) -> None:
+    """Questions come after the rights, the consent and the identity (so age exclusions work)."""
+    if case.rights_acknowledged_at is None:
+        raise CaseError("the party has not yet acknowledged the rights notice")
+    if case.consent_at is None:
+        raise CaseError("the party has not yet agreed to the fast-track")
+    if not case.party:
+        raise CaseError("the party's identity has not yet been recorded")
+
+
+def convert_if_excluded(session: Session, case: Case, interview: Interview, *,
+                        actor: str) -> bool:
+    """Converts the case when an exclusion applies to what is known now; True if it did."""
+    hit = interview.exclusion()
+    if hit is None:
+        return False
+    convert_case(session, case, hit.reason("zh") + " / " + hit.reason("en"), actor=actor,
+                 exclusion=hit.exclusion.id)
+    return True
 
 
 def _require_status(case: Case, *allowed: CaseStatus) -> None:

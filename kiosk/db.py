@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+READONLY_OPTION = "kiosk_readonly"
 
 
 def _prepare_sqlite(engine: Engine) -> None:
@@ -35,7 +36,9 @@ def _prepare_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers take no lock: a long `case list` must not hold up a kiosk that is saving.
+        readonly = connection.get_execution_options().get(READONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
 def create_db_engine(url: str) -> Engine:
@@ -57,15 +60,21 @@ class Database:
         self.url = url
         self.engine = create_db_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(self.engine.execution_options(**{READONLY_OPTION: True}),
+                                     expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
-        with self._sessions() as session, session.begin():
+    def session(self, *, readonly: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        `readonly` sessions only read (on SQLite they do not take the write lock).
+        """
+        factory = self._readers if readonly else self._sessions
+        with factory() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from kiosk import messages as msg
 from kiosk.answer_types import AnswerError, check_answer, display_answer, typed_value
-from kiosk.expressions import EvaluationError, Expression, MissingValue, evaluate_condition
+from kiosk.expressions import PARTY_FIELDS, EvaluationError, Expression, MissingValue
 from kiosk.rendering import render_text
 from kiosk.template_model import (
     Exclusion,
@@ -40,8 +40,9 @@ class Party:
     nationality: str | None = None
 
     def value(self, name: str) -> Any:
-        return {"party.birth_date": self.birth_date, "party.sex": self.sex,
-                "party.nationality": self.nationality}.get(name)
+        """`party.birth_date` and the like (the names in expressions.PARTY_FIELDS)."""
+        field_name = name.removeprefix("party.")
+        return getattr(self, field_name) if field_name in PARTY_FIELDS else None
 
 
 @dataclass(frozen=True)
@@ -119,33 +120,11 @@ class Interview:
 
     # -- resolving names for expressions ----------------------------------------------------
 
-    def _evaluate(self, expr: Expression | None, scope: Mapping[str, Any],
-                  value: Any = None) -> bool:
-        """A condition's truth; unanswered names make it false, as templates/README.md says."""
-        if expr is None:
-            return True
+    def _run(self, expr: Expression, scope: Mapping[str, Any], value: Any = None) -> Any:
+        """Evaluates with the template's names: answers in scope, `value`, the party's fields.
 
-        def resolve(name: str) -> Any:
-            if name == "value":
-                return value
-            if name.startswith("party."):
-                return self.party.value(name)
-            if name in scope:
-                return scope[name]
-            raise KeyError(name)
-
-        try:
-            return evaluate_condition(expr, resolve, today=self.today, now=self.now)
-        except EvaluationError:
-            # A template whose expression fails on these answers must not trap the party: the
-            # condition counts as false (a hidden question, a constraint that does not bite).
-            return False
-
-    def _constraint_holds(self, expr: Expression, scope: Mapping[str, Any], value: Any) -> bool:
-        """A constraint refuses an answer only when it is clearly false.
-
-        When it reads an unanswered question, or fails on these values (a template error), it
-        cannot judge, and the party must not be trapped: the answer is accepted.
+        MissingValue (an unanswered name) and EvaluationError (a template mistake, say a date
+        compared with a number) propagate; each caller decides what they mean for the party.
         """
 
         def resolve(name: str) -> Any:
@@ -153,25 +132,35 @@ class Interview:
                 return value
             if name.startswith("party."):
                 return self.party.value(name)
-            return scope[name]
+            return scope[name]  # KeyError: the evaluator reports an unknown name
 
+        return expr.evaluate(resolve, today=self.today, now=self.now)
+
+    def _evaluate(self, expr: Expression | None, scope: Mapping[str, Any]) -> bool:
+        """A condition (show_if, exclusion): false while it reads an unanswered question, and
+        false when it fails on these values, so a template mistake never traps the party."""
+        if expr is None:
+            return True
         try:
-            return expr.evaluate(resolve, today=self.today, now=self.now) is not False
-        except (EvaluationError, MissingValue, KeyError):
+            return self._run(expr, scope) is True
+        except (MissingValue, EvaluationError):
+            return False
+
+    def _constraint_holds(self, expr: Expression, scope: Mapping[str, Any], value: Any) -> bool:
+        """A constraint refuses an answer only when it is clearly false; when it cannot judge
+        (an unanswered question, a template mistake) the answer is accepted."""
+        try:
+            return self._run(expr, scope, value) is not False
+        except (MissingValue, EvaluationError):
             return True
 
     def _count(self, expr: Expression | None, scope: Mapping[str, Any], limit: int) -> int:
+        """How many items a repeated group has: 0 until the count is known and sensible."""
         if expr is None:
             return 0
-
-        def resolve(name: str) -> Any:
-            if name.startswith("party."):
-                return self.party.value(name)
-            return scope.get(name)
-
         try:
-            count = expr.evaluate(resolve, today=self.today, now=self.now)
-        except (EvaluationError, MissingValue):
+            count = self._run(expr, scope)
+        except (MissingValue, EvaluationError):
             return 0
         if isinstance(count, bool) or not isinstance(count, int | float):
             return 0
@@ -316,9 +305,9 @@ class Interview:
     # -- what the party reviews and what is printed -----------------------------------------
 
     def review(self, language: str) -> list[ReviewItem]:
-        """Every shown question with the answer as it will be printed, for the review screen."""
+        """Every shown question with its answer as printed, in the statement's order."""
         items = []
-        for screen in self.screens:
+        for screen in self._statement_screens():
             stored = self.answers.get(screen.path)
             items.append(ReviewItem(
                 path=screen.path, section_id=screen.section.id,

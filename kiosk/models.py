@@ -90,6 +90,7 @@ class Case(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     code: Mapped[str] = mapped_column(String(27), unique=True)
     start_code: Mapped[str] = mapped_column(String(6), index=True)
+    audit_secret: Mapped[str] = mapped_column(String(32))
     template_version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id"))
     status: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(8), default="zh")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kiosk.audit import record_event
 from kiosk.cases import (
     CaseError,
+    CaseNotFound,
     acknowledge_rights,
     find_by_start_code,
     interview_of,
@@ -89,11 +90,17 @@ class PartySession:
     @classmethod
     def resume(cls, station: Station, start_code: str) -> PartySession:
         """The session of the open case with this start code (CaseNotFound otherwise)."""
-        with station.database.session() as session:
-            case = find_by_start_code(session, start_code)
-            record_event(session, "party", "kiosk.resumed", case_id=case.id,
-                         payload={"position": case.current_path})
-            return cls(station, case.id)
+        try:
+            with station.database.session() as session:
+                case = find_by_start_code(session, start_code)
+                record_event(session, "party", "kiosk.resumed", case_id=case.id,
+                             payload={"position": case.current_path})
+                return cls(station, case.id)
+        except CaseNotFound:
+            # Recorded, so guessing at start codes shows in the audit trail.
+            with station.database.session() as session:
+                record_event(session, "party", "kiosk.start_code_refused", payload={})
+            raise
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -108,7 +115,7 @@ class PartySession:
         return case
 
     def state(self) -> PartyState:
-        with self.station.database.session() as session:
+        with self.station.database.session(readonly=True) as session:
             return self._state(session, self._case(session))
 
     def _state(self, session: Session, case: Case) -> PartyState:
@@ -152,6 +159,14 @@ class PartySession:
             case.current_path = _after_language(case)
 
         return self._act(choose)
+
+    def set_language(self, language: str) -> PartyState:
+        """Switches the language on any screen, without moving."""
+
+        def switch(session: Session, case: Case) -> None:
+            set_language(session, case, language, self.station.settings)
+
+        return self._act(switch)
 
     def acknowledge_terms(self) -> PartyState:
         """The party has read (and heard) the fast-track terms to the end."""
@@ -291,12 +306,10 @@ def _position(case: Case, interview: Interview) -> str:
     """The screen to show for a case as stored (the status decides when the party is done)."""
     if case.status == CaseStatus.OPENED:
         return LANGUAGE
-    if case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW):
-        return WAITING
+    if case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED):
+        return WAITING  # returned: the waiting screen says so, and Continue opens the review
     if case.status in (CaseStatus.APPROVED, CaseStatus.CONVERTED):
         return FINISHED
-    if case.status == CaseStatus.RETURNED:
-        return LANGUAGE  # the party starts again by choosing a language, then sees the review
     position = case.current_path or LANGUAGE
     if position.startswith("@"):
         return position

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from kiosk.audit import record_event
 from kiosk.cases import CaseError, convert_case, interview_of, lock, move
 from kiosk.models import Case, ReviewAction, ReviewComment, User
+from kiosk.roles import Role
 from kiosk.settings import Settings
-from kiosk.states import CaseStatus
-from kiosk.users import Role
+from kiosk.states import FINAL, LABELS, CaseStatus
 
 DECIDING_ROLES = frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER})
 
@@ -96,22 +96,35 @@ def _log(session: Session, case: Case, user: User, action: str, *, level: int | 
                  payload={"level": level, "role": role, **body})
 
 
-def claim_case(session: Session, case: Case, user: User, *,
+def claim_case(session: Session, case: Case, user: User, *, take_over: bool = False,
                expected_version: int | None = None) -> Case:
-    """An officer takes a submitted case into review; others see who has it."""
+    """An officer takes a submitted case into review; others see who has it.
+
+    A case another officer holds is only taken over on purpose (`take_over`), and that is
+    recorded, so two officers never work on one case without knowing it.
+    """
     lock(case, expected_version)
     _require_any_role(user, DECIDING_ROLES, "review cases")
     if case.status == CaseStatus.SUBMITTED:
         move(case, CaseStatus.IN_REVIEW)
     elif case.status != CaseStatus.IN_REVIEW:
-        raise ReviewError(f"case {case.code} is {case.status}; only a submitted case or one in "
-                          f"review can be claimed")
+        raise ReviewError(f"case {case.code} is {_status_words(case)}; only a submitted case "
+                          f"or one in review can be claimed")
     if case.claimed_by == user.username:
         return case
+    previous = case.claimed_by
+    if previous and not take_over:
+        raise ReviewError(f"case {case.code} is being reviewed by {previous}; take it over "
+                          f"on purpose (--take-over) if they cannot go on")
     case.claimed_by = user.username
     case.claimed_at = datetime.now(UTC)
-    _log(session, case, user, "claimed", level=case.review_level)
+    _log(session, case, user, "taken_over" if previous else "claimed", level=case.review_level,
+         details={"from": previous} if previous else None)
     return case
+
+
+def _status_words(case: Case) -> str:
+    return LABELS[CaseStatus(case.status)]["en"].lower()
 
 
 def _approvers_of_this_round(session: Session, case: Case) -> set[str]:
@@ -124,15 +137,15 @@ def _approvers_of_this_round(session: Session, case: Case) -> set[str]:
 
 
 def approve_level(session: Session, case: Case, user: User, settings: Settings, *,
-                  decision: Decision | None = None,
+                  decision: Decision | None = None, take_over: bool = False,
                   expected_version: int | None = None) -> Case:
     """Approves the case's current review level; the final level needs the decision fields."""
     lock(case, expected_version)
     chain = settings.review_chain
     level = case.review_level
     if case.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW):
-        raise ReviewError(f"case {case.code} is {case.status}; only a submitted case or one in "
-                          f"review can be approved")
+        raise ReviewError(f"case {case.code} is {_status_words(case)}; only a submitted case "
+                          f"or one in review can be approved")
     if level >= len(chain):
         raise ReviewError(f"case {case.code} has no review level {level + 1}")
     role = chain[level]
@@ -148,21 +161,25 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
     if not is_final and checked is not None:
         raise ReviewError(f"the decision is given at the final level ({chain[-1]}), not at "
                           f"level {level + 1}")
-    claim_case(session, case, user)
-    details: dict[str, Any] = {"submission": case.submission_count}
+    claim_case(session, case, user, take_over=take_over)
+    details: dict[str, Any] = {"submission": case.submission_count, "chain": list(chain)}
     if is_final:
         assert checked is not None
         move(case, CaseStatus.APPROVED)
         case.decision = asdict(checked)
         case.decided_at = datetime.now(UTC)
         details["decision"] = case.decision
+    else:
+        case.claimed_by = None  # the next level's officer claims it
+        case.claimed_at = None
     case.review_level = level + 1
     _log(session, case, user, "approved", level=level, role=role, details=details)
     return case
 
 
 def return_case(session: Session, case: Case, user: User, comments: Mapping[str, str], *,
-                today: date, now: datetime, expected_version: int | None = None) -> Case:
+                today: date, now: datetime, take_over: bool = False,
+                expected_version: int | None = None) -> Case:
     """Sends the case back to the party with a comment on each answer to correct."""
     lock(case, expected_version)
     _require_any_role(user, DECIDING_ROLES, "return cases")
@@ -175,11 +192,10 @@ def return_case(session: Session, case: Case, user: User, comments: Mapping[str,
             raise ReviewError(f"'{path}' is not a question of this case's statement")
         if not text.strip():
             raise ReviewError(f"the comment on '{path}' is empty")
-    if case.status == CaseStatus.SUBMITTED:
-        claim_case(session, case, user)
-    if case.status != CaseStatus.IN_REVIEW:
-        raise ReviewError(f"case {case.code} is {case.status}; only a case in review can be "
-                          f"returned")
+    if case.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW):
+        raise ReviewError(f"case {case.code} is {_status_words(case)}; only a case in review "
+                          f"can be returned")
+    claim_case(session, case, user, take_over=take_over)
     move(case, CaseStatus.RETURNED)
     for path, text in comments.items():
         session.add(ReviewComment(case_id=case.id, path=path, text=text.strip(),
@@ -194,8 +210,8 @@ def convert_by_officer(session: Session, case: Case, user: User, reason: str, *,
                        expected_version: int | None = None) -> Case:
     _require_any_role(user, DECIDING_ROLES, "convert cases")
     lock(case, expected_version)
-    if case.status in (CaseStatus.APPROVED, CaseStatus.CONVERTED):
-        raise ReviewError(f"case {case.code} is already {case.status}")
+    if case.status in FINAL:
+        raise ReviewError(f"case {case.code} is already {_status_words(case)}")
     convert_case(session, case, reason, actor=user.username)
     session.add(ReviewAction(case_id=case.id, action="converted", level=None, role=None,
                              actor=user.username, details={"reason": reason}))

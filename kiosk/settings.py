@@ -11,6 +11,8 @@ from typing import Any, get_type_hints
 
 import platformdirs
 
+from kiosk.roles import Role
+
 APP_NAME = "station-kiosk"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS_FILE = PROJECT_ROOT / "config" / "default.toml"
@@ -29,6 +31,9 @@ class Settings:
     database_url: str
     data_dir: str
     templates_dir: str
+    kiosk_fullscreen: bool
+    kiosk_speech: str
+    kiosk_virtual_keyboard: bool
     # The station: shared through the database, overridable per machine.
     station_name: str
     action_type_code: str
@@ -44,6 +49,7 @@ class Settings:
     hearing_fine_threshold: int
     detention_days_excluded: int
     login_max_failures: int
+    admin_pin: str
 
     @property
     def resolved_data_dir(self) -> Path:
@@ -60,8 +66,17 @@ class Settings:
         return Path(self.templates_dir) if self.templates_dir else PROJECT_ROOT / "templates"
 
 
-MACHINE_ONLY = frozenset({"database_url", "data_dir", "templates_dir"})
+MACHINE_ONLY = frozenset({"database_url", "data_dir", "templates_dir", "kiosk_fullscreen",
+                          "kiosk_speech", "kiosk_virtual_keyboard"})
 """Settings that describe one machine and are never stored in the station database."""
+
+STATION_ONLY = frozenset({
+    "review_chain", "action_type_code", "department_code", "custom_code",
+    "hearing_fine_threshold", "detention_days_excluded", "decision_deadline_hours",
+    "questioning_limit_hours", "questioning_limit_detention_hours",
+})
+"""Settings with legal weight: the same on every machine, so only the database may change them
+(one machine's environment must not, say, shorten the review chain)."""
 
 FIELD_TYPES: dict[str, Any] = get_type_hints(Settings)
 STATION_KEYS = tuple(name for name in FIELD_TYPES if name not in MACHINE_ONLY)
@@ -83,6 +98,14 @@ def _coerce(name: str, raw: object, source: str) -> object:
         if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
             return int(raw.strip())
         raise SettingsError(f"{where}: expected a whole number, got {raw!r}")
+    if kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if isinstance(raw, str) and raw.strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"{where}: expected true or false, got {raw!r}")
     if kind == tuple[str, ...]:
         if isinstance(raw, str):
             raw = [part.strip() for part in raw.split(",") if part.strip()]
@@ -101,10 +124,16 @@ def _check(values: dict[str, object]) -> None:
     if not values["review_chain"]:
         raise SettingsError("setting 'review_chain' needs at least one review level")
     for role in values["review_chain"]:  # type: ignore[union-attr]
-        if role not in ("officer", "reviewer", "approver", "admin"):
+        if role not in set(Role):
             raise SettingsError(f"setting 'review_chain' names an unknown role {role!r}")
     if not values["languages"]:
         raise SettingsError("setting 'languages' needs at least one language")
+    pin = values["admin_pin"]
+    if not (isinstance(pin, str) and pin.isdigit() and 4 <= len(pin) <= 12):
+        raise SettingsError("setting 'admin_pin' must be 4 to 12 digits")
+    if values["kiosk_speech"] not in ("pyttsx3", "silent"):
+        raise SettingsError("setting 'kiosk_speech' must be pyttsx3 or silent, got "
+                            f"{values['kiosk_speech']!r}")
 
 
 def read_toml(path: Path) -> dict[str, object]:
@@ -118,6 +147,14 @@ def read_toml(path: Path) -> dict[str, object]:
     if unknown:
         raise SettingsError(f"{path}: unknown setting(s) {', '.join(unknown)}")
     return data
+
+
+def validate_station_values(values: Mapping[str, object]) -> None:
+    """Checks station-wide values over the defaults, ignoring this machine's file and env."""
+    merged = dict(read_toml(DEFAULTS_FILE))
+    for name, raw in values.items():
+        merged[name] = _coerce(name, raw, "the station database")
+    _check({name: _coerce(name, raw, "defaults") for name, raw in merged.items()})
 
 
 def station_file_path(env: Mapping[str, str]) -> Path | None:
@@ -154,9 +191,13 @@ def load_settings(
     }
     layers.append(("the environment", env_values))
 
+    machine_sources = {str(file), "the environment"}
     values: dict[str, object] = {}
     for source, layer in layers:
         for name, raw in layer.items():
+            if source in machine_sources and name in STATION_ONLY:
+                raise SettingsError(f"setting '{name}' from {source}: it is station-wide; "
+                                    f"change it with `kiosk settings set {name} ...`")
             values[name] = _coerce(name, raw, source)
     missing = sorted(set(FIELD_TYPES) - set(values))
     if missing:

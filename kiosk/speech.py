@@ -16,6 +16,7 @@ import queue
 import re
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -217,14 +218,8 @@ class Pyttsx3Renderer:
         leave_apartment = _enter_com_apartment()
         try:
             try:
-                import pyttsx3
-
-                # Not pyttsx3.init(): that hands out one shared engine per driver, which another
-                # thread may be using.
-                engine = pyttsx3.Engine(self._driver)
-                errors: list[BaseException] = []
-                engine.connect("error", lambda name=None, exception=None: errors.append(exception))
-                installed = engine.getProperty("voices")
+                engine = _Engine(self._driver)
+                installed = engine.voices()
                 for language, preferences in VOICES.items():
                     voice = choose_voice(installed, preferences)
                     if voice is None:
@@ -237,43 +232,125 @@ class Pyttsx3Renderer:
                 return
             finally:
                 self._ready.set()
-            while (job := self._jobs.get()) is not None:
-                try:
-                    self._synthesise(engine, job, errors)
-                except Exception as exc:
-                    job.error = exc
-                finally:
-                    job.done.set()
-            # Drop the engine here, in its own thread: its driver's teardown unhooks espeak's
-            # callback, which must not happen later under a newer renderer's engine.
-            del engine
+            try:
+                while (job := self._jobs.get()) is not None:
+                    try:
+                        self._synthesise(engine, job)
+                    except Exception as exc:
+                        job.error = exc
+                    finally:
+                        job.done.set()
+            finally:
+                # Dropped here, in its own thread: the driver's teardown unhooks espeak's audio
+                # callback, which must not happen later under a newer renderer's engine.
+                engine.close()
         finally:
             leave_apartment()
 
-    def _synthesise(self, engine: Any, job: _Job, errors: list[BaseException]) -> None:
+    def _synthesise(self, engine: _Engine, job: _Job) -> None:
         if job.path.is_file():  # asked twice before the first finished
             return
-        errors.clear()
         # Written under a temporary name and renamed, so a half-written file is never served.
         partial = job.path.with_name(f".{job.path.stem}.{uuid.uuid4().hex}.part.wav")
         try:
-            engine.setProperty("voice", job.voice)
-            engine.setProperty("rate", self.rate)
-            engine.save_to_file(job.text, str(partial))
-            engine.runAndWait()
-            if errors:
-                raise SpeechError(str(errors[0])) from errors[0]
-            # pyttsx3 ignores a voice it cannot set and speaks with the previous one.
-            spoken_with = str(engine.getProperty("voice") or "")
-            if spoken_with.casefold() != job.voice.casefold():
-                raise SpeechError(f"the engine spoke with voice {spoken_with!r}, "
-                                  f"not {job.voice!r}")
+            engine.save(job.text, job.voice, self.rate, partial)
             if not partial.is_file() or partial.stat().st_size <= WAV_HEADER_BYTES:
                 raise SpeechError("the engine wrote no audio")
             os.replace(partial, job.path)
             self.synthesis_count += 1
         finally:
             partial.unlink(missing_ok=True)
+
+
+class _Engine:
+    """One pyttsx3 engine, used only in the thread that created it.
+
+    pyttsx3's espeak driver runs espeak-ng asynchronously and is racy in three ways this class
+    works around, each by waiting for espeak-ng to go idle (`_settle`):
+    - a new engine starts "busy", so its first runAndWait returns before the file is written;
+    - each runAndWait first cancels whatever espeak-ng is still doing (setting the rate is queued
+      like speech), and that cancel then lands on the new text, which is lost;
+    - the end of an utterance is reported before espeak-ng's thread is done with it.
+    """
+
+    def __init__(self, driver: str | None) -> None:
+        import pyttsx3
+
+        # Not pyttsx3.init(): that hands out one shared engine per driver, which another thread
+        # may be using.
+        self._engine: Any = pyttsx3.Engine(driver)
+        self._is_playing: Callable[[], int] | None = None
+        if self._engine.driver_name == "espeak":
+            from pyttsx3.drivers import _espeak
+
+            self._is_playing = _espeak.IsPlaying
+        finished = self._finished = threading.Event()
+        errors: list[BaseException] = []
+        self._errors = errors
+
+        # Closures over locals, not bound methods: the engine must not hold this object, so that
+        # `close` frees it at once.
+        def on_finished(**_: object) -> None:
+            finished.set()
+
+        def on_error(exception: BaseException | None = None, **_: object) -> None:
+            errors.append(exception or SpeechError("the speech engine reported an error"))
+            finished.set()
+
+        self._engine.connect("finished-utterance", on_finished)
+        self._engine.connect("error", on_error)
+        self._voice: str | None = None
+        self._rate: int | None = None
+        if self._is_playing is not None:
+            self._settle(time.monotonic() + START_TIMEOUT_S)
+            self._engine.runAndWait()  # with nothing queued: leaves the engine idle, not busy
+
+    def voices(self) -> list[Any]:
+        """The voices installed for this engine's driver."""
+        return list(self._engine.getProperty("voices"))
+
+    def save(self, text: str, voice: str, rate: int, path: Path) -> None:
+        """Synthesise `text` with `voice` at `rate` into the WAV file `path`, and wait for it."""
+        deadline = time.monotonic() + RENDER_TIMEOUT_S
+        if voice != self._voice:
+            self._engine.setProperty("voice", voice)
+            self._voice = voice
+        if rate != self._rate:
+            self._engine.setProperty("rate", rate)
+            self._rate = rate
+        if not self._settle(deadline):
+            raise SpeechError("the speech engine stayed busy")
+        self._errors.clear()
+        self._finished.clear()
+        self._engine.save_to_file(text, str(path))
+        self._engine.runAndWait()
+        if self._is_playing is not None and not (
+            self._finished.wait(max(0.0, deadline - time.monotonic())) and self._settle(deadline)
+        ):
+            self._engine.stop()
+            raise SpeechError(f"speech synthesis took longer than {RENDER_TIMEOUT_S:.0f} s")
+        if self._errors:
+            self._voice = self._rate = None  # the engine's state is unknown: set both next time
+            raise SpeechError(str(self._errors[0])) from self._errors[0]
+        # pyttsx3 ignores a voice it cannot set and speaks with the previous one.
+        spoken_with = str(self._engine.getProperty("voice") or "")
+        if spoken_with.casefold() != voice.casefold():
+            self._voice = None
+            raise SpeechError(f"the engine spoke with voice {spoken_with!r}, not {voice!r}")
+
+    def _settle(self, deadline: float) -> bool:
+        """Wait until espeak-ng has nothing queued or playing; False if the deadline passed."""
+        if self._is_playing is None:
+            return True
+        while self._is_playing():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.001)
+        return True
+
+    def close(self) -> None:
+        """Free the engine now, in this thread."""
+        self._engine = None
 
 
 def _enter_com_apartment() -> Callable[[], None]:

@@ -53,5 +53,7 @@ def can_transition(current: str, target: str) -> bool:
 def check_transition(current: str, target: str) -> CaseStatus:
     """The target state, or TransitionError naming both states."""
     if not can_transition(current, target):
-        raise TransitionError(f"a case that is {current} cannot become {target}")
+        was, would = LABELS[CaseStatus(current)]["en"], LABELS[CaseStatus(target)]["en"]
+        raise TransitionError(f"a case that is {was.lower()} ({current}) cannot become "
+                              f"{would.lower()} ({target})")
     return CaseStatus(target)

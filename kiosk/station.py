@@ -17,7 +17,13 @@ from kiosk.audit import record_event
 from kiosk.db import Database
 from kiosk.migrations import upgrade_database
 from kiosk.models import StationSetting
-from kiosk.settings import STATION_KEYS, Settings, load_settings, parse_setting_value
+from kiosk.settings import (
+    STATION_KEYS,
+    Settings,
+    load_settings,
+    parse_setting_value,
+    validate_station_values,
+)
 
 
 def read_station_values(session: Session) -> dict[str, Any]:
@@ -54,7 +60,7 @@ class Station:
         with self.database.session() as session:
             values = read_station_values(session)
             values[key] = value
-            load_settings(values, env={}, file=None)  # raises SettingsError if it breaks a rule
+            validate_station_values(values)  # SettingsError if the whole breaks a rule
             row = session.get(StationSetting, key)
             old = row.value if row else None
             if row is None:

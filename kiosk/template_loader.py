@@ -320,10 +320,10 @@ class YamlReader:
         choices = self.choices(node, qid) if qtype in CHOICE_TYPES else ()
         questions: tuple[Question, ...] = ()
         if qtype is QuestionType.GROUP:
+            raw = node.get("questions")
             if in_group:
                 self.problem(line, "a group cannot hold another group", qid)
-            raw = node.get("questions")
-            if isinstance(raw, CommentedSeq) and raw:
+            elif isinstance(raw, CommentedSeq) and raw:
                 questions = self.questions(raw, in_group=True)
             else:
                 self.problem(_line_of(node, "questions"), "a group needs a non-empty list of "
@@ -359,8 +359,8 @@ class YamlReader:
         if not self.keys(raw, STATEMENT_KEYS, set(), "'statement'", qid):
             return StatementWording()
         if ("yes" in raw or "no" in raw) and node.get("type") != "yes_no":
-            self.problem(_line_of(raw), "'yes' and 'no' wording is only for yes_no questions",
-                         qid)
+            self.problem(_line_of(raw, "yes" if "yes" in raw else "no"),
+                         "'yes' and 'no' wording is only for yes_no questions", qid)
         return StatementWording(
             include=True,
             question=self.text(raw, "question", qid, required=False),
@@ -536,8 +536,37 @@ def _yaml() -> YAML:
     return yaml
 
 
+MAX_SOURCE_BYTES = 2_000_000
+MAX_NODES = 100_000
+
+
+def _shape_problem(root: Any) -> str | None:
+    """Refuses YAML aliases and absurd sizes before anything walks the tree.
+
+    An alias makes one node appear in many places ("billion laughs"): a few lines could make
+    validation take minutes and gigabytes. Templates never need them.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    count = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict | list):
+            if id(node) in seen:
+                return "YAML anchors and aliases (& and *) are not allowed in templates"
+            seen.add(id(node))
+            stack.extend(node.values() if isinstance(node, dict) else node)
+        count += 1
+        if count > MAX_NODES:
+            return f"the template is too large (more than {MAX_NODES} values)"
+    return None
+
+
 def parse_template(source: str, filename: str = "<template>") -> Template:
     """Parses and validates template YAML; raises TemplateInvalid listing every problem."""
+    if len(source.encode("utf-8")) > MAX_SOURCE_BYTES:
+        raise TemplateInvalid([TemplateProblem(filename, None, None, "the file is larger than "
+                                               f"{MAX_SOURCE_BYTES // 1_000_000} MB")])
     try:
         root = _yaml().load(source)
     except MarkedYAMLError as exc:
@@ -549,6 +578,9 @@ def parse_template(source: str, filename: str = "<template>") -> Template:
     except YAMLError as exc:
         raise TemplateInvalid([TemplateProblem(filename, None, None,
                                                f"not valid YAML: {exc}")]) from exc
+    shape = _shape_problem(root)
+    if shape:
+        raise TemplateInvalid([TemplateProblem(filename, None, None, shape)])
     reader = YamlReader(filename)
     template = reader.template(root, source)
     problems = reader.problems
@@ -559,15 +591,21 @@ def parse_template(source: str, filename: str = "<template>") -> Template:
     return template
 
 
-def load_template_file(path: Path) -> Template:
-    """Reads one template file; unreadable files are problems too."""
+def read_template_source(path: Path) -> str:
+    """The text of a template file; an unreadable file is a problem like any other."""
     try:
-        source = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise TemplateInvalid([TemplateProblem(str(path), None, None,
                                                f"cannot be read: {exc}")]) from exc
-    return parse_template(source, str(path))
+
+
+def load_template_file(path: Path) -> Template:
+    """Reads and validates one template file."""
+    return parse_template(read_template_source(path), str(path))
+
 
 
 def shipped_template_files(templates_dir: Path) -> list[Path]:
+    """The interview templates in a templates folder, in name order."""
     return sorted((templates_dir / "questions").glob("*.yaml"))

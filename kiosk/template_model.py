@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from kiosk.expressions import Expression
+from kiosk.expressions import PARTY_FIELDS, Expression
 
 Text = Mapping[str, str]
 """A text in every language of its template: {"zh": ..., "en": ...}."""
@@ -30,7 +30,7 @@ class QuestionType(StrEnum):
 
 
 CHOICE_TYPES = frozenset({QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE})
-PARTY_NAMES = frozenset({"party.birth_date", "party.sex", "party.nationality"})
+PARTY_NAMES = frozenset(f"party.{name}" for name in PARTY_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,12 @@ from sqlalchemy.orm import Session
 
 from kiosk.audit import record_event
 from kiosk.models import TemplateVersion
-from kiosk.template_loader import TemplateInvalid, load_template_file, parse_template
+from kiosk.template_loader import (
+    TemplateInvalid,
+    parse_template,
+    read_template_source,
+    shipped_template_files,
+)
 from kiosk.template_model import Template
 
 
@@ -46,9 +51,8 @@ def publish_template(session: Session, path: Path, actor: str) -> PublishResult:
     Publishing the same content again is a no-op; the same version with other content is refused
     (a published version never changes: raise the version number instead).
     """
-    template = load_template_file(path)
-    source = path.read_text(encoding="utf-8")
-    return publish_source(session, template, source, actor)
+    source = read_template_source(path)  # read once: what is validated is what is stored
+    return publish_source(session, parse_template(source, str(path)), source, actor)
 
 
 def publish_source(session: Session, template: Template, source: str,
@@ -106,7 +110,7 @@ def list_versions(session: Session) -> list[TemplateVersion]:
 def publish_shipped_templates(session: Session, templates_dir: Path, actor: str) -> list[str]:
     """Publishes every template under templates/questions/ that is not yet published."""
     published = []
-    for path in sorted((templates_dir / "questions").glob("*.yaml")):
+    for path in shipped_template_files(templates_dir):
         result = publish_template(session, path, actor)
         if result.is_new:
             published.append(f"{result.row.template_id} v{result.row.version}")

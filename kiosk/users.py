@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,17 +13,12 @@ from sqlalchemy.orm import Session
 from kiosk.audit import record_event
 from kiosk.db import Database
 from kiosk.models import User
+from kiosk.roles import Role
 
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 MIN_PASSWORD_LENGTH = 8
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-
-
-class Role(StrEnum):
-    OFFICER = "officer"    # opens cases, follows them, may return or convert
-    REVIEWER = "reviewer"  # legal officer (法制员): first review level
-    APPROVER = "approver"  # head of the police organ: final level
-    ADMIN = "admin"        # templates, accounts, station settings
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
 class AccountError(ValueError):
@@ -33,6 +27,13 @@ class AccountError(ValueError):
 
 class LoginFailed(PermissionError):
     """Wrong user name or password, a disabled or a locked account (the message says which)."""
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def hash_password(password: str) -> str:
@@ -87,6 +88,25 @@ def disable_user(session: Session, username: str, *, actor: str) -> User:
     return user
 
 
+def enable_user(session: Session, username: str, *, actor: str) -> User:
+    """Lets a disabled or locked-out account log in again."""
+    user = get_user(session, username)
+    user.is_disabled = False
+    user.failed_logins = 0
+    record_event(session, actor, "user.enabled", payload={"user": username})
+    return user
+
+
+def reset_password(session: Session, username: str, password: str, *, actor: str) -> User:
+    """Sets a temporary password that must be changed at the next login; unlocks the account."""
+    user = get_user(session, username)
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.failed_logins = 0
+    record_event(session, actor, "user.password_reset", payload={"user": username})
+    return user
+
+
 def authenticate(database: Database, username: str, password: str, *, max_failures: int) -> User:
     """The user if the password is right; LoginFailed otherwise. Every attempt is audited.
 
@@ -96,7 +116,10 @@ def authenticate(database: Database, username: str, password: str, *, max_failur
     with database.session() as session:
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None:
-            record_event(session, username, "login.failed", payload={"reason": "unknown user"})
+            # The same work as a real check, so the time taken does not tell which names exist;
+            # and what was typed is not stored (it may be a password typed in the wrong field).
+            _verify(_DUMMY_HASH, password)
+            record_event(session, "unknown", "login.failed", payload={"reason": "unknown user"})
             failure = LoginFailed("wrong user name or password")
         elif user.is_disabled:
             record_event(session, username, "login.failed", payload={"reason": "disabled"})
@@ -106,9 +129,7 @@ def authenticate(database: Database, username: str, password: str, *, max_failur
             failure = LoginFailed(f"the account {username!r} is locked after {max_failures} "
                                   f"failed logins; an admin must reset its password")
         else:
-            try:
-                _hasher.verify(user.password_hash, password)
-            except (VerificationError, InvalidHashError):
+            if not _verify(user.password_hash, password):
                 user.failed_logins += 1
                 record_event(session, username, "login.failed", payload={"reason": "password"})
                 failure = LoginFailed("wrong user name or password")

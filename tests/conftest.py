@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,3 +69,28 @@ def station(station_env: dict[str, str]) -> Iterator[Station]:
         publish_shipped_templates(session, TEMPLATES_DIR, actor="test")
     yield station
     station.database.dispose()
+
+
+_exit_status: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _exit_status.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leaves without Python's finalisation once Qt was used and the report is written.
+
+    PySide6 6.12 can abort while the interpreter finalises after a run that created many
+    widgets ("bool_dealloc: deallocating True or False", a reference-count slip in the
+    bindings at shutdown), turning a green run red after every test passed. Everything worth
+    doing at exit (reports, temporary servers' atexit hooks) has run by this point.
+    """
+    if "PySide6.QtWidgets" in sys.modules and _exit_status:
+        import atexit
+
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status[-1])

@@ -49,6 +49,14 @@ def sample_file(station: Station, template_id: str, language: str = "zh"):
         sample_answers(template, language, today=station.today())))
 
 
+def ready_to_answer(session, case: Case, station: Station) -> None:
+    """The fixed steps before the questions: start, consent, rights, identity."""
+    start_interview(session, case)
+    record_consent(session, case, consents=True)
+    acknowledge_rights(session, case)
+    record_identity(session, case, sample_party("zh"), today=station.today())
+
+
 def clock(station: Station) -> dict:
     return {"today": station.today(), "now": station.local_now().replace(tzinfo=None)}
 
@@ -135,7 +143,7 @@ def test_a_changed_answer_is_a_new_revision_and_nothing_is_lost(station: Station
     case = open_new(station)
     with station.database.session() as session:
         current = find_case(session, case.code)
-        start_interview(session, current)
+        ready_to_answer(session, current, station)
         save_answers(session, current, [("admits_facts", True)], **clock(station))
         save_answers(session, current, [("admits_facts", True)], **clock(station))  # same: no-op
         save_answers(session, current, [("communication_disability", True)], **clock(station))
@@ -150,7 +158,7 @@ def test_revisions_are_kept(station: Station) -> None:
     case = open_new(station)
     with station.database.session() as session:
         current = find_case(session, case.code)
-        start_interview(session, current)
+        ready_to_answer(session, current, station)
         save_answers(session, current,
                      [("admits_facts", True), ("communication_disability", False)],
                      **clock(station))
@@ -169,7 +177,7 @@ def test_a_refused_answer_names_the_question_and_writes_nothing(station: Station
     case = open_new(station)
     with pytest.raises(AnswerRejected) as refused, station.database.session() as session:
         current = find_case(session, case.code)
-        start_interview(session, current)
+        ready_to_answer(session, current, station)
         save_answers(session, current,
                      [("admits_facts", True), ("communication_disability", "maybe")],
                      **clock(station))
@@ -255,3 +263,61 @@ def test_every_step_is_in_an_intact_audit_chain(station: Station) -> None:
     with station.database.session() as session:
         report = verify_chain(session)
     assert report.is_intact and report.events >= 7
+
+
+def test_an_identity_that_makes_the_party_a_minor_converts_even_after_the_answers(
+        station: Station) -> None:
+    case = submit_answers(station, sample_file(station, "minor-assault"))
+    with station.database.session() as session:
+        current = find_case(session, case.code)
+        # the officer returned it; the party corrects the identity to a real, younger one
+        current.status = "returned"
+        start_interview(session, current)
+        from kiosk.samples import resident_id
+        today = station.today()
+        party = dict(sample_party("zh"))
+        party["document"] = {"type": "resident_id",
+                             "number": resident_id(today.replace(year=today.year - 16))}
+        record_identity(session, current, party, today=today)
+        assert current.status == "converted"
+        assert "十八" in current.conversion_reason or "18" in current.conversion_reason
+
+
+def test_a_passport_holder_gives_birth_date_and_sex(station: Station) -> None:
+    case = open_new(station, name="John Smith")
+    party = {"name": "John Smith", "nationality": "GBR",
+             "document": {"type": "passport", "number": "123456789"}}
+    with station.database.session() as session:
+        current = find_case(session, case.code)
+        start_interview(session, current)
+        with pytest.raises(IdentityProblem) as missing:
+            record_identity(session, current, party, today=station.today())
+        assert missing.value.field == "birth_date"
+        with pytest.raises(IdentityProblem) as no_sex:
+            record_identity(session, current, {**party, "birth_date": "1980-02-03"},
+                            today=station.today())
+        assert no_sex.value.field == "sex"
+        stored = record_identity(session, current, {**party, "birth_date": "1980-02-03",
+                                                    "sex": "male"}, today=station.today())
+        assert stored["birth_date"] == "1980-02-03" and stored["nationality"] == "GBR"
+
+
+def test_answers_need_the_fixed_steps_first(station: Station) -> None:
+    case = open_new(station)
+    with station.database.session() as session, pytest.raises(CaseError, match="rights"):
+        current = find_case(session, case.code)
+        start_interview(session, current)
+        save_answers(session, current, [("admits_facts", True)], **clock(station))
+
+
+def test_a_missing_consent_is_refused_not_taken_as_no() -> None:
+    with pytest.raises(AnswersFileError, match="'consent' must be given"):
+        parse_answers_file('{"template": "x", "party": {}, "answers": {}, '
+                           '"rights_acknowledged": true}')
+
+
+def test_resubmitting_a_submitted_case_changes_nothing(station: Station) -> None:
+    answers = sample_file(station, "petty-theft")
+    case = submit_answers(station, answers)
+    again = submit_answers(station, answers, case_code=case.code)
+    assert again.status == "submitted" and again.submission_count == 1

@@ -656,3 +656,119 @@ def test_the_failing_expressions_really_fail_at_run_time() -> None:
     when = template.exclusions[0].when
     with pytest.raises(EvaluationError):
         when.evaluate(lambda name: date(2026, 3, 1), today=TODAY, now=NOW)
+
+
+# -- yes/no wording and the statement order -----------------------------------------------------
+
+
+WORDING_YAML = ENGINE_YAML.replace(
+    "      question: {zh: 你是否承认违法事实？, en: Do you admit the facts?}\n"
+    '      answer: {zh: "{answer}。", en: "{answer}."}\n',
+    "      question: {zh: 你是否承认违法事实？, en: Do you admit the facts?}\n"
+    "      yes: {zh: 我承认。, en: \"Yes, I admit them.\"}\n"
+    "      no: {zh: 我不承认。, en: \"No, I do not.\"}\n",
+).replace(
+    "        prompt: {zh: 你受伤了吗？, en: Were you hurt?}\n",
+    "        prompt: {zh: 你受伤了吗？, en: Were you hurt?}\n"
+    "        statement:\n"
+    '          answer: {zh: "{answer}。", en: "{answer}."}\n'
+    "          no: {zh: 我没有受伤。, en: \"No, I was not hurt.\"}\n",
+)
+
+
+@pytest.fixture(scope="module")
+def worded() -> Template:
+    return parse_template(WORDING_YAML, "wording.yaml")
+
+
+def statement_answer(interview: Interview, path: str, language: str) -> str:
+    [entry] = [e for e in interview.statement(language) if e.path == path]
+    return entry.answer
+
+
+def test_the_wording_fixture_really_has_the_yes_no_wording(worded: Template) -> None:
+    """The tests below would prove nothing if the replacements above missed."""
+    admits = worded.question("admits_facts").statement
+    assert admits.yes is not None and admits.no is not None and admits.answer is None
+    injured = worded.question("injured").statement
+    assert injured.yes is None and injured.no is not None and injured.answer is not None
+
+
+@pytest.mark.parametrize(("value", "zh", "en"), [
+    (True, "我承认。", "Yes, I admit them."),
+    (False, "我不承认。", "No, I do not."),
+])
+def test_yes_no_wording_prints_the_whole_answer(worded: Template, value: bool, zh: str,
+                                                en: str) -> None:
+    interview = start(worded).with_answer("admits_facts", value)
+    assert statement_answer(interview, "admits_facts", "zh") == zh
+    assert statement_answer(interview, "admits_facts", "en") == en
+    # The question is still the statement's question, and the review reads as the statement.
+    [entry] = [e for e in interview.statement("zh") if e.path == "admits_facts"]
+    assert entry.question == "你是否承认违法事实？"
+    [item] = [i for i in interview.review("en") if i.path == "admits_facts"]
+    assert item.answer == en
+
+
+@pytest.mark.parametrize(("value", "zh", "en"), [
+    (True, "是。", "Yes."),  # no `yes` wording: the `answer` wording
+    (False, "我没有受伤。", "No, I was not hurt."),
+])
+def test_yes_no_wording_falls_back_to_the_answer_wording(worded: Template, value: bool, zh: str,
+                                                         en: str) -> None:
+    interview = start(worded).with_answer("injured", value)
+    assert statement_answer(interview, "injured", "zh") == zh
+    assert statement_answer(interview, "injured", "en") == en
+
+
+@pytest.mark.parametrize(("value", "zh", "en"), [(True, "是", "Yes"), (False, "否", "No")])
+def test_yes_no_without_any_wording_prints_yes_or_no(demo: Template, value: bool, zh: str,
+                                                     en: str) -> None:
+    interview = start(demo).with_answer("injured", value)
+    assert statement_answer(interview, "injured", "zh") == zh
+    assert statement_answer(interview, "injured", "en") == en
+
+
+ORDER_YAML = ENGINE_YAML.replace(
+    "sections:\n",
+    "sections:\n"
+    "  - id: opening\n"
+    "    title: {zh: 询问开始, en: Start}\n"
+    "    questions:\n"
+    "      - id: duty_understood\n"
+    "        type: confirmation\n"
+    "        prompt: {zh: 我会如实回答。, en: I will answer truthfully.}\n",
+).replace("exclusions:\n", "statement_order: [opening, eligibility, facts, closing]\n"
+                           "exclusions:\n")
+
+
+def test_statement_order_prints_eligibility_after_the_opening() -> None:
+    template = parse_template(ORDER_YAML, "order.yaml")
+    assert template.statement_order == ("opening", "eligibility", "facts", "closing")
+    interview = answer_all(start(template), ("admits_facts", True), ("duty_understood", True),
+                           ("incident_date", "2026-03-01"), ("injured", True),
+                           ("injury_detail", "左臂"), ("people_count", 1),
+                           ("people[0].name", "李四"), ("confirmed", True))
+    # Asked in the template's order: eligibility first.
+    assert paths(interview)[:3] == ["admits_facts", "duty_understood", "incident_date"]
+    assert [s.step for s in interview.screens] == list(range(1, len(interview.screens) + 1))
+    # Printed in the statement order: the opening's answers, then the eligibility answers,
+    # then the rest in the asking order, group headings kept with their items.
+    for language in ("zh", "en"):
+        statement = interview.statement(language)
+        assert [e.path for e in statement] == [
+            "duty_understood", "admits_facts", "incident_date", "injured", "injury_detail",
+            "people_count", "people[0]", "people[0].name", "confirmed"]
+        assert [e.heading for e in statement if e.heading] == [
+            "第 1 个人" if language == "zh" else "Person 1"]
+    # The review follows the screens, not the statement.
+    assert [i.path for i in interview.review("zh")] == paths(interview)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_statement_opens_with_the_officers_introduction(path: Path) -> None:
+    template = load_template_file(path)
+    interview = answer_all(start(template), ("admits_facts", True), ("duty_understood", True))
+    assert paths(interview)[0] == "admits_facts"
+    assert interview.screen("duty_understood").section.id == "opening"
+    assert [e.path for e in interview.statement("zh")] == ["duty_understood", "admits_facts"]

@@ -127,7 +127,7 @@ def test_returned_case_shows_the_comments_and_goes_back_to_review(station: Stati
                     today=station.today(), now=station.local_now().replace(tzinfo=None))
         start_code = case.start_code
     party = PartySession.resume(station, start_code)
-    assert party.state().position == LANGUAGE
+    assert party.state().position == WAITING and party.state().status == "returned"
     state = party.choose_language("zh")
     assert state.position == REVIEW and state.comments == {"incident_place": "请写具体门牌号"}
     state = party.go_to("incident_place")

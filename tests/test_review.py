@@ -21,6 +21,7 @@ from kiosk.review import (
     convert_by_officer,
     open_comments,
     return_case,
+    review_actions,
 )
 from kiosk.station import Station
 from kiosk.users import LoginFailed, add_user, authenticate
@@ -50,7 +51,7 @@ def test_two_levels_by_their_roles_approve_with_a_decision(station: Station, off
         case = find_case(session, code)
         approve_level(session, case, officers["legal"], station.settings)
         assert case.status == "in_review" and case.review_level == 1
-        assert case.claimed_by == "legal"
+        assert case.claimed_by is None  # released for the next level's officer
     with station.database.session() as session:
         case = find_case(session, code)
         with pytest.raises(ReviewError, match="final level needs the decision"):
@@ -123,6 +124,21 @@ def test_return_with_comments_then_correct_and_resubmit(station: Station, office
     with station.database.session() as session:
         approve_level(session, find_case(session, code), officers["head"], station.settings,
                       decision=FINE)
+
+
+def test_a_claimed_case_is_only_taken_over_on_purpose(station: Station, officers) -> None:
+    code = submitted(station)
+    with station.database.session() as session:
+        claim_case(session, find_case(session, code), officers["legal"])
+    with station.database.session() as session, pytest.raises(ReviewError,
+                                                               match="reviewed by legal"):
+        approve_level(session, find_case(session, code), officers["legal2"], station.settings)
+    with station.database.session() as session:
+        case = find_case(session, code)
+        approve_level(session, case, officers["legal2"], station.settings, take_over=True)
+        actions = [(a.action, a.actor, a.details.get("from"))
+                   for a in review_actions(session, case)]
+    assert ("taken_over", "legal2", "legal") in actions
 
 
 def test_return_comments_must_name_questions_of_the_case(station: Station, officers) -> None:
@@ -218,3 +234,34 @@ def test_tampering_with_the_audit_trail_is_found(station: Station, officers) -> 
     with station.database.session() as session:
         report = verify_chain(session)
     assert not report.is_intact and "changed" in report.problem
+
+
+def test_a_removed_head_is_found_and_blocks_further_events(station: Station) -> None:
+    from kiosk.audit import AuditChainBroken, record_event
+    from kiosk.models import AuditHead
+    with station.database.session() as session:
+        session.query(AuditHead).delete()
+    with station.database.session() as session:
+        report = verify_chain(session)
+        assert not report.is_intact and "head" in report.problem
+    with pytest.raises(AuditChainBroken), station.database.session() as session:
+        record_event(session, "x", "test")
+
+
+def test_a_locked_account_is_unlocked_by_a_password_reset(station: Station, officers) -> None:
+    from kiosk.users import enable_user, reset_password
+    for _ in range(6):
+        with pytest.raises(LoginFailed):
+            authenticate(station.database, "head", "wrong-password", max_failures=5)
+    with station.database.session() as session:
+        user = reset_password(session, "head", "temporary-1", actor="admin")
+        assert user.must_change_password
+    assert authenticate(station.database, "head", "temporary-1", max_failures=5)
+    with station.database.session() as session:
+        from kiosk.users import disable_user
+        disable_user(session, "duty", actor="admin")
+    with pytest.raises(LoginFailed, match="disabled"):
+        authenticate(station.database, "duty", PASSWORD, max_failures=5)
+    with station.database.session() as session:
+        enable_user(session, "duty", actor="admin")
+    assert authenticate(station.database, "duty", PASSWORD, max_failures=5)

@@ -36,15 +36,17 @@ def test_database_values_cannot_set_machine_settings() -> None:
     assert settings.database_url == ""
 
 
-@pytest.mark.parametrize(("env", "message"), [
-    ({"KIOSK_IDLE_TIMEOUT_SECONDS": "soon"}, r"idle_timeout_seconds.*whole number"),
-    ({"KIOSK_DEPARTMENT_CODE": "12345"}, r"department_code.*9 digits"),
-    ({"KIOSK_REVIEW_CHAIN": "reviewer,boss"}, "unknown role 'boss'"),
-    ({"KIOSK_REVIEW_CHAIN": ""}, "at least one review level"),
+@pytest.mark.parametrize(("env", "database", "message"), [
+    ({"KIOSK_IDLE_TIMEOUT_SECONDS": "soon"}, {}, r"idle_timeout_seconds.*whole number"),
+    ({"KIOSK_ADMIN_PIN": "12"}, {}, r"admin_pin.*4 to 12 digits"),
+    ({}, {"department_code": "12345"}, r"department_code.*9 digits"),
+    ({}, {"review_chain": ["reviewer", "boss"]}, "unknown role 'boss'"),
+    ({}, {"review_chain": []}, "at least one review level"),
 ])
-def test_bad_values_are_refused_naming_the_setting(env: dict[str, str], message: str) -> None:
+def test_bad_values_are_refused_naming_the_setting(env: dict[str, str], database: dict,
+                                                   message: str) -> None:
     with pytest.raises(SettingsError, match=message):
-        load_settings(env=env, file=None)
+        load_settings(database, env=env, file=None)
 
 
 def test_a_bad_station_file_names_the_file(tmp_path: Path) -> None:
@@ -84,3 +86,12 @@ def test_sqlite_is_the_default_in_the_data_dir(tmp_path: Path) -> None:
     with station.database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_one_machine_cannot_change_what_has_legal_weight(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="station-wide"):
+        load_settings(env={"KIOSK_REVIEW_CHAIN": "approver"}, file=None)
+    station_file = tmp_path / "kiosk.toml"
+    station_file.write_text("hearing_fine_threshold = 100000\n", "utf-8")
+    with pytest.raises(SettingsError, match="kiosk settings set hearing_fine_threshold"):
+        load_settings(env={}, file=station_file)

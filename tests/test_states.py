@@ -32,7 +32,7 @@ def test_exactly_the_designed_transitions_are_allowed(current: CaseStatus,
     if expected:
         assert check_transition(current, target) is target
     else:
-        with pytest.raises(TransitionError, match=f"{current.value} cannot become"):
+        with pytest.raises(TransitionError, match=rf"\({current.value}\) cannot become"):
             check_transition(current, target)
 
 

@@ -17,7 +17,7 @@ from kiosk.template_loader import (
     parse_template,
     shipped_template_files,
 )
-from kiosk.template_model import Question, Template, Text
+from kiosk.template_model import Question, QuestionType, Template, Text
 
 FILE = "questions/broken.yaml"
 SHIPPED = shipped_template_files(PROJECT_ROOT / "templates")
@@ -391,7 +391,7 @@ def all_texts(parsed: Template) -> Iterator[tuple[str, Text]]:
             value = getattr(question, key)
             if value is not None:
                 yield f"{where} {key}", value
-        for key in ("question", "answer"):
+        for key in ("question", "answer", "yes", "no"):
             value = getattr(question.statement, key)
             if value is not None:
                 yield f"{where} statement.{key}", value
@@ -435,3 +435,91 @@ def test_shipped_template_has_every_text_in_zh_and_en(path: Path) -> None:
         if not where.endswith("statement.answer"):  # "{answer}。" is Chinese without characters
             assert CJK.search(text["zh"]), f"{where}: the zh text is not in Chinese"
         assert not CJK.search(text["en"]), f"{where}: the en text is in Chinese"
+
+
+# -- statement_order and yes/no wording --------------------------------------------------------
+
+
+def test_statement_order_listing_every_section_is_accepted() -> None:
+    parsed = parse_template(template(top="statement_order: [facts, eligibility]"), FILE)
+    assert parsed.statement_order == ("facts", "eligibility")
+    assert parse_template(template(), FILE).statement_order == ()  # default: the asking order
+
+
+@pytest.mark.parametrize(("order", "detail"), [
+    ("[eligibility]", "missing: facts"),
+    ("[facts]", "missing: eligibility"),
+    ("[eligibility, facts, opening]", "unknown: opening"),
+    ("[eligibility, facts, facts]", "twice"),
+    ("[eligibility, eligibility, facts]", "twice"),
+    ("[]", "missing: eligibility, facts"),
+    ("facts", "list of section ids"),
+    ("[eligibility, 3]", "list of section ids"),
+])
+def test_statement_order_must_list_every_section_once(order: str, detail: str) -> None:
+    source = template(top=f"statement_order: {order}")
+    problem = only_problem(source)
+    assert (problem.line, problem.question) == (line_of(source, "statement_order"), None)
+    assert "'statement_order'" in problem.message
+    assert detail in problem.message
+
+
+@pytest.mark.parametrize("key", ["yes", '"yes"', "no", '"no"'])
+def test_yes_no_wording_on_another_type_is_refused(key: str) -> None:
+    source = template(people_count=f"""
+        statement:
+          {key}: {{zh: 有人。, en: Someone.}}
+    """)
+    problem = only_problem(source)
+    assert (problem.line, problem.question) == (line_of(source, "有人"), "people_count")
+    assert "yes_no" in problem.message
+
+
+YES_NO_STATEMENT = """\
+    prompt: {zh: 你承认吗？, en: Do you admit it?}
+    statement:
+      question: {zh: 你是否承认？, en: Do you admit it?}
+      yes: {zh: 我承认。, en: "Yes, I do."}
+      "no": {zh: 我不承认。, en: "No, I do not."}
+"""
+
+
+def test_yes_no_wording_is_read_quoted_or_not() -> None:
+    source = template().replace("    prompt: {zh: 你承认吗？, en: Do you admit it?}\n",
+                                YES_NO_STATEMENT)
+    wording = parse_template(source, FILE).question("admits_facts").statement
+    assert wording.yes == {"zh": "我承认。", "en": "Yes, I do."}
+    assert wording.no == {"zh": "我不承认。", "en": "No, I do not."}
+    assert wording.answer is None
+
+
+@pytest.mark.parametrize(("key", "text"), [("yes", "我承认。"), ("no", "我不承认。")])
+def test_yes_no_wording_without_english_names_the_language(key: str, text: str) -> None:
+    source = template().replace("    prompt: {zh: 你承认吗？, en: Do you admit it?}\n",
+                                YES_NO_STATEMENT)
+    broken = re.sub(rf'(\n\s*"?{key}"?: {{zh: {text}), en: [^}}]*}}', r"\1}", source)
+    assert broken != source
+    problem = only_problem(broken)
+    assert (problem.line, problem.question) == (line_of(broken, text), "admits_facts")
+    assert f"'{key}'" in problem.message and "'en'" in problem.message
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_yes_no_questions_have_yes_and_no_wording(path: Path) -> None:
+    parsed = load_template_file(path)
+    assert parsed.statement_order[:2] == ("opening", "eligibility")
+    yes_no = [q for _, q in parsed.top_questions() if q.type is QuestionType.YES_NO]
+    assert yes_no
+    for question in yes_no:
+        wording = question.statement
+        assert wording.yes is not None and wording.no is not None, question.id
+        assert wording.yes != wording.no, question.id
+
+
+def test_yaml_aliases_are_refused_before_they_can_blow_up(tmp_path: Path) -> None:
+    laughs = "\n".join(
+        [template(), "x0: &x0 [a, a, a, a, a, a, a, a, a, a]"]
+        + [f"x{i}: &x{i} [*x{i - 1}, *x{i - 1}, *x{i - 1}, *x{i - 1}, *x{i - 1}, *x{i - 1}]"
+           for i in range(1, 9)])
+    with pytest.raises(TemplateInvalid, match="aliases"):
+        parse_template(laughs, FILE)

@@ -78,6 +78,8 @@ QLabel[role="code"] {{ font-size: {m.question * 2}px; font-weight: 700; letter-s
 QWidget#Header {{ background: {BLUE}; }}
 QWidget#Header QLabel {{ color: {PAPER}; font-size: {m.small}px; }}
 QWidget#Header QLabel[role="station"] {{ font-weight: 700; }}
+QWidget#Header QPushButton {{ background: transparent; color: {PAPER}; border: none; }}
+QWidget[role="paper-body"] {{ background: {PAPER}; }}
 QWidget#Footer {{ background: {PAPER}; border-top: 1px solid {LINE}; }}
 QProgressBar {{ background: {BLUE_DARK}; border: none; border-radius: 4px; max-height: 8px; }}
 QProgressBar::chunk {{ background: {PAPER}; border-radius: 4px; }}
@@ -106,6 +108,7 @@ QLineEdit, QPlainTextEdit {{
 QLineEdit:focus, QPlainTextEdit:focus {{ border-color: {BLUE}; }}
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border-color: {RED}; }}
 QScrollArea {{ border: none; background: transparent; }}
+QScrollArea > QWidget > QWidget {{ background: transparent; }}
 QFrame[role="paper"] {{ background: {PAPER}; border: 1px solid {LINE}; }}
 QFrame[role="comment"] {{ background: {AMBER_LIGHT}; border-left: 6px solid #8A5A00; }}
 QLabel[role="document"] {{ font-family: {DOCUMENT_FONT_FAMILY}; font-size: {m.body}px; }}

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm.exc import StaleDataError
 
 from kiosk.answers_file import AnswersFileError
+from kiosk.audit import AuditChainBroken
 from kiosk.cases import CaseError, CaseNotFound, Conflict, IdentityProblem
 from kiosk.codes import CaseCodeError
 from kiosk.interview import InterviewError
@@ -31,7 +32,7 @@ Handler = Callable[[argparse.Namespace], int]
 USER_ERRORS: tuple[type[BaseException], ...] = (
     AnswersFileError, CaseError, CaseNotFound, CaseCodeError, IdentityProblem, InterviewError,
     SettingsError, TransitionError, TemplateInvalid, TemplateNotFound, VersionConflict,
-    AccountError, LoginFailed,
+    AccountError, LoginFailed, AuditChainBroken,
 )
 
 
@@ -50,9 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except (Conflict, StaleDataError) as exc:
-        print(f"conflict: {exc or 'the case was changed by someone else meanwhile'}; "
-              f"look at it again", file=sys.stderr)
+    except Conflict as exc:
+        print(f"conflict: {exc}; look at it again", file=sys.stderr)
+        return 1
+    except StaleDataError:
+        print("conflict: another officer changed the case at the same moment; look at it "
+              "again", file=sys.stderr)
         return 1
     except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -21,7 +21,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_verify(args: argparse.Namespace) -> int:
     station = open_station()
-    with station.database.session() as session:
+    with station.database.session(readonly=True) as session:
         report = verify_chain(session)
     if args.json:
         print_json({"events": report.events, "intact": report.is_intact,

@@ -119,7 +119,7 @@ def _local(moment: datetime | None, station: Station) -> str:
 
 def run_list(args: argparse.Namespace) -> int:
     station = open_station()
-    with station.database.session() as session:
+    with station.database.session(readonly=True) as session:
         cases = list_cases(session, args.status)
         rows = [summary(case, station) for case in cases]
         if args.json:
@@ -137,7 +137,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     station = open_station()
     language = args.language
-    with station.database.session() as session:
+    with station.database.session(readonly=True) as session:
         case = find_case(session, args.code)
         interview = interview_of(session, case, today=station.today(),
                                  now=station.local_now().replace(tzinfo=None))

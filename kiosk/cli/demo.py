@@ -1,6 +1,7 @@
-"""`kiosk demo`: one case from opening to approval on the embedded database, headless.
+"""The headless demo: one case from opening to approval on the embedded database.
 
-It becomes the screens' demo (kiosk and officer console side by side) when `ui/` has them.
+`kiosk demo` itself is registered by `ui/` (the screens); `kiosk demo --headless`, and a machine
+without a display, run this.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from kiosk.cases import find_case
 from kiosk.cli.case import run_show
 from kiosk.review import Decision, approve_level
 from kiosk.samples import sample_answers
-from kiosk.station import open_station
+from kiosk.station import Station, open_station
 from kiosk.template_store import get_version, publish_shipped_templates, template_of
 from kiosk.users import add_user, authenticate, list_users
 
@@ -27,25 +28,25 @@ DEMO_OFFICERS = (
 )
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    demo = commands.add_parser("demo", help="seed demo officers and take one case from opening "
-                               "through the review chain (headless for now)")
-    demo.add_argument("--template", default="minor-assault", metavar="ID")
-    demo.add_argument("--language", default="zh", choices=["zh", "en"])
-    demo.set_defaults(handler=run_demo)
-
-
-def run_demo(args: argparse.Namespace) -> int:
-    station = open_station()
-    settings = station.settings
-    print(f"database: {station.database.engine.url.render_as_string(hide_password=True)}")
+def seed_demo(station: Station) -> None:
+    """The shipped templates and the demo officers, on the station's database (idempotent)."""
     with station.database.session() as session:
-        publish_shipped_templates(session, settings.resolved_templates_dir, actor="demo")
+        publish_shipped_templates(session, station.settings.resolved_templates_dir,
+                                  actor="demo")
         existing = {u.username for u in list_users(session)}
         for username, name, roles in DEMO_OFFICERS:
             if username not in existing:
                 add_user(session, username, DEMO_PASSWORD, roles, actor="demo",
                          display_name=name)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """The headless demo: one case from opening through the review chain, then shown."""
+    station = open_station()
+    settings = station.settings
+    print(f"database: {station.database.engine.url.render_as_string(hide_password=True)}")
+    seed_demo(station)
+    with station.database.session(readonly=True) as session:
         template = template_of(get_version(session, args.template))
     print(f"\ndemo officers (password for all: {DEMO_PASSWORD}):")
     for username, name, roles in DEMO_OFFICERS:
@@ -72,7 +73,7 @@ def run_demo(args: argparse.Namespace) -> int:
             print(f"{step}. {username} approved level {current.review_level} "
                   f"-> case is {current.status}")
 
-    with station.database.session() as session:
+    with station.database.session(readonly=True) as session:
         report = verify_chain(session)
     print(f"\naudit chain: {'intact' if report.is_intact else 'BROKEN'}, {report.events} events")
     print()

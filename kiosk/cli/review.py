@@ -26,6 +26,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     review.add_argument("--basis", default="", help="legal basis of the decision")
     review.add_argument("--circumstances", default="",
                         help="aggravating and mitigating circumstances considered")
+    review.add_argument("--take-over", action="store_true",
+                        help="decide a case another officer is reviewing (recorded)")
     review.set_defaults(handler=run_review)
 
 
@@ -52,9 +54,11 @@ def run_review(args: argparse.Namespace) -> int:
             if args.penalty_type:
                 decision = Decision(args.penalty_type, args.basis, args.circumstances,
                                     args.amount, args.days)
-            approve_level(session, case, user, station.settings, decision=decision)
+            approve_level(session, case, user, station.settings, decision=decision,
+                          take_over=args.take_over)
         elif args.action == "return":
-            return_case(session, case, user, parse_comments(args.comment), today=today, now=now)
+            return_case(session, case, user, parse_comments(args.comment), today=today, now=now,
+                        take_over=args.take_over)
         else:
             convert_by_officer(session, case, user, args.reason or "")
         status, level = case.status, case.review_level

@@ -61,7 +61,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     station = open_station()
-    with station.database.session() as session:
+    with station.database.session(readonly=True) as session:
         rows = list_versions(session)
     templates: dict[str, dict] = {}
     for row in rows:
@@ -104,7 +104,7 @@ def describe(template: Template, language: str) -> dict:
 
 def run_show(args: argparse.Namespace) -> int:
     station = open_station()
-    with station.database.session() as session:
+    with station.database.session(readonly=True) as session:
         row = get_version(session, args.template_id, args.version)
     template = template_of(row)
     data = describe(template, args.language)
@@ -138,7 +138,7 @@ def run_publish(args: argparse.Namespace) -> int:
 
 def run_sample(args: argparse.Namespace) -> int:
     station = open_station()
-    with station.database.session() as session:
+    with station.database.session(readonly=True) as session:
         row = get_version(session, args.template_id)
     print_json(sample_answers(template_of(row), args.language, today=station.today()))
     return 0

@@ -1,12 +1,13 @@
-"""`kiosk user add|list|disable`: accounts, run as the local operator (audited as `cli`)."""
+"""`kiosk user ...`: officer and admin accounts, run as the local operator (audited as `cli`)."""
 
 from __future__ import annotations
 
 import argparse
 
 from kiosk.cli import add_json_flag, print_json, read_password
+from kiosk.roles import Role
 from kiosk.station import open_station
-from kiosk.users import Role, add_user, disable_user, list_users
+from kiosk.users import add_user, disable_user, enable_user, list_users, reset_password
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -29,6 +30,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     disable.add_argument("username", metavar="USER")
     disable.set_defaults(handler=run_disable)
 
+    enable = sub.add_parser("enable", help="let a disabled or locked-out account log in again")
+    enable.add_argument("username", metavar="USER")
+    enable.set_defaults(handler=run_enable)
+
+    reset = sub.add_parser("reset-password", help="set a temporary password (standard input) "
+                           "that must be changed at the next login; unlocks the account")
+    reset.add_argument("username", metavar="USER")
+    reset.set_defaults(handler=run_reset)
+
 
 def run_add(args: argparse.Namespace) -> int:
     station = open_station()
@@ -42,7 +52,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     station = open_station()
-    with station.database.session() as session:
+    with station.database.session(readonly=True) as session:
         users = [{"username": u.username, "display_name": u.display_name, "roles": u.roles,
                   "disabled": u.is_disabled, "failed_logins": u.failed_logins}
                  for u in list_users(session)]
@@ -60,4 +70,21 @@ def run_disable(args: argparse.Namespace) -> int:
     with station.database.session() as session:
         disable_user(session, args.username, actor="cli")
     print(f"disabled {args.username}")
+    return 0
+
+
+def run_enable(args: argparse.Namespace) -> int:
+    station = open_station()
+    with station.database.session() as session:
+        enable_user(session, args.username, actor="cli")
+    print(f"enabled {args.username}")
+    return 0
+
+
+def run_reset(args: argparse.Namespace) -> int:
+    station = open_station()
+    password = read_password()
+    with station.database.session() as session:
+        reset_password(session, args.username, password, actor="cli")
+    print(f"{args.username}: temporary password set; it must be changed at the next login")
     return 0

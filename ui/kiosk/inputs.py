@@ -1,0 +1,219 @@
+"""The input for each question type: a touch widget that gives and takes the stored answer form."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+from kiosk.identity import DOCUMENT_TYPE_LABELS, DocumentType
+from kiosk.template_model import Question, QuestionType, text_in
+from ui.kiosk.strings import tr
+from ui.widgets import (
+    ChoiceCards,
+    DatePicker,
+    DigitKeypad,
+    NumberStepper,
+    TimePicker,
+    YesNo,
+)
+
+
+class AnswerInput(QObject):
+    """A question's input: `widget` to show, `value()` in the answers-file form, `changed`."""
+
+    changed = Signal()
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.widget = widget
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, stored: Any) -> None:
+        raise NotImplementedError
+
+    def focus(self) -> None:
+        self.widget.setFocus()
+
+
+class _TextInput(AnswerInput):
+    def __init__(self, multiline: bool) -> None:
+        self.editor: QLineEdit | QPlainTextEdit = QPlainTextEdit() if multiline else QLineEdit()
+        super().__init__(self.editor)
+        signal = self.editor.textChanged
+        signal.connect(lambda *_: self.changed.emit())
+
+    def value(self) -> Any:
+        if isinstance(self.editor, QPlainTextEdit):
+            return self.editor.toPlainText()
+        return self.editor.text()
+
+    def set_value(self, stored: Any) -> None:
+        text = "" if stored is None else str(stored)
+        if isinstance(self.editor, QPlainTextEdit):
+            self.editor.setPlainText(text)
+        else:
+            self.editor.setText(text)
+
+
+class _KeypadInput(AnswerInput):
+    """A one-line field typed on big digit keys (phone numbers)."""
+
+    def __init__(self) -> None:
+        holder = QWidget()
+        self.editor = QLineEdit()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.editor)
+        layout.addWidget(DigitKeypad(self.editor))
+        super().__init__(holder)
+        self.editor.textChanged.connect(lambda _text: self.changed.emit())
+
+    def value(self) -> Any:
+        return self.editor.text()
+
+    def set_value(self, stored: Any) -> None:
+        self.editor.setText("" if stored is None else str(stored))
+
+    def focus(self) -> None:
+        self.editor.setFocus()
+
+
+class _ChoiceInput(AnswerInput):
+    def __init__(self, cards: ChoiceCards | YesNo) -> None:
+        super().__init__(cards)
+        self.cards = cards
+        cards.changed.connect(lambda _value: self.changed.emit())
+
+    def value(self) -> Any:
+        return self.cards.value()
+
+    def set_value(self, stored: Any) -> None:
+        self.cards.set_value(stored)
+
+
+class _NumberInput(AnswerInput):
+    def __init__(self, question: Question) -> None:
+        minimum = int(question.min) if question.min is not None else 0
+        maximum = int(question.max) if question.max is not None else 99_999
+        self.stepper = NumberStepper(minimum=minimum, maximum=maximum)
+        super().__init__(self.stepper)
+        self.stepper.changed.connect(lambda _value: self.changed.emit())
+
+    def value(self) -> Any:
+        return self.stepper.value()
+
+    def set_value(self, stored: Any) -> None:
+        self.stepper.set_value(None if stored is None else int(stored))
+
+
+class _MomentInput(AnswerInput):
+    """Date, time or both, on big +/- pickers."""
+
+    def __init__(self, kind: QuestionType, language: str) -> None:
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.kind = kind
+        self.date = DatePicker(maximum=date.today()) if kind != QuestionType.TIME else None
+        self.time = TimePicker() if kind != QuestionType.DATE else None
+        for picker in (self.date, self.time):
+            if picker is not None:
+                layout.addWidget(picker)
+                picker.changed.connect(lambda _value: self.changed.emit())
+        if self.date is not None:
+            self.date.set_captions(*(("年", "月", "日") if language == "zh"
+                                     else ("Year", "Month", "Day")))
+        if self.time is not None:
+            self.time.set_captions(*(("时", "分") if language == "zh" else ("Hour", "Minute")))
+        super().__init__(holder)
+
+    def value(self) -> Any:
+        day = self.date.value() if self.date else None
+        moment = self.time.value() if self.time else None
+        if self.kind is QuestionType.DATE:
+            return day.isoformat() if day else None
+        if self.kind is QuestionType.TIME:
+            return moment.strftime("%H:%M") if moment else None
+        if day is None or moment is None:
+            return None
+        return datetime.combine(day, moment).strftime("%Y-%m-%dT%H:%M")
+
+    def set_value(self, stored: Any) -> None:
+        if stored is None:
+            return
+        if self.kind is QuestionType.DATE and self.date:
+            self.date.set_value(date.fromisoformat(stored))
+        elif self.kind is QuestionType.TIME and self.time:
+            self.time.set_value(time.fromisoformat(stored))
+        elif self.date and self.time:
+            moment = datetime.fromisoformat(stored)
+            self.date.set_value(moment.date())
+            self.time.set_value(moment.time().replace(second=0))
+
+
+class _IdentityDocumentInput(AnswerInput):
+    def __init__(self, language: str) -> None:
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.types = ChoiceCards([(t.value, text_in(DOCUMENT_TYPE_LABELS[t], language))
+                                  for t in DocumentType])
+        self.number = QLineEdit()
+        self.number.setPlaceholderText(tr("document_number", language))
+        layout.addWidget(self.types)
+        layout.addWidget(self.number)
+        layout.addWidget(DigitKeypad(self.number, allow_x=True))
+        super().__init__(holder)
+        self.types.changed.connect(lambda _value: self.changed.emit())
+        self.number.textChanged.connect(lambda _text: self.changed.emit())
+
+    def value(self) -> Any:
+        kind = self.types.value()
+        if not kind and not self.number.text():
+            return None
+        return {"type": kind or "", "number": self.number.text()}
+
+    def set_value(self, stored: Any) -> None:
+        if isinstance(stored, dict):
+            self.types.set_value(stored.get("type"))
+            self.number.setText(str(stored.get("number", "")))
+
+
+def answer_input(question: Question, language: str) -> AnswerInput:
+    """The input widget for one question, in the party's language."""
+    kind = question.type
+    if kind is QuestionType.TEXT:
+        return _TextInput(multiline=False)
+    if kind is QuestionType.LONG_TEXT:
+        return _TextInput(multiline=True)
+    if kind in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+        cards = ChoiceCards([(c.id, text_in(c.label, language)) for c in question.choices],
+                            multiple=kind is QuestionType.MULTIPLE_CHOICE)
+        return _ChoiceInput(cards)
+    if kind is QuestionType.YES_NO:
+        return _ChoiceInput(YesNo(*(("是", "否") if language == "zh" else ("Yes", "No"))))
+    if kind is QuestionType.CONFIRMATION:
+        cards = ChoiceCards([("confirmed", tr("confirm", language))], multiple=True)
+        return _ConfirmationInput(cards)
+    if kind is QuestionType.NUMBER:
+        return _NumberInput(question)
+    if kind in (QuestionType.DATE, QuestionType.TIME, QuestionType.DATETIME):
+        return _MomentInput(kind, language)
+    if kind is QuestionType.PHONE:
+        return _KeypadInput()
+    if kind is QuestionType.IDENTITY_DOCUMENT:
+        return _IdentityDocumentInput(language)
+    raise ValueError(f"no input for question type {kind}")
+
+
+class _ConfirmationInput(_ChoiceInput):
+    def value(self) -> Any:
+        return True if self.cards.value() else None
+
+    def set_value(self, stored: Any) -> None:
+        self.cards.set_value(["confirmed"] if stored else [])

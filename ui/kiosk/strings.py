@@ -1,0 +1,131 @@
+"""Every fixed wording of the kiosk screens, in each language (templates hold the rest)."""
+
+from __future__ import annotations
+
+from kiosk.rendering import render_text
+
+STRINGS: dict[str, dict[str, str]] = {
+    "idle_title": {"zh": "快速办理自助询问", "en": "Fast-track self-service statement"},
+    "idle_hint": {
+        "zh": "请在民警告知您开始码后，点击“开始”。",
+        "en": "When the officer has given you your start code, press Start.",
+    },
+    "start": {"zh": "开始  Start", "en": "Start  开始"},
+    "code_title": {"zh": "请输入开始码", "en": "Enter your start code"},
+    "code_help": {
+        "zh": "开始码是民警给您的 6 位数字。",
+        "en": "The start code is the 6-digit number the officer gave you.",
+    },
+    "code_wrong": {
+        "zh": "没有找到这个开始码，请核对后重新输入，或请民警协助。",
+        "en": "This start code was not found. Check it and try again, or ask the officer.",
+    },
+    "code_short": {"zh": "请输入 6 位数字。", "en": "Please enter all 6 digits."},
+    "language_title": {
+        "zh": "请选择语言  Choose your language",
+        "en": "Choose your language  请选择语言",
+    },
+    "read_to_end": {
+        "zh": "请向下滑动，读完全部内容。",
+        "en": "Please scroll down and read to the end.",
+    },
+    "consent_title": {
+        "zh": "您是否同意适用快速办理程序？",
+        "en": "Do you agree to the fast-track procedure?",
+    },
+    "consent_help": {
+        "zh": "不同意的，由民警按普通程序为您办理，不会因此对您不利。",
+        "en": "If you do not agree, an officer handles your case by the ordinary "
+        "procedure. This will not count against you.",
+    },
+    "consent_yes": {"zh": "同意快速办理", "en": "I agree"},
+    "consent_no": {"zh": "不同意", "en": "I do not agree"},
+    "identity_title": {"zh": "请核对您的身份信息", "en": "Check your identity details"},
+    "name": {"zh": "姓名", "en": "Name"},
+    "document_type": {"zh": "证件类型", "en": "Identity document"},
+    "document_number": {"zh": "证件号码", "en": "Document number"},
+    "nationality": {"zh": "国籍（护照）", "en": "Nationality (passport)"},
+    "phone": {"zh": "联系电话", "en": "Phone"},
+    "address": {"zh": "现住址", "en": "Current address"},
+    "household_registration": {"zh": "户籍地", "en": "Place of household registration"},
+    "employer": {"zh": "工作单位", "en": "Employer"},
+    "back": {"zh": "上一步", "en": "Back"},
+    "next": {"zh": "下一步", "en": "Next"},
+    "confirm": {"zh": "确认", "en": "Confirm"},
+    "i_have_read": {"zh": "我已阅读", "en": "I have read it"},
+    "replay": {"zh": "重播", "en": "Replay"},
+    "mute": {"zh": "静音", "en": "Mute"},
+    "larger": {"zh": "大字", "en": "Larger"},
+    "language_toggle": {"zh": "English", "en": "中文"},
+    "step": {"zh": "第 {step} 步，共 {total} 步", "en": "Step {step} of {total}"},
+    "review_title": {"zh": "请核对笔录", "en": "Check your statement"},
+    "review_help": {
+        "zh": "这是将要打印的笔录。如有不对，请点“修改”。",
+        "en": "This is the statement as it will be printed. Press Change to correct an answer.",
+    },
+    "review_comments": {
+        "zh": "民警请您修改标出的 {n} 处回答。",
+        "en": "The officer asks you to change the {n} marked answer(s).",
+    },
+    "officer_comment": {"zh": "民警意见：", "en": "Officer's comment: "},
+    "change": {"zh": "修改", "en": "Change"},
+    "statement_correct": {"zh": "笔录无误，去签名", "en": "It is correct: sign"},
+    "question": {"zh": "问", "en": "Q"},
+    "answer": {"zh": "答", "en": "A"},
+    "not_answered": {"zh": "（未回答）", "en": "(not answered)"},
+    "signature_title": {"zh": "请签名", "en": "Please sign"},
+    "signature_help": {
+        "zh": "签名表示您确认以上笔录与您所说的一致。",
+        "en": "By signing you confirm that the statement matches what you said.",
+    },
+    "sign_here": {"zh": "请在此处签名", "en": "Sign here"},
+    "clear": {"zh": "清除", "en": "Clear"},
+    "submit": {"zh": "确认签名并提交", "en": "Confirm and submit"},
+    "signature_empty": {"zh": "请先签名。", "en": "Please sign first."},
+    "waiting_title": {"zh": "已提交，请稍候", "en": "Submitted. Please wait"},
+    "waiting_submitted": {
+        "zh": "您的笔录已交给民警审核。",
+        "en": "An officer will review your statement.",
+    },
+    "waiting_in_review": {
+        "zh": "民警正在审核您的笔录。",
+        "en": "An officer is reviewing your statement.",
+    },
+    "returned_title": {"zh": "需要修改", "en": "Changes needed"},
+    "returned_help": {
+        "zh": "民警请您修改部分回答。请点“继续”。",
+        "en": "The officer asks you to change some answers. Press Continue.",
+    },
+    "continue": {"zh": "继续", "en": "Continue"},
+    "approved_title": {"zh": "办理完成", "en": "Done"},
+    "approved_help": {
+        "zh": "审批已完成，文书正在打印。请听从民警安排。",
+        "en": "Your case is approved and the documents are printing. Please "
+        "follow the officer's instructions.",
+    },
+    "converted_title": {"zh": "请等待民警", "en": "Please wait for the officer"},
+    "converted_help": {
+        "zh": "您的案件将由民警按普通程序办理。请在此等候。",
+        "en": "An officer will handle your case by the ordinary procedure. Please wait here.",
+    },
+    "finish": {"zh": "结束", "en": "Finish"},
+    "idle_warning": {
+        "zh": "{seconds} 秒后将返回首页",
+        "en": "Returning to the start in {seconds} s",
+    },
+    "pin_title": {"zh": "管理员密码", "en": "Admin PIN"},
+    "pin_wrong": {"zh": "密码不正确。", "en": "Wrong PIN."},
+    "cancel": {"zh": "取消", "en": "Cancel"},
+    "exit": {"zh": "退出", "en": "Exit"},
+    "saving_failed": {
+        "zh": "保存失败，请重试或请民警协助。",
+        "en": "Saving failed. Try again or ask the officer.",
+    },
+    "required": {"zh": "请填写此项。", "en": "Please fill this in."},
+}
+
+
+def tr(key: str, language: str, **values: object) -> str:
+    """The wording of `key` in a language, with `{name}` values filled in."""
+    entry = STRINGS[key]
+    return render_text(entry.get(language) or entry["zh"], {k: str(v) for k, v in values.items()})

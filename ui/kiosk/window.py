@@ -1,0 +1,469 @@
+"""The party's kiosk window: a frame that never moves around one screen at a time.
+
+The window is the only place that talks to `PartySession`, always through background
+operations; screens only show states and report intents. Nothing of a party stays on screen
+after the idle timeout: the window goes back to the idle screen and forgets the session (the
+case itself, every answer included, is safe in the database and resumes with the start code).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.cases import AnswerRejected, CaseError, CaseNotFound, IdentityProblem
+from kiosk.notices import RIGHTS, TERMS
+from kiosk.party import (
+    CONSENT,
+    FINISHED,
+    IDENTITY,
+    LANGUAGE,
+    REVIEW,
+    RIGHTS_STEP,
+    SIGNATURE,
+    TERMS_STEP,
+    WAITING,
+    PartySession,
+    PartyState,
+)
+from kiosk.station import Station
+from kiosk.template_model import text_in
+from ui import theme
+from ui.kiosk.screens import (
+    ConsentScreen,
+    IdentityScreen,
+    IdleScreen,
+    KioskScreen,
+    LanguageScreen,
+    NoticeScreen,
+    PinScreen,
+    QuestionScreen,
+    ReviewScreen,
+    SignatureScreen,
+    StartCodeScreen,
+    StatusScreen,
+)
+from ui.kiosk.strings import tr
+from ui.operations import Operations
+
+log = logging.getLogger(__name__)
+
+ACTIVITY_EVENTS = frozenset({
+    QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin,
+    QEvent.Type.TabletPress, QEvent.Type.Wheel,
+})
+IDLE_WARNING_SECONDS = 30
+STATUS_POLL_MS = 3000
+
+
+class KioskWindow(QWidget):
+    """The full-screen kiosk: header, one screen, footer."""
+
+    def __init__(self, station: Station, speech: Any = None) -> None:
+        super().__init__()
+        self.setObjectName("KioskWindow")
+        self.setWindowTitle(station.settings.station_name)
+        self.station = station
+        self.speech = speech
+        self.operations = Operations(self)
+        self.session: PartySession | None = None
+        self.state: PartyState | None = None
+        self.language = station.settings.languages[0]
+        self.larger_text = False
+        self.may_close = False
+        self.last_activity = time.monotonic()
+        self._before_pin: KioskScreen | None = None
+
+        self.screens: dict[str, KioskScreen] = {
+            "idle": IdleScreen(), "code": StartCodeScreen(),
+            "language": LanguageScreen(station.settings.languages),
+            "terms": NoticeScreen("terms_read"), "rights": NoticeScreen("rights_read"),
+            "consent": ConsentScreen(), "identity": IdentityScreen(),
+            "question": QuestionScreen(), "review": ReviewScreen(),
+            "signature": SignatureScreen(), "status": StatusScreen(), "pin": PinScreen(),
+        }
+        self.stack = QStackedWidget()
+        for screen in self.screens.values():
+            self.stack.addWidget(screen)
+            screen.intent.connect(self.on_intent)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._build_header())
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self._build_footer())
+
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setInterval(1000)
+        self.idle_timer.timeout.connect(self._tick)
+        self.idle_timer.start()
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(STATUS_POLL_MS)
+        self.status_timer.timeout.connect(self._poll_status)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.show_idle()
+
+    # -- frame -------------------------------------------------------------------------------
+
+    def _build_header(self) -> QWidget:
+        header = QWidget()
+        header.setObjectName("Header")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(32, 12, 16, 12)
+        self.station_label = QLabel(self.station.settings.station_name)
+        self.station_label.setProperty("role", "station")
+        self.section_label = QLabel()
+        self.step_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setFixedWidth(240)
+        self.idle_label = QLabel()
+        self.staff_button = QPushButton("⋯")
+        self.staff_button.setProperty("role", "toggle")
+        self.staff_button.setAccessibleName("staff")
+        self.staff_button.clicked.connect(self.show_pin)
+        row.addWidget(self.station_label)
+        row.addStretch(1)
+        row.addWidget(self.section_label)
+        row.addSpacing(24)
+        row.addWidget(self.step_label)
+        row.addWidget(self.progress)
+        row.addStretch(1)
+        row.addWidget(self.idle_label)
+        row.addWidget(self.staff_button)
+        return header
+
+    def _build_footer(self) -> QWidget:
+        footer = QWidget()
+        footer.setObjectName("Footer")
+        row = QHBoxLayout(footer)
+        # A little above the screen's edge, where a resting hand would press by accident.
+        row.setContentsMargins(32, 16, 32, 40)
+        row.setSpacing(24)
+        self.back_button = QPushButton()
+        self.back_button.clicked.connect(lambda: self.on_intent("back", None))
+        self.replay_button = self._toggle(self.replay)
+        self.mute_button = self._toggle(self.toggle_mute, checkable=True)
+        self.larger_button = self._toggle(self.toggle_larger_text, checkable=True)
+        self.language_button = self._toggle(self.toggle_language)
+        self.next_button = QPushButton()
+        self.next_button.setProperty("role", "primary")
+        self.next_button.setMinimumWidth(280)
+        self.next_button.clicked.connect(self._next)
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        for button in (self.replay_button, self.mute_button, self.larger_button,
+                       self.language_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(self.next_button)
+        return footer
+
+    def _toggle(self, slot: Callable[[], None], *, checkable: bool = False) -> QPushButton:
+        button = QPushButton()
+        button.setProperty("role", "toggle")
+        button.setCheckable(checkable)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    @property
+    def current(self) -> KioskScreen:
+        return self.stack.currentWidget()  # type: ignore[return-value]
+
+    def refresh_footer(self) -> None:
+        screen = self.current
+        language = self.language
+        busy = self.operations.is_busy()
+        self.back_button.setText(tr("back", language))
+        self.back_button.setVisible(screen.has_back)
+        self.back_button.setEnabled(not busy)
+        self.next_button.setVisible(screen.next_key is not None)
+        if screen.next_key:
+            self.next_button.setText(tr(screen.next_key, language))
+        self.next_button.setEnabled(not busy and screen.next_enabled())
+        self.replay_button.setText(tr("replay", language))
+        self.mute_button.setText(tr("mute", language))
+        self.larger_button.setText(tr("larger", language))
+        self.language_button.setText(tr("language_toggle", language))
+        has_party = self.session is not None and screen not in (self.screens["idle"],
+                                                                self.screens["pin"])
+        self.language_button.setVisible(has_party or screen is self.screens["code"])
+
+    def _header_for(self, state: PartyState | None) -> None:
+        screen = state.screen if state else None
+        if screen is not None:
+            self.section_label.setText(text_in(screen.section.title, self.language))
+            self.step_label.setText(tr("step", self.language, step=screen.step,
+                                       total=screen.total))
+            self.progress.setRange(0, screen.total)
+            self.progress.setValue(screen.step)
+            self.progress.show()
+        else:
+            titles = {TERMS_STEP: "read_to_end", REVIEW: "review_title",
+                      SIGNATURE: "signature_title", IDENTITY: "identity_title"}
+            key = titles.get(state.position) if state else None
+            self.section_label.setText(tr(key, self.language) if key and key != "read_to_end"
+                                       else "")
+            self.step_label.setText("")
+            self.progress.hide()
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def _show(self, key: str, state: PartyState | None = None) -> None:
+        screen = self.screens[key]
+        screen.show_state(state, self.language)
+        self.stack.setCurrentWidget(screen)
+        self._header_for(state)
+        self.refresh_footer()
+        if key == "status" and state is not None and state.status in ("submitted", "in_review"):
+            self.status_timer.start()
+        else:
+            self.status_timer.stop()
+        self.say(screen.speech())
+
+    def show_idle(self) -> None:
+        """Back to the start: forget the party (their case stays in the database)."""
+        self.session = None
+        self.state = None
+        self.language = self.station.settings.languages[0]
+        self.status_timer.stop()
+        if self.speech is not None:
+            self.speech.stop()
+        self.idle_label.setText("")
+        self._show("idle")
+
+    def render(self, state: PartyState) -> None:
+        self.state = state
+        self.language = state.language
+        position = state.position
+        if position == LANGUAGE:
+            self._show("language", state)
+        elif position in (TERMS_STEP, RIGHTS_STEP):
+            key, notice_id = ("terms", TERMS) if position == TERMS_STEP else ("rights", RIGHTS)
+            assert self.session is not None
+            self.screens[key].set_notice(self.session.notice(notice_id))  # type: ignore[attr-defined]
+            self._show(key, state)
+        elif position == CONSENT:
+            self._show("consent", state)
+        elif position == IDENTITY:
+            self._show("identity", state)
+        elif position == REVIEW:
+            self._show("review", state)
+        elif position == SIGNATURE:
+            self._show("signature", state)
+        elif position in (WAITING, FINISHED):
+            self._show("status", state)
+        elif state.screen is not None:
+            self._show("question", state)
+        else:  # a position the engine no longer shows: the review lists everything
+            self._show("review", state)
+
+    def say(self, text: str) -> None:
+        if self.speech is not None and text:
+            self.speech.say(text, self.language)
+
+    # -- what the party did --------------------------------------------------------------------
+
+    def _next(self) -> None:
+        if not self.operations.is_busy():
+            self.current.on_next()
+
+    def _run(self, work: Callable[[], Any], on_done: Callable[[Any], None] | None = None) -> None:
+        """Runs a PartySession call off the UI thread; problems go next to the field."""
+        self.next_button.setEnabled(False)
+        self.back_button.setEnabled(False)
+        screen = self.current
+
+        def succeeded(result: Any) -> None:
+            if on_done is not None:
+                on_done(result)
+            elif isinstance(result, PartyState):
+                self.render(result)
+            self.refresh_footer()
+
+        def failed(error: BaseException) -> None:
+            language = self.language
+            if isinstance(error, AnswerRejected | IdentityProblem):
+                field = getattr(error, "field", None)
+                screen.show_problem(error.messages.get(language) or str(error), field)
+            elif isinstance(error, CaseNotFound):
+                screen.show_problem(f"{tr('code_wrong', 'zh')}\n{tr('code_wrong', 'en')}")
+            elif isinstance(error, CaseError):
+                log.warning("kiosk step refused: %s", error)
+                screen.show_problem(tr("saving_failed", language))
+            else:
+                log.error("kiosk step failed", exc_info=error)
+                screen.show_problem(tr("saving_failed", language))
+            self.refresh_footer()
+
+        self.operations.run(work, succeeded, failed)
+
+    def on_intent(self, action: str, payload: Any) -> None:
+        session = self.session
+        if action == "start":
+            self._show("code")
+        elif action == "code":
+            station = self.station
+
+            def resume() -> tuple[PartySession, PartyState]:
+                party = PartySession.resume(station, payload)
+                return party, party.state()
+
+            self._run(resume, self._resumed)
+        elif action == "finish":
+            self.show_idle()
+        elif action == "pin":
+            self._check_pin(payload)
+        elif action == "pin_cancel":
+            self._leave_pin()
+        elif session is None:
+            self.show_idle()
+        elif action == "language":
+            self._run(lambda: session.choose_language(payload))
+        elif action == "terms_read":
+            self._run(session.acknowledge_terms)
+        elif action == "rights_read":
+            self._run(session.acknowledge_rights)
+        elif action == "consent":
+            self._run(lambda: session.consent(bool(payload)))
+        elif action == "identity":
+            self._run(lambda: session.confirm_identity(payload))
+        elif action == "answer":
+            path, value = payload
+            self._run(lambda: session.answer(path, value))
+        elif action == "back":
+            self._run(session.back)
+        elif action == "change":
+            self._run(lambda: session.go_to(payload))
+        elif action == "review_ok":
+            self._run(session.to_signature)
+        elif action == "sign":
+            png, strokes = payload
+            self._run(lambda: session.sign(png, strokes))
+        elif action == "continue":
+            self._run(lambda: session.choose_language(self.language))
+
+    def _resumed(self, result: tuple[PartySession, PartyState]) -> None:
+        self.session, state = result
+        self.render(state)
+
+    def _poll_status(self) -> None:
+        session = self.session
+        if session is None or self.operations.is_busy():
+            return
+
+        def changed(state: PartyState) -> None:
+            if self.state is None or state.status != self.state.status:
+                self.render(state)
+
+        self.operations.run(session.state, changed, lambda _e: None)
+
+    # -- footer toggles ------------------------------------------------------------------------
+
+    def replay(self) -> None:
+        if self.speech is not None:
+            self.speech.replay()
+
+    def toggle_mute(self) -> None:
+        if self.speech is not None:
+            self.speech.set_muted(self.mute_button.isChecked())
+
+    def toggle_larger_text(self) -> None:
+        self.larger_text = self.larger_button.isChecked()
+        apply_theme(self, larger_text=self.larger_text)
+
+    def toggle_language(self) -> None:
+        languages = self.station.settings.languages
+        self.language = languages[(languages.index(self.language) + 1) % len(languages)]
+        session = self.session
+        if session is not None and self.state is not None:
+            self._run(lambda: session.set_language(self.language))
+        else:
+            self.current.show_state(self.state, self.language)
+            self.refresh_footer()
+
+    # -- idle timeout and staff exit -----------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in ACTIVITY_EVENTS:
+            self.last_activity = time.monotonic()
+        return False
+
+    def _tick(self) -> None:
+        if self.current is self.screens["idle"]:
+            self.idle_label.setText("")
+            return
+        limit = self.station.settings.idle_timeout_seconds
+        left = int(limit - (time.monotonic() - self.last_activity))
+        if left <= 0:
+            self.show_idle()
+        elif left <= IDLE_WARNING_SECONDS:
+            self.idle_label.setText(tr("idle_warning", self.language, seconds=left))
+        else:
+            self.idle_label.setText("")
+
+    def show_pin(self) -> None:
+        if self.current is not self.screens["pin"]:
+            self._before_pin = self.current
+            self._show("pin", self.state)
+
+    def _leave_pin(self) -> None:
+        previous = self._before_pin or self.screens["idle"]
+        self.stack.setCurrentWidget(previous)
+        self.refresh_footer()
+
+    def _check_pin(self, pin: str) -> None:
+        if pin == self.station.settings.admin_pin:
+            self.may_close = True
+            self.close()
+        else:
+            self.screens["pin"].show_problem(tr("pin_wrong", self.language))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            event.ignore()  # a party must not leave the kiosk
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.may_close:
+            event.ignore()  # window-close does nothing; staff leave through the PIN
+            return
+        self.idle_timer.stop()
+        self.status_timer.stop()
+        self.operations.wait()
+        if self.speech is not None:
+            self.speech.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        super().closeEvent(event)
+
+
+def apply_theme(widget: QWidget, *, larger_text: bool = False) -> None:
+    """Applies the one stylesheet, sized for the screen the widget is on."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    height = screen.geometry().height() if screen else 1080
+    dpi = screen.physicalDotsPerInch() if screen else 96.0
+    metrics = theme.metrics_for(height, dpi, larger_text=larger_text)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        app.setStyleSheet(theme.stylesheet(metrics))
