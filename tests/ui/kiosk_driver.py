@@ -34,6 +34,7 @@ class KioskDriver:
         QApplication.processEvents()
 
     def tap(self, widget: QWidget) -> None:
+        assert widget.isVisible(), f"{widget!r} is not on screen: a party could not tap it"
         self.qtbot.mouseClick(widget, LEFT, pos=widget.rect().center())
         self.settle()
 

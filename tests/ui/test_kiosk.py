@@ -190,8 +190,8 @@ def test_idle_timeout_shows_nothing_personal_and_the_code_resumes(
                      if label.isVisible())
     assert "张三" not in shown and start_code not in shown
     driver.enter_start_code(start_code)
-    driver.choose_language("zh")  # resume: the language, then the same question
-    assert driver.position == position
+    assert driver.position == position  # straight back to the same question
+    assert window.current is window.screens["question"]
 
 
 def test_escape_and_close_do_not_leave_the_kiosk(qtbot, window: KioskWindow) -> None:

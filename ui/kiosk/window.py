@@ -44,6 +44,8 @@ from kiosk.party import (
 from kiosk.station import Station
 from kiosk.template_model import text_in
 from ui import theme
+from ui.kiosk import keyboard
+from ui.kiosk.keyboard import OnScreenKeyboard
 from ui.kiosk.screens import (
     ConsentScreen,
     IdentityScreen,
@@ -107,6 +109,11 @@ class KioskWindow(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self._build_header())
         layout.addWidget(self.stack, 1)
+        self.keyboard: OnScreenKeyboard | None = None
+        if keyboard.is_enabled():
+            self.keyboard = OnScreenKeyboard(station.settings.languages)
+            self.keyboard.setFixedHeight(360)
+            layout.addWidget(self.keyboard)
         layout.addWidget(self._build_footer())
 
         self.idle_timer = QTimer(self)
