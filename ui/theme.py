@@ -8,6 +8,7 @@ errors and stop actions, green only for the final success; contrast at least 7:1
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 BLUE = "#1F4E9A"        # structure: header, primary buttons (9.0:1 on white)
@@ -25,7 +26,10 @@ AMBER_LIGHT = "#FFF4D6"  # an officer's comment, highlighted in place
 
 FONT_FAMILY = ('"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", '
                'sans-serif')
-DOCUMENT_FONT_FAMILY = '"AR PL UMing CN", "FangSong", "SimSun", "WenQuanYi Zen Hei", serif'
+# Noto Serif CJK has both scripts; without it a Latin serif comes before the Chinese fonts, whose
+# typewriter-like Latin letters make an English statement hard to read.
+DOCUMENT_FONT_FAMILY = ('"Noto Serif CJK SC", "Noto Serif", "DejaVu Serif", "Times New Roman", '
+                        '"AR PL UMing CN", "FangSong", "SimSun", "WenQuanYi Zen Hei", serif')
 
 MIN_TOUCH_MM = 9.0
 MM_PER_INCH = 25.4
@@ -55,7 +59,7 @@ def metrics_for(height_px: int, dots_per_inch: float, *, larger_text: bool = Fal
     smaller than is readable; touch targets follow the physical DPI so they stay >= 9 mm.
     """
     unit = max(height_px, 600) / 1080
-    touch_px = round(MIN_TOUCH_MM / MM_PER_INCH * max(dots_per_inch, 72) * 1.6)
+    touch_px = math.ceil(MIN_TOUCH_MM / MM_PER_INCH * max(dots_per_inch, 72))
     metrics = Metrics(body=max(22, round(30 * unit)), question=max(30, round(44 * unit)),
                       small=max(20, round(26 * unit)), touch=max(touch_px, round(96 * unit)),
                       gap=max(16, round(24 * unit)), radius=max(8, round(12 * unit)))
@@ -71,6 +75,7 @@ QLabel {{ font-size: {m.body}px; }}
 QLabel[role="question"] {{ font-size: {m.question}px; font-weight: 600; }}
 QLabel[role="title"] {{ font-size: {m.question}px; font-weight: 700; color: {BLUE_DARK}; }}
 QLabel[role="help"] {{ font-size: {m.small}px; color: {MUTED}; }}
+QLabel[role="comment"] {{ font-size: {m.body}px; color: #5C3B00; font-weight: 700; }}
 QLabel[role="error"] {{ font-size: {m.body}px; color: {RED}; font-weight: 600; }}
 QLabel[role="success"] {{ font-size: {m.question}px; color: {GREEN}; font-weight: 700; }}
 QLabel[role="item"] {{ font-size: {m.small}px; color: {BLUE_DARK}; font-weight: 600; }}
@@ -90,7 +95,9 @@ QPushButton {{
 }}
 QPushButton:pressed {{ background: {BLUE_LIGHT}; }}
 QPushButton:disabled {{ border-color: {LINE}; color: {MUTED}; background: {BACKGROUND}; }}
-QPushButton[role="primary"] {{ background: {BLUE}; color: {PAPER}; font-weight: 700; }}
+QPushButton[role="primary"] {{
+    background: {BLUE}; color: {PAPER}; font-weight: 700; min-width: {m.touch * 3}px;
+}}
 QPushButton[role="primary"]:pressed {{ background: {BLUE_DARK}; }}
 QPushButton[role="primary"]:disabled {{ background: {LINE}; color: {MUTED}; }}
 QPushButton[role="stop"] {{ border-color: {RED}; color: {RED}; }}
@@ -106,10 +113,23 @@ QLineEdit, QPlainTextEdit {{
     border: 2px solid {LINE}; border-radius: {m.radius}px; background: {PAPER};
 }}
 QLineEdit:focus, QPlainTextEdit:focus {{ border-color: {BLUE}; }}
+QPlainTextEdit {{ min-height: {m.touch * 3}px; padding: {m.gap // 2}px; }}
+QLineEdit[role="code"] {{ font-size: {m.question}px; font-weight: 700; letter-spacing: 8px; }}
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border-color: {RED}; }}
 QScrollArea {{ border: none; background: transparent; }}
 QScrollArea > QWidget > QWidget {{ background: transparent; }}
+QScrollBar:vertical {{
+    width: {m.gap}px; background: {BACKGROUND}; border: none; margin: 0; border-radius: 0;
+}}
+QScrollBar::handle:vertical {{
+    background: {MUTED}; min-height: {m.touch}px; border-radius: {m.gap // 2}px;
+}}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; border: none; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
 QFrame[role="paper"] {{ background: {PAPER}; border: 1px solid {LINE}; }}
-QFrame[role="comment"] {{ background: {AMBER_LIGHT}; border-left: 6px solid #8A5A00; }}
+QFrame[role="comment"] {{
+    background: {AMBER_LIGHT}; border-left: 6px solid #8A5A00; padding: {m.gap // 3}px;
+}}
+QFrame[role="entry"] {{ background: {PAPER}; border-bottom: 1px solid {LINE}; }}
 QLabel[role="document"] {{ font-family: {DOCUMENT_FONT_FAMILY}; font-size: {m.body}px; }}
 """

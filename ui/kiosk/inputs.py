@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk.identity import DOCUMENT_TYPE_LABELS, DocumentType
 from kiosk.template_model import Question, QuestionType, text_in
@@ -60,16 +60,35 @@ class _TextInput(AnswerInput):
             self.editor.setText(text)
 
 
-class _KeypadInput(AnswerInput):
-    """A one-line field typed on big digit keys (phone numbers)."""
+KEYPAD_WIDTH = 520  # px: keys the size of a phone's, not stretched across the whole screen
 
-    def __init__(self) -> None:
+
+def digit_keypad(target: QLineEdit, language: str, *, allow_x: bool = False) -> DigitKeypad:
+    """Big digit keys typing into `target`, their clear key in the party's language."""
+    keypad = DigitKeypad(target, allow_x=allow_x)
+    keypad.set_labels(clear_text=tr("clear", language), backspace_text="⌫")
+    keypad.setMaximumWidth(KEYPAD_WIDTH)
+    return keypad
+
+
+class _KeypadInput(AnswerInput):
+    """A one-line field typed on big digit keys (phone numbers).
+
+    The keys stand beside the field, not under it: below, the fourth row of keys falls off a
+    1280x800 screen.
+    """
+
+    def __init__(self, language: str) -> None:
         holder = QWidget()
         self.editor = QLineEdit()
-        layout = QVBoxLayout(holder)
+        column = QVBoxLayout()
+        column.addWidget(self.editor)
+        column.addStretch(1)
+        layout = QHBoxLayout(holder)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.editor)
-        layout.addWidget(DigitKeypad(self.editor))
+        layout.setSpacing(64)
+        layout.addLayout(column, 1)
+        layout.addWidget(digit_keypad(self.editor, language), 1)
         super().__init__(holder)
         self.editor.textChanged.connect(lambda _text: self.changed.emit())
 
@@ -167,7 +186,7 @@ class _IdentityDocumentInput(AnswerInput):
         self.number.setPlaceholderText(tr("document_number", language))
         layout.addWidget(self.types)
         layout.addWidget(self.number)
-        layout.addWidget(DigitKeypad(self.number, allow_x=True))
+        layout.addWidget(digit_keypad(self.number, language, allow_x=True))
         super().__init__(holder)
         self.types.changed.connect(lambda _value: self.changed.emit())
         self.number.textChanged.connect(lambda _text: self.changed.emit())
@@ -205,7 +224,7 @@ def answer_input(question: Question, language: str) -> AnswerInput:
     if kind in (QuestionType.DATE, QuestionType.TIME, QuestionType.DATETIME):
         return _MomentInput(kind, language)
     if kind is QuestionType.PHONE:
-        return _KeypadInput()
+        return _KeypadInput(language)
     if kind is QuestionType.IDENTITY_DOCUMENT:
         return _IdentityDocumentInput(language)
     raise ValueError(f"no input for question type {kind}")

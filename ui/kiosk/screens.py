@@ -55,6 +55,29 @@ def paper_body() -> QWidget:
     return body
 
 
+def beside_keypad(layout: QVBoxLayout, keypad: QWidget, *items: QWidget | QHBoxLayout) -> None:
+    """The field and its messages on the left, the keypad on the right, both from the top.
+
+    Stacked one above the other, the title, the field, a two-line message and four rows of keys
+    need more height than a 1080-row screen has between its header and footer.
+    """
+    left = QWidget()  # a widget, not a layout: the narrow field must not narrow the column
+    column = QVBoxLayout(left)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(layout.spacing())
+    for item in items:
+        if isinstance(item, QWidget):
+            column.addWidget(item)
+        else:
+            column.addLayout(item)
+    column.addStretch(1)
+    row = QHBoxLayout()
+    row.setSpacing(64)
+    row.addWidget(left, 1)
+    row.addWidget(keypad, 0, Qt.AlignmentFlag.AlignTop)
+    layout.addLayout(row, 1)
+
+
 def show_error(widget: QLabel, text: str) -> None:
     widget.setText(text)
     widget.setVisible(bool(text))
@@ -136,16 +159,11 @@ class StartCodeScreen(KioskScreen):
         self.keypad = DigitKeypad(self.code)
         self.keypad.setMaximumWidth(520)
         self.code.returnPressed.connect(self.on_next)
-        self.layout_.addWidget(self.title)
-        self.layout_.addWidget(self.help)
-        self.layout_.addWidget(self.code, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.layout_.addWidget(self.error)
-        self.layout_.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.layout_.addStretch(1)
+        beside_keypad(self.layout_, self.keypad, self.title, self.help, self.code, self.error)
 
     def show_state(self, state: PartyState | None, language: str) -> None:
         super().show_state(state, language)
-        self.title.setText(f"{tr('code_title', 'zh')}  {tr('code_title', 'en')}")
+        self.title.setText(f"{tr('code_title', 'zh')}\n{tr('code_title', 'en')}")
         self.help.setText(f"{tr('code_help', 'zh')}\n{tr('code_help', 'en')}")
         self.code.clear()
         show_error(self.error, "")
@@ -206,6 +224,7 @@ class NoticeScreen(KioskScreen):
         self.hint = label("", "help")
         self.body = paper_body()
         self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(40, 32, 40, 32)
         self.body_layout.setSpacing(18)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -307,9 +326,11 @@ class IdentityScreen(KioskScreen):
         self.errors: dict[str, QLabel] = {}
         form = paper_body()
         grid = QGridLayout(form)
+        grid.setContentsMargins(32, 24, 32, 24)
         grid.setHorizontalSpacing(24)
         grid.setVerticalSpacing(8)
-        self.document_type = ChoiceCards([(t.value, "") for t in DocumentType])
+        # Two columns: six document types in one would push the number below the fold.
+        self.document_type = ChoiceCards([(t.value, "") for t in DocumentType], columns=2)
         row = 0
         for key in ("name", "document_type", "document_number", "birth_date", "sex",
                     "nationality", *IDENTITY_TEXT_FIELDS[1:]):
@@ -408,7 +429,7 @@ class QuestionScreen(KioskScreen):
         self.item = label("", "item")
         self.prompt = label("", "question")
         self.help = label("", "help")
-        self.comment = label("", None)
+        self.comment = label("", "comment")
         self.comment_frame = QFrame()
         self.comment_frame.setProperty("role", "comment")
         frame_layout = QVBoxLayout(self.comment_frame)
@@ -418,15 +439,15 @@ class QuestionScreen(KioskScreen):
         holder = QWidget()
         self.input_holder = QVBoxLayout(holder)
         self.input_holder.setContentsMargins(0, 8, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(holder)
+        self.input_holder.addWidget(self.error)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(holder)
         self.input: AnswerInput | None = None
         self.screen: Screen | None = None
         for widget in (self.item, self.prompt, self.help, self.comment_frame):
             self.layout_.addWidget(widget)
-        self.layout_.addWidget(self.error)
-        self.layout_.addWidget(scroll, 1)
+        self.layout_.addWidget(self.scroll, 1)
 
     def show_state(self, state: PartyState | None, language: str) -> None:
         super().show_state(state, language)
@@ -449,7 +470,9 @@ class QuestionScreen(KioskScreen):
         while self.input_holder.count():
             self.input_holder.takeAt(0)
         self.input_holder.addWidget(self.input.widget)
+        self.input_holder.addWidget(self.error)  # the message right under the field
         self.input_holder.addStretch(1)
+        self.scroll.verticalScrollBar().setValue(0)
         show_error(self.error, "")
 
     def speech(self) -> str:
@@ -461,6 +484,8 @@ class QuestionScreen(KioskScreen):
 
     def show_problem(self, text: str, field: str | None = None) -> None:
         show_error(self.error, text)
+        # Under a long list of cards the message may be below the fold: bring it into view.
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.error))
 
 
 class ReviewScreen(KioskScreen):
@@ -475,14 +500,15 @@ class ReviewScreen(KioskScreen):
         self.help = label("", "help")
         self.body = paper_body()
         self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(40, 24, 40, 24)
         self.body_layout.setSpacing(12)
-        paper = QScrollArea()
-        paper.setWidgetResizable(True)
-        paper.setWidget(self.body)
-        paper.setProperty("role", "paper")
+        self.paper = QScrollArea()
+        self.paper.setWidgetResizable(True)
+        self.paper.setWidget(self.body)
+        self.paper.setProperty("role", "paper")
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.help)
-        self.layout_.addWidget(paper, 1)
+        self.layout_.addWidget(self.paper, 1)
 
     def show_state(self, state: PartyState | None, language: str) -> None:
         super().show_state(state, language)
@@ -497,24 +523,32 @@ class ReviewScreen(KioskScreen):
             help_text = tr("review_comments", language, n=len(state.comments))
         self.help.setText(help_text)
         last_heading = ""
+        commented: list[QWidget] = []
         for item in state.interview.review(language):
             if item.heading and item.heading != last_heading:
                 self.body_layout.addWidget(label(item.heading, "item"))
                 last_heading = item.heading
-            self.body_layout.addWidget(self._entry(item, state.comments.get(item.path)))
+            entry = self._entry(item, state.comments.get(item.path))
+            if item.path in state.comments:
+                commented.append(entry)
+            self.body_layout.addWidget(entry)
         self.body_layout.addStretch(1)
+        self.paper.verticalScrollBar().setValue(0)
+        if commented:  # open the statement at the first answer the officer marked
+            QTimer.singleShot(0, lambda: self.paper.ensureWidgetVisible(commented[0], 0, 96))
 
     def _entry(self, item: ReviewItem, comment: str | None) -> QWidget:
         frame = QFrame()
-        if comment:
-            frame.setProperty("role", "comment")
+        frame.setProperty("role", "comment" if comment else "entry")
         row = QHBoxLayout(frame)
         text = QVBoxLayout()
-        text.addWidget(label(f"{tr('question', self.language)}：{item.question}", "document"))
+        colon = "：" if self.language == "zh" else ": "  # a full-width colon after 问 / 答 only
+        text.addWidget(label(f"{tr('question', self.language)}{colon}{item.question}", "document"))
         answer = item.answer if item.is_answered else tr("not_answered", self.language)
-        text.addWidget(label(f"{tr('answer', self.language)}：{answer}", "document"))
+        text.addWidget(label(f"{tr('answer', self.language)}{colon}{answer}", "document"))
         if comment:
-            text.addWidget(label(f"{tr('officer_comment', self.language)}{comment}", "error"))
+            text.addWidget(label(f"{tr('officer_comment', self.language)}{comment}", "comment"))
+        text.addStretch(1)  # 问 and 答 stay together when the Change button is taller
         row.addLayout(text, 1)
         change = QPushButton(tr("change", self.language))
         change.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -636,6 +670,7 @@ class PinScreen(KioskScreen):
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(12)
+        self.pin.setProperty("role", "code")
         self.pin.setMaximumWidth(520)
         self.error = error_label()
         keypad = DigitKeypad(self.pin)
@@ -648,16 +683,12 @@ class PinScreen(KioskScreen):
         self.exit.clicked.connect(lambda: self.intent.emit("pin", self.pin.text()))
         buttons.addWidget(self.cancel)
         buttons.addWidget(self.exit)
-        self.layout_.addWidget(self.title)
-        self.layout_.addWidget(self.pin, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.layout_.addWidget(self.error)
-        self.layout_.addWidget(keypad, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.layout_.addLayout(buttons)
-        self.layout_.addStretch(1)
+        buttons.addStretch(1)
+        beside_keypad(self.layout_, keypad, self.title, self.pin, self.error, buttons)
 
     def show_state(self, state: PartyState | None, language: str) -> None:
         super().show_state(state, language)
-        self.title.setText(f"{tr('pin_title', 'zh')}  {tr('pin_title', 'en')}")
+        self.title.setText(f"{tr('pin_title', 'zh')}\n{tr('pin_title', 'en')}")
         self.cancel.setText(tr("cancel", language))
         self.exit.setText(tr("exit", language))
         self.pin.clear()

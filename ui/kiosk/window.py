@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -112,7 +112,6 @@ class KioskWindow(QWidget):
         self.keyboard: OnScreenKeyboard | None = None
         if keyboard.is_enabled():
             self.keyboard = OnScreenKeyboard(station.settings.languages)
-            self.keyboard.setFixedHeight(360)
             layout.addWidget(self.keyboard)
         layout.addWidget(self._build_footer())
 
@@ -173,7 +172,6 @@ class KioskWindow(QWidget):
         self.language_button = self._toggle(self.toggle_language)
         self.next_button = QPushButton()
         self.next_button.setProperty("role", "primary")
-        self.next_button.setMinimumWidth(280)
         self.next_button.clicked.connect(self._next)
         row.addWidget(self.back_button)
         row.addStretch(1)
@@ -444,6 +442,12 @@ class KioskWindow(QWidget):
         else:
             self.screens["pin"].show_problem(tr("pin_wrong", self.language))
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.keyboard is not None:
+            # A third of the screen: the question and its field stay in view above the keys.
+            self.keyboard.setFixedHeight(max(240, self.height() // 3))
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             event.ignore()  # a party must not leave the kiosk
@@ -465,10 +469,11 @@ class KioskWindow(QWidget):
         super().closeEvent(event)
 
 
-def apply_theme(widget: QWidget, *, larger_text: bool = False) -> None:
-    """Applies the one stylesheet, sized for the screen the widget is on."""
+def apply_theme(widget: QWidget, *, larger_text: bool = False, height: int | None = None) -> None:
+    """Applies the one stylesheet, sized for the screen the widget is on (or `height` rows)."""
     screen = widget.screen() or QApplication.primaryScreen()
-    height = screen.geometry().height() if screen else 1080
+    if height is None:
+        height = screen.geometry().height() if screen else 1080
     dpi = screen.physicalDotsPerInch() if screen else 96.0
     metrics = theme.metrics_for(height, dpi, larger_text=larger_text)
     app = QApplication.instance()
