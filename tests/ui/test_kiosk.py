@@ -12,7 +12,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -26,25 +25,9 @@ from kiosk.review import return_case
 from kiosk.speech import SilentRenderer
 from kiosk.station import Station
 from kiosk.users import add_user
-from ui.kiosk.window import KioskWindow, apply_theme
-from ui.speech import SpeechPlayer
+from ui.kiosk.window import KioskWindow
 
 TEMPLATES = ["minor-assault", "petty-theft", "property-damage"]
-
-
-@pytest.fixture
-def window(qtbot, station: Station) -> Iterator[KioskWindow]:
-    renderer = SilentRenderer()
-    kiosk = KioskWindow(station, SpeechPlayer(renderer))
-    kiosk.renderer = renderer  # type: ignore[attr-defined]
-    qtbot.addWidget(kiosk)
-    kiosk.setFixedSize(1920, 1080)
-    apply_theme(kiosk)
-    kiosk.show()
-    yield kiosk
-    kiosk.may_close = True
-    kiosk.close()
-    kiosk.operations.wait()
 
 
 def open_for(station: Station, template: str, name: str = "张三") -> tuple[str, str]:

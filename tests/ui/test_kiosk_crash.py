@@ -10,19 +10,15 @@ import json
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 from kiosk_driver import KioskDriver
 from test_cases import sample_file
 
 from kiosk.cases import open_case
 from kiosk.settings import PROJECT_ROOT
-from kiosk.speech import SilentRenderer
 from kiosk.station import Station
-from ui.kiosk.window import KioskWindow, apply_theme
-from ui.speech import SpeechPlayer
+from ui.kiosk.window import KioskWindow
 
 # The child is the real kiosk window in its own process, driven through its intents (there is
 # nobody to tap it); it reports where it is after every saved answer, then the test kills it.
@@ -61,19 +57,7 @@ while True:
 """
 
 
-@pytest.fixture
-def window(qtbot, station: Station) -> Iterator[KioskWindow]:
-    kiosk = KioskWindow(station, SpeechPlayer(SilentRenderer()))
-    qtbot.addWidget(kiosk)
-    kiosk.setFixedSize(1280, 800)
-    apply_theme(kiosk)
-    kiosk.show()
-    yield kiosk
-    kiosk.may_close = True
-    kiosk.close()
-
-
-def test_sigkill_mid_interview_then_resume(qtbot, window: KioskWindow, station: Station,
+def test_sigkill_mid_interview_then_resume(qtbot, make_window, station: Station,
                                            station_env: dict[str, str]) -> None:
     with station.database.session() as session:
         case = open_case(session, station.settings, "minor-assault", "张三",
@@ -100,6 +84,7 @@ def test_sigkill_mid_interview_then_resume(qtbot, window: KioskWindow, station: 
     assert child.returncode == -signal.SIGKILL
 
     # A fresh kiosk starts at the idle screen, showing nothing of the party.
+    window: KioskWindow = make_window(1280, 800)
     assert window.current is window.screens["idle"]
     driver = KioskDriver(qtbot, window)
     driver.enter_start_code(case.start_code)

@@ -1,0 +1,44 @@
+"""The kiosk window for UI tests: real window, real database, silent speech (no speakers here)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from kiosk.speech import SilentRenderer
+from kiosk.station import Station
+from ui.kiosk.window import KioskWindow, apply_theme
+from ui.speech import SpeechPlayer
+
+
+@pytest.fixture
+def make_window(qtbot, station: Station) -> Iterator[Callable[[int, int], KioskWindow]]:
+    """Builds kiosk windows of a given size; each records what it was asked to read aloud."""
+    windows: list[KioskWindow] = []
+
+    def make(width: int = 1920, height: int = 1080) -> KioskWindow:
+        renderer = SilentRenderer()
+        window = KioskWindow(station, SpeechPlayer(renderer))
+        window.renderer = renderer  # type: ignore[attr-defined]
+        qtbot.addWidget(window)
+        window.setFixedSize(width, height)
+        apply_theme(window, height=height)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.may_close = True
+        window.close()
+        window.operations.wait()
+
+
+@pytest.fixture
+def window(make_window: Callable[[int, int], KioskWindow]) -> KioskWindow:
+    return make_window(1920, 1080)
