@@ -99,9 +99,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "continue": {"zh": "继续", "en": "Continue"},
     "approved_title": {"zh": "办理完成", "en": "Done"},
     "approved_help": {
-        "zh": "审批已完成，文书正在打印。请听从民警安排。",
-        "en": "Your case is approved and the documents are printing. Please "
-        "follow the officer's instructions.",
+        "zh": "审批已完成。请听从民警安排，领取有关文书。",
+        "en": "Your case is approved. Please follow the officer's instructions; the officer "
+        "will give you the documents.",
     },
     "converted_title": {"zh": "请等待民警", "en": "Please wait for the officer"},
     "converted_help": {
