@@ -224,3 +224,25 @@ class Signature(Base):
     png: Mapped[bytes] = mapped_column(LargeBinary)
     strokes: Mapped[list[Any]]
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Document(Base):
+    """A document of a case, rendered once from a canonical JSON of its content and kept.
+
+    The QR code on its pages carries `content_sha256`; the audit chain carries `file_sha256`.
+    """
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("case_id", "kind", "submission"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    submission: Mapped[int]
+    language: Mapped[str] = mapped_column(String(8))
+    content: Mapped[str] = mapped_column(Text)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    pages: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -34,6 +34,7 @@ class Settings:
     kiosk_fullscreen: bool
     kiosk_speech: str
     kiosk_virtual_keyboard: bool
+    document_font: str
     # The station: shared through the database, overridable per machine.
     station_name: str
     action_type_code: str
@@ -67,7 +68,7 @@ class Settings:
 
 
 MACHINE_ONLY = frozenset({"database_url", "data_dir", "templates_dir", "kiosk_fullscreen",
-                          "kiosk_speech", "kiosk_virtual_keyboard"})
+                          "kiosk_speech", "kiosk_virtual_keyboard", "document_font"})
 """Settings that describe one machine and are never stored in the station database."""
 
 STATION_ONLY = frozenset({

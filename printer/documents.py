@@ -1,0 +1,135 @@
+"""The documents of a case: rendered once from canonical content, stored, exported, verified."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.audit import canonical_json, record_event
+from kiosk.cases import find_case
+from kiosk.models import Case, Document, Signature
+from kiosk.station import Station
+from printer import statement
+from printer.fonts import register_fonts
+from printer.qr import QrPayload
+from printer.wording import load_wording
+
+PENDING_KINDS = ("decision",)  # made at the final review level (next step of the printer work)
+
+
+def _sha256(data: bytes | str) -> str:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return hashlib.sha256(raw).hexdigest()
+
+
+def ensure_statement(session: Session, case: Case, station: Station) -> Document | None:
+    """The statement of the case's current submission, rendered now if it was not yet."""
+    if case.submission_count == 0:
+        return None
+    existing = session.execute(
+        select(Document).where(Document.case_id == case.id, Document.kind == statement.KIND,
+                               Document.submission == case.submission_count)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    content = statement.statement_content(session, case, station)
+    text = canonical_json(content)
+    digest = _sha256(text)
+    fonts = register_fonts(station.settings.document_font)
+    wording = load_wording(station.settings.resolved_templates_dir, statement.KIND,
+                           statement.LABELS)
+    signature = session.execute(
+        select(Signature.png).where(Signature.case_id == case.id,
+                                    Signature.submission == case.submission_count)
+    ).scalar_one_or_none()
+    pdf, pages = statement.render_statement(content, wording, fonts, digest, signature)
+    document = Document(case_id=case.id, kind=statement.KIND,
+                        submission=case.submission_count, language=case.language,
+                        content=text, content_sha256=digest, pdf=pdf,
+                        file_sha256=_sha256(pdf), pages=pages)
+    session.add(document)
+    session.flush()
+    record_event(session, "printer", "document.rendered", case_id=case.id,
+                 payload={"kind": statement.KIND, "submission": case.submission_count,
+                          "content_sha256": digest, "file_sha256": document.file_sha256,
+                          "pages": pages})
+    return document
+
+
+def export_documents(station: Station, code: str, out: Path) -> tuple[list[Path], list[str]]:
+    """Writes the stored documents of a case into `out`; returns the files and what is pending."""
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with station.database.session() as session:
+        case = find_case(session, code)
+        ensure_statement(session, case, station)
+        rows = session.execute(
+            select(Document).where(Document.case_id == case.id).order_by(Document.id)
+        ).scalars().all()
+        latest = {row.kind: row for row in rows}
+        for kind, row in latest.items():
+            path = out / f"{case.code}-{kind}.pdf"
+            path.write_bytes(row.pdf)
+            written.append(path)
+        pending = [kind for kind in PENDING_KINDS if kind not in latest]
+    return written, pending
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    message: str
+
+
+def read_qr(pdf: Path) -> str:
+    """The document code on the first page, read the way a scanner would: 150 dpi, zbar."""
+    for tool in ("pdftoppm", "zbarimg"):
+        if shutil.which(tool) is None:
+            raise RuntimeError(f"{tool} is needed to read the code (Debian: poppler-utils, "
+                               f"zbar-tools)")
+    with tempfile.TemporaryDirectory() as scratch:
+        image = Path(scratch) / "page"
+        subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", "-singlefile",
+                        str(pdf), str(image)], check=True, capture_output=True, timeout=60)
+        result = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable",
+                                 "-Sqrcode.enable", str(image) + ".png"],
+                                capture_output=True, text=True, timeout=60)
+    if result.returncode != 0 or not result.stdout.strip():
+        raise ValueError("no document code found on the first page")
+    return result.stdout.strip().splitlines()[0]
+
+
+def verify_file(station: Station, pdf: Path) -> Verdict:
+    """Whether a PDF is the stored document its QR names, and the record is unchanged since."""
+    try:
+        payload = QrPayload.parse(read_qr(pdf))
+    except (ValueError, subprocess.CalledProcessError) as exc:
+        return Verdict(False, f"{pdf}: {exc}")
+    file_hash = _sha256(pdf.read_bytes())
+    with station.database.session(readonly=True) as session:
+        case = find_case(session, payload.case_code)
+        document = session.execute(
+            select(Document).where(Document.case_id == case.id, Document.kind == payload.kind,
+                                   Document.content_sha256 == payload.content_sha256)
+        ).scalar_one_or_none()
+        if document is None:
+            return Verdict(False, f"case {case.code} has no {payload.kind} with this content")
+        if _sha256(document.content) != payload.content_sha256:
+            return Verdict(False, "the stored record of this document was changed after it "
+                           "was printed")
+        if document.submission == case.submission_count:
+            current = canonical_json(statement.statement_content(session, case, station))
+            if _sha256(current) != payload.content_sha256:
+                return Verdict(False, "the case's record no longer matches this document "
+                               "(changed in the database)")
+        if document.file_sha256 != file_hash:
+            return Verdict(False, "the file differs from the stored document (a changed byte)")
+    return Verdict(True, f"{pdf}: genuine {payload.kind} of case {payload.case_code}, "
+                   f"submission {document.submission}")

@@ -1,0 +1,144 @@
+"""Printed documents read back with poppler and zbar: text, fonts, QR, verification."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+from test_cases import sample_file
+from test_party import PNG, through_identity
+
+from kiosk.interview import flatten_answers
+from kiosk.models import AnswerRevision, Document
+from kiosk.party import REVIEW
+from kiosk.station import Station
+from printer.documents import export_documents, read_qr, verify_file
+from printer.fonts import FontsMissing, register_fonts
+from printer.qr import QrPayload
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def signed_case(station: Station) -> str:
+    """A case the party answered and signed at the kiosk (the signature is a real PNG)."""
+    party = through_identity(station)
+    answers = flatten_answers(party.state().interview.template,
+                              sample_file(station, "minor-assault").answers)
+    state = party.state()
+    while state.position != REVIEW:
+        state = party.answer(state.position, answers[state.position])
+    party.to_signature()
+    party.sign(signature_png(), [[(1.0, 2.0, 0), (40.0, 9.0, 80)]])
+    from kiosk.models import Case
+    with station.database.session() as session:
+        return session.get(Case, party.case_id).code
+
+
+def signature_png(width: int = 200, height: int = 60) -> bytes:
+    """A real greyscale PNG with a dark stroke across it (what the pad exports), without Qt."""
+    rows = []
+    for y in range(height):
+        row = bytearray([255] * width)
+        for x in range(width):
+            if abs(y - (10 + x * (height - 20) // width)) <= 2:
+                row[x] = 0
+        rows.append(b"\x00" + bytes(row))
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    data = (PNG[:8] + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+            + chunk(b"IEND", b""))
+    return data
+
+
+@pytest.fixture
+def exported(station: Station, tmp_path: Path) -> tuple[str, Path]:
+    code = signed_case(station)
+    written, pending = export_documents(station, code, tmp_path / "out")
+    assert pending == ["decision"]
+    [pdf] = written
+    return code, pdf
+
+
+def run(*command: str) -> str:
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def test_the_statement_holds_the_chinese_text(exported: tuple[str, Path]) -> None:
+    code, pdf = exported
+    text = run("pdftotext", str(pdf), "-")
+    assert "询问笔录" in text and "张三" in text and "居民身份证" in text
+    assert "你是否承认殴打他人的违法事实" in text and "我承认，我自愿接受处罚。" in text
+    assert "第 1 页 共" in text and code in text
+
+
+def test_every_font_is_embedded_and_there_is_no_helvetica(exported: tuple[str, Path]) -> None:
+    _, pdf = exported
+    rows = run("pdffonts", str(pdf)).splitlines()[2:]
+    assert rows
+    for row in rows:
+        assert "Helvetica" not in row
+        assert row.split()[-5] == "yes", row  # the "emb" column
+
+
+def test_the_signature_is_on_every_page(exported: tuple[str, Path]) -> None:
+    _, pdf = exported
+    pages = int(next(line.split()[-1] for line in run("pdfinfo", str(pdf)).splitlines()
+                     if line.startswith("Pages:")))
+    images = run("pdfimages", "-list", str(pdf)).splitlines()[2:]
+    assert pages >= 2
+    assert sorted({int(line.split()[0]) for line in images}) == list(range(1, pages + 1))
+
+
+def test_the_qr_decodes_from_a_150_dpi_scan(exported: tuple[str, Path]) -> None:
+    code, pdf = exported
+    payload = QrPayload.parse(read_qr(pdf))
+    assert payload.case_code == code and payload.kind == "statement"
+
+
+def test_verify_accepts_the_genuine_file(station: Station, exported: tuple[str, Path]) -> None:
+    _, pdf = exported
+    verdict = verify_file(station, pdf)
+    assert verdict.ok, verdict.message
+
+
+def test_verify_finds_a_changed_byte(station: Station, exported: tuple[str, Path]) -> None:
+    _, pdf = exported
+    data = bytearray(pdf.read_bytes())
+    index = data.rindex(b"/Producer")  # a byte of the metadata: the page still renders
+    data[index + 12] ^= 0x01
+    pdf.write_bytes(bytes(data))
+    verdict = verify_file(station, pdf)
+    assert not verdict.ok and "changed byte" in verdict.message
+
+
+def test_verify_finds_a_changed_record(station: Station, exported: tuple[str, Path]) -> None:
+    _, pdf = exported
+    with station.database.session() as session:
+        session.execute(update(AnswerRevision).where(AnswerRevision.path == "incident_place")
+                        .values(value="别的地方"))
+    verdict = verify_file(station, pdf)
+    assert not verdict.ok and "no longer matches" in verdict.message
+
+
+def test_the_document_is_rendered_once_and_audited(station: Station,
+                                                   exported: tuple[str, Path],
+                                                   tmp_path: Path) -> None:
+    code, pdf = exported
+    again, _ = export_documents(station, code, tmp_path / "again")
+    assert again[0].read_bytes() == pdf.read_bytes()
+    with station.database.session() as session:
+        assert session.query(Document).count() == 1
+        from kiosk.models import AuditEvent
+        event = session.query(AuditEvent).filter_by(action="document.rendered").one()
+        assert event.payload["file_sha256"] == session.query(Document).one().file_sha256
+
+
+def test_a_missing_font_says_what_to_install(tmp_path: Path) -> None:
+    with pytest.raises(FontsMissing, match="fonts-arphic-uming"):
+        register_fonts(str(tmp_path / "nowhere.ttf"))
