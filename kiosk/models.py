@@ -246,3 +246,21 @@ class Document(Base):
     file_sha256: Mapped[str] = mapped_column(String(64))
     pages: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PrintJob(Base):
+    """One document sent to one printer; a failed job keeps its document and can be re-sent."""
+
+    __tablename__ = "print_jobs"
+    __table_args__ = (Index("ix_print_jobs_status", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    printer: Mapped[str] = mapped_column(String(128))   # "file:/path" or "cups:QUEUE"
+    status: Mapped[str] = mapped_column(String(16))     # queued, sending, sent, printed, failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(64))  # e.g. the CUPS job id
+    next_attempt_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -35,6 +35,10 @@ class Settings:
     kiosk_speech: str
     kiosk_virtual_keyboard: bool
     document_font: str
+    printer_backend: str
+    printer_target: str
+    print_on_submit: bool
+    print_on_approval: bool
     # The station: shared through the database, overridable per machine.
     station_name: str
     action_type_code: str
@@ -68,7 +72,8 @@ class Settings:
 
 
 MACHINE_ONLY = frozenset({"database_url", "data_dir", "templates_dir", "kiosk_fullscreen",
-                          "kiosk_speech", "kiosk_virtual_keyboard", "document_font"})
+                          "kiosk_speech", "kiosk_virtual_keyboard", "document_font",
+                          "printer_backend", "printer_target"})
 """Settings that describe one machine and are never stored in the station database."""
 
 STATION_ONLY = frozenset({
@@ -132,6 +137,9 @@ def _check(values: dict[str, object]) -> None:
     pin = values["admin_pin"]
     if not (isinstance(pin, str) and pin.isdigit() and 4 <= len(pin) <= 12):
         raise SettingsError("setting 'admin_pin' must be 4 to 12 digits")
+    if values["printer_backend"] not in ("file", "cups"):
+        raise SettingsError("setting 'printer_backend' must be file or cups, got "
+                            f"{values['printer_backend']!r}")
     if values["kiosk_speech"] not in ("pyttsx3", "silent"):
         raise SettingsError("setting 'kiosk_speech' must be pyttsx3 or silent, got "
                             f"{values['kiosk_speech']!r}")
