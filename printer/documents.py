@@ -6,8 +6,11 @@ import hashlib
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,12 +19,40 @@ from kiosk.audit import canonical_json, record_event
 from kiosk.cases import find_case
 from kiosk.models import Case, Document, Signature
 from kiosk.station import Station
-from printer import statement
-from printer.fonts import register_fonts
+from printer import decision, notice_documents, statement
+from printer.fonts import DocumentFonts, register_fonts
 from printer.qr import QrPayload
-from printer.wording import load_wording
+from printer.wording import Wording, load_wording
 
-PENDING_KINDS = ("decision",)  # made at the final review level (next step of the printer work)
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of document: when it can exist, its content, its wording and its pages."""
+
+    name: str
+    wording: str
+    labels: frozenset[str]
+    is_ready: Callable[[Case], bool]
+    content: Callable[[Session, Case, Station], dict[str, Any]]
+    render: Callable[[dict[str, Any], Wording, DocumentFonts, str, bytes | None],
+                     tuple[bytes, int]]
+
+
+def _submitted(case: Case) -> bool:
+    return case.submission_count > 0
+
+
+KINDS = (
+    *(Kind(name, "notice", notice_documents.LABELS, _submitted,
+           partial(notice_documents.notice_content, name), notice_documents.render_notice)
+      for name in notice_documents.KINDS),
+    Kind(statement.KIND, statement.KIND, statement.LABELS, _submitted,
+         statement.statement_content, statement.render_statement),
+    *(Kind(name, "decision", decision.LABELS, decision.is_ready,
+           partial(decision.decision_content, name), decision.render_decision)
+      for name in decision.KINDS),
+)
+KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
 
 
 def _sha256(data: bytes | str) -> str:
@@ -29,38 +60,48 @@ def _sha256(data: bytes | str) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def ensure_statement(session: Session, case: Case, station: Station) -> Document | None:
-    """The statement of the case's current submission, rendered now if it was not yet."""
-    if case.submission_count == 0:
+def ensure_document(session: Session, case: Case, station: Station, kind: Kind) -> Document | None:
+    """The document of the case's current submission, rendered and stored once; None while the
+    case is not far enough along for it (say, a decision before approval)."""
+    if not kind.is_ready(case):
         return None
     existing = session.execute(
-        select(Document).where(Document.case_id == case.id, Document.kind == statement.KIND,
+        select(Document).where(Document.case_id == case.id, Document.kind == kind.name,
                                Document.submission == case.submission_count)
     ).scalar_one_or_none()
     if existing is not None:
         return existing
-    content = statement.statement_content(session, case, station)
+    content = kind.content(session, case, station)
     text = canonical_json(content)
     digest = _sha256(text)
     fonts = register_fonts(station.settings.document_font)
-    wording = load_wording(station.settings.resolved_templates_dir, statement.KIND,
-                           statement.LABELS)
+    wording = load_wording(station.settings.resolved_templates_dir, kind.wording, kind.labels)
     signature = session.execute(
         select(Signature.png).where(Signature.case_id == case.id,
                                     Signature.submission == case.submission_count)
     ).scalar_one_or_none()
-    pdf, pages = statement.render_statement(content, wording, fonts, digest, signature)
-    document = Document(case_id=case.id, kind=statement.KIND,
-                        submission=case.submission_count, language=case.language,
-                        content=text, content_sha256=digest, pdf=pdf,
+    pdf, pages = kind.render(content, wording, fonts, digest, signature)
+    document = Document(case_id=case.id, kind=kind.name, submission=case.submission_count,
+                        language=case.language, content=text, content_sha256=digest, pdf=pdf,
                         file_sha256=_sha256(pdf), pages=pages)
     session.add(document)
     session.flush()
     record_event(session, "printer", "document.rendered", case_id=case.id,
-                 payload={"kind": statement.KIND, "submission": case.submission_count,
+                 payload={"kind": kind.name, "submission": case.submission_count,
                           "content_sha256": digest, "file_sha256": document.file_sha256,
                           "pages": pages})
     return document
+
+
+def ensure_documents(session: Session, case: Case, station: Station) -> list[Document]:
+    """Every document the case is ready for (the statement before the decision, which cites
+    its page count)."""
+    made = [ensure_document(session, case, station, kind) for kind in KINDS]
+    return [document for document in made if document is not None]
+
+
+def ensure_statement(session: Session, case: Case, station: Station) -> Document | None:
+    return ensure_document(session, case, station, KINDS_BY_NAME[statement.KIND])
 
 
 def export_documents(station: Station, code: str, out: Path) -> tuple[list[Path], list[str]]:
@@ -69,7 +110,7 @@ def export_documents(station: Station, code: str, out: Path) -> tuple[list[Path]
     written: list[Path] = []
     with station.database.session() as session:
         case = find_case(session, code)
-        ensure_statement(session, case, station)
+        ensure_documents(session, case, station)
         rows = session.execute(
             select(Document).where(Document.case_id == case.id).order_by(Document.id)
         ).scalars().all()
@@ -78,7 +119,7 @@ def export_documents(station: Station, code: str, out: Path) -> tuple[list[Path]
             path = out / f"{case.code}-{kind}.pdf"
             path.write_bytes(row.pdf)
             written.append(path)
-        pending = [kind for kind in PENDING_KINDS if kind not in latest]
+        pending = [kind.name for kind in KINDS if kind.name not in latest]
     return written, pending
 
 
@@ -124,8 +165,9 @@ def verify_file(station: Station, pdf: Path) -> Verdict:
         if _sha256(document.content) != payload.content_sha256:
             return Verdict(False, "the stored record of this document was changed after it "
                            "was printed")
-        if document.submission == case.submission_count:
-            current = canonical_json(statement.statement_content(session, case, station))
+        kind = KINDS_BY_NAME.get(payload.kind)
+        if kind is not None and document.submission == case.submission_count:
+            current = canonical_json(kind.content(session, case, station))
             if _sha256(current) != payload.content_sha256:
                 return Verdict(False, "the case's record no longer matches this document "
                                "(changed in the database)")

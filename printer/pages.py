@@ -16,6 +16,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
@@ -109,3 +110,41 @@ def draw_code_and_page(canvas: Canvas, fonts: DocumentFonts, payload: QrPayload,
     canvas.drawRightString(width - MARGIN_X, y - 4 * mm, f"{code_label} {payload.case_code}")
     canvas.setFont(fonts.body, 9)
     canvas.drawCentredString(width / 2, 8 * mm, page_label)
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """What the bottom of a signed page shows, in the document's language."""
+
+    electronic_label: str
+    signed_line: str
+    handwritten_label: str
+    code_label: str
+    page_label: Callable[[int, int], str]
+
+
+def signature_footer(fonts: DocumentFonts, payload: QrPayload, signature_png: bytes | None,
+                     block: SignatureBlock) -> Footer:
+    """Every page: the party's on-screen signature and time, a box for the handwritten
+    signature and fingerprint (an electronic one alone counts only with a synchronised
+    recording), the QR and case code, page x of y."""
+    image = ImageReader(io.BytesIO(signature_png)) if signature_png else None
+
+    def footer(canvas: Canvas, number: int, total: int) -> None:
+        canvas.saveState()
+        base = 14 * mm
+        canvas.setFont(fonts.body, 8)
+        canvas.drawString(MARGIN_X, base + 24 * mm, block.electronic_label)
+        if image is not None:
+            canvas.drawImage(image, MARGIN_X, base + 6 * mm, width=45 * mm, height=16 * mm,
+                             preserveAspectRatio=True, anchor="sw", mask=None)
+        canvas.drawString(MARGIN_X, base + 1 * mm, block.signed_line)
+        box_x = MARGIN_X + 55 * mm
+        canvas.setLineWidth(0.6)
+        canvas.rect(box_x, base, 58 * mm, 24 * mm)
+        canvas.drawString(box_x + 2 * mm, base + 26 * mm, block.handwritten_label)
+        draw_code_and_page(canvas, fonts, payload, block.code_label,
+                           block.page_label(number, total))
+        canvas.restoreState()
+
+    return footer

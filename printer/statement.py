@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
-import io
 from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Spacer
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.answer_types import format_date, format_time
+from kiosk.answer_types import format_date
 from kiosk.cases import ARRIVAL_LABELS, ArrivalMode, interview_of
 from kiosk.identity import DOCUMENT_TYPE_LABELS, DocumentType
-from kiosk.models import Case, Signature
+from kiosk.models import Case
 from kiosk.station import Station
 from kiosk.template_model import text_in
+from printer.content import local_moment, signature_content, signature_of
 from printer.fonts import DocumentFonts
-from printer.pages import MARGIN_X, build_pdf, draw_code_and_page, styles
+from printer.pages import SignatureBlock, build_pdf, signature_footer, styles
 from printer.qr import QrPayload
 from printer.wording import Wording
 
@@ -36,23 +31,11 @@ LABELS = frozenset({
 })
 
 
-def _moment(value: datetime | None, station: Station, language: str) -> str:
-    if value is None:
-        return ""
-    local = value.astimezone(ZoneInfo(station.settings.timezone))
-    joiner = "" if language == "zh" else " "
-    return format_date(local.date(), language) + joiner + format_time(local.time(), language)
-
-
 def statement_content(session: Session, case: Case, station: Station) -> dict[str, Any]:
     """Everything the statement shows, as plain data: the same case gives the same content."""
     language = case.language
     interview = interview_of(session, case, today=station.today(),
                              now=station.local_now().replace(tzinfo=None))
-    signature = session.execute(
-        select(Signature).where(Signature.case_id == case.id,
-                                Signature.submission == case.submission_count)
-    ).scalar_one_or_none()
     party = dict(case.party)
     document = party.get("document") or {}
     kind = document.get("type")
@@ -64,10 +47,10 @@ def statement_content(session: Session, case: Case, station: Station) -> dict[st
         "station": station.settings.station_name,
         "case_type": text_in(interview.template.title, language),
         "template": {"id": interview.template.id, "version": interview.template.version},
-        "interview": {"start": _moment(case.interview_started_at, station, language),
-                      "end": _moment(case.interview_ended_at, station, language)},
+        "interview": {"start": local_moment(case.interview_started_at, station, language),
+                      "end": local_moment(case.interview_ended_at, station, language)},
         "arrival": {"mode": text_in(ARRIVAL_LABELS[ArrivalMode(case.arrival_mode)], language),
-                    "at": _moment(case.arrived_at, station, language)},
+                    "at": local_moment(case.arrived_at, station, language)},
         "party": {
             "name": party.get("name") or case.party_name,
             "sex": party.get("sex"),
@@ -79,10 +62,7 @@ def statement_content(session: Session, case: Case, station: Station) -> dict[st
         },
         "entries": [{"heading": e.heading, "question": e.question, "answer": e.answer}
                     for e in interview.statement(language)],
-        "signature": None if signature is None else {
-            "png_sha256": hashlib.sha256(signature.png).hexdigest(),
-            "signed_at": _moment(signature.signed_at, station, language),
-        },
+        "signature": signature_content(signature_of(session, case), station, language),
     }
 
 
@@ -130,27 +110,12 @@ def render_statement(content: dict[str, Any], wording: Wording, fonts: DocumentF
         story.append(Paragraph(f"<b>{label('answer')}</b>{escape(entry['answer'])}",
                                style.body))
     payload = QrPayload(content["case_code"], KIND, content_sha256)
-    image = ImageReader(io.BytesIO(signature_png)) if signature_png else None
     signature = content.get("signature") or {}
-
-    def footer(canvas: Canvas, number: int, total: int) -> None:
-        canvas.saveState()
-        base = 14 * mm
-        canvas.setFont(fonts.body, 8)
-        canvas.drawString(MARGIN_X, base + 24 * mm, wording.label("electronic_signature",
-                                                                    language))
-        if image is not None:
-            canvas.drawImage(image, MARGIN_X, base + 6 * mm, width=45 * mm, height=16 * mm,
-                             preserveAspectRatio=True, anchor="sw", mask=None)
-        canvas.drawString(MARGIN_X, base + 1 * mm, f"{wording.label('signed_at', language)} "
-                          f"{signature.get('signed_at', '')}")
-        box_x = MARGIN_X + 55 * mm
-        canvas.setLineWidth(0.6)
-        canvas.rect(box_x, base, 58 * mm, 24 * mm)  # handwritten signature and fingerprint
-        canvas.drawString(box_x + 2 * mm, base + 26 * mm, wording.label("handwritten",
-                                                                          language))
-        draw_code_and_page(canvas, fonts, payload, wording.label("case_code", language),
-                           wording.label("page", language, page=number, pages=total))
-        canvas.restoreState()
-
+    footer = signature_footer(fonts, payload, signature_png, SignatureBlock(
+        electronic_label=wording.label("electronic_signature", language),
+        signed_line=f"{wording.label('signed_at', language)} {signature.get('signed_at', '')}",
+        handwritten_label=wording.label("handwritten", language),
+        code_label=wording.label("case_code", language),
+        page_label=lambda page, pages: wording.label("page", language, page=page, pages=pages),
+    ))
     return build_pdf(story, fonts, footer, title=text_in(wording.title, language))

@@ -60,9 +60,10 @@ def signature_png(width: int = 200, height: int = 60) -> bytes:
 def exported(station: Station, tmp_path: Path) -> tuple[str, Path]:
     code = signed_case(station)
     written, pending = export_documents(station, code, tmp_path / "out")
-    assert pending == ["decision"]
-    [pdf] = written
-    return code, pdf
+    assert pending == ["pre-penalty-notice", "decision"]  # made at approval
+    assert [p.name.removeprefix(code + "-") for p in written] == [
+        "fast-track-notice.pdf", "rights-notice.pdf", "statement.pdf"]
+    return code, written[-1]
 
 
 def run(*command: str) -> str:
@@ -131,14 +132,43 @@ def test_the_document_is_rendered_once_and_audited(station: Station,
                                                    tmp_path: Path) -> None:
     code, pdf = exported
     again, _ = export_documents(station, code, tmp_path / "again")
-    assert again[0].read_bytes() == pdf.read_bytes()
+    assert again[-1].name == pdf.name and again[-1].read_bytes() == pdf.read_bytes()
     with station.database.session() as session:
-        assert session.query(Document).count() == 1
+        assert session.query(Document).count() == 3
         from kiosk.models import AuditEvent
-        event = session.query(AuditEvent).filter_by(action="document.rendered").one()
-        assert event.payload["file_sha256"] == session.query(Document).one().file_sha256
+        events = session.query(AuditEvent).filter_by(action="document.rendered").all()
+        assert sorted(e.payload["file_sha256"] for e in events) == sorted(
+            d.file_sha256 for d in session.query(Document))
 
 
 def test_a_missing_font_says_what_to_install(tmp_path: Path) -> None:
     with pytest.raises(FontsMissing, match="fonts-arphic-uming"):
         register_fonts(str(tmp_path / "nowhere.ttf"))
+
+
+def test_approval_makes_the_decision_and_the_pre_penalty_record(
+        station: Station, exported: tuple[str, Path], tmp_path: Path) -> None:
+    from kiosk.cases import find_case
+    from kiosk.review import Decision, approve_level
+    from kiosk.users import add_user
+    code, _ = exported
+    with station.database.session() as session:
+        legal = add_user(session, "legal", "password-1", ["reviewer"], actor="test")
+        head = add_user(session, "head", "password-2", ["approver"], actor="test")
+    with station.database.session() as session:
+        approve_level(session, find_case(session, code), legal, station.settings)
+    with station.database.session() as session:
+        approve_level(session, find_case(session, code), head, station.settings,
+                      decision=Decision("fine", "《治安管理处罚法》", "如实陈述，取得谅解",
+                                        amount=300))
+    written, pending = export_documents(station, code, tmp_path / "approved")
+    assert pending == []
+    decision_pdf = next(p for p in written if p.name.endswith("-decision.pdf"))
+    text = run("pdftotext", str(decision_pdf), "-").replace("\n", "")  # lines wrap anywhere
+    assert "行政处罚决定书" in text and "处罚款人民币300元" in text
+    assert "十五日内" in text and "六十日内" in text and "六个月内" in text
+    assert "示例派出所" in text
+    notice = next(p for p in written if p.name.endswith("-pre-penalty-notice.pdf"))
+    assert "陈述和申辩" in run("pdftotext", str(notice), "-")
+    for pdf in written:
+        assert verify_file(station, pdf).ok, pdf

@@ -1,0 +1,38 @@
+"""Pieces every document's content uses: moments on the station's clock, the signature."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.answer_types import format_date, format_time
+from kiosk.models import Case, Signature
+from kiosk.station import Station
+
+
+def local_moment(value: datetime | None, station: Station, language: str) -> str:
+    """A stored moment as the station's clock reads it, in the document's language."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(station.settings.timezone))
+    joiner = "" if language == "zh" else " "
+    return format_date(local.date(), language) + joiner + format_time(local.time(), language)
+
+
+def signature_of(session: Session, case: Case) -> Signature | None:
+    return session.execute(
+        select(Signature).where(Signature.case_id == case.id,
+                                Signature.submission == case.submission_count)
+    ).scalar_one_or_none()
+
+
+def signature_content(signature: Signature | None, station: Station,
+                      language: str) -> dict[str, str] | None:
+    if signature is None:
+        return None
+    return {"png_sha256": hashlib.sha256(signature.png).hexdigest(),
+            "signed_at": local_moment(signature.signed_at, station, language)}

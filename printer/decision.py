@@ -1,0 +1,156 @@
+"""The decision documents, made when the final review level approves: the pre-penalty notice
+record (行政处罚告知笔录) and the penalty decision (行政处罚决定书) or the decision not to
+penalise (不予行政处罚决定书), filled from the decision fields of that level."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.answer_types import format_date
+from kiosk.cases import interview_of
+from kiosk.models import Case, Document
+from kiosk.station import Station
+from kiosk.template_model import text_in
+from printer.content import local_moment
+from printer.fonts import DocumentFonts
+from printer.pages import SignatureBlock, build_pdf, signature_footer, styles
+from printer.qr import QrPayload
+from printer.wording import Wording
+
+DECISION = "decision"
+PRE_PENALTY = "pre-penalty-notice"
+KINDS = (PRE_PENALTY, DECISION)
+LABELS = frozenset({
+    "title_no_penalty", "title_pre_penalty", "number", "party", "facts_heading", "facts",
+    "circumstances", "basis", "penalty_heading", "penalty_warning", "penalty_fine",
+    "penalty_detention", "penalty_none", "payment", "appeal", "organ", "date", "seal",
+    "pre_penalty_notice", "pre_penalty_question", "pre_penalty_answer", "party_signature",
+    "officer_signature", "received", "page", "case_code",
+})
+
+
+def is_ready(case: Case) -> bool:
+    return case.status == "approved" and case.decision is not None
+
+
+def decision_content(kind: str, session: Session, case: Case, station: Station) -> dict[str, Any]:
+    """The decision as plain data: party, facts, the officer's decision, issuing organ, date."""
+    language = case.language
+    template = interview_of(session, case, today=station.today(),
+                            now=station.local_now().replace(tzinfo=None)).template
+    statement_pages = session.execute(
+        select(Document.pages).where(Document.case_id == case.id, Document.kind == "statement",
+                                     Document.submission == case.submission_count)
+    ).scalar_one_or_none()
+    party = dict(case.party)
+    decided = case.decided_at
+    return {
+        "kind": kind,
+        "case_code": case.code,
+        "submission": case.submission_count,
+        "language": language,
+        "organ": station.settings.station_name,
+        "case_type": text_in(template.title, language),
+        "legal_basis": text_in(template.legal_basis, language),
+        "party": {"name": party.get("name") or case.party_name, "sex": party.get("sex"),
+                  "birth_date": party.get("birth_date"),
+                  "document": (party.get("document") or {}).get("number", ""),
+                  "address": party.get("address", "")},
+        "decision": dict(case.decision or {}),
+        "statement_pages": statement_pages or 0,
+        "date": format_date(decided.date(), language) if decided else "",
+        "decided_at": local_moment(decided, station, language),
+    }
+
+
+def _penalty(decision: dict[str, Any], wording: Wording, language: str) -> str:
+    kind = decision.get("penalty_type")
+    if kind == "fine":
+        return wording.label("penalty_fine", language, amount=decision.get("amount"))
+    if kind == "detention":
+        return wording.label("penalty_detention", language, days=decision.get("days"))
+    if kind == "warning":
+        return wording.label("penalty_warning", language)
+    return wording.label("penalty_none", language)
+
+
+def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFonts,
+                    content_sha256: str, signature_png: bytes | None) -> tuple[bytes, int]:
+    language = content["language"]
+    style = styles(fonts)
+    right = ParagraphStyle("right", parent=style.body, alignment=TA_RIGHT)
+    decision = content["decision"]
+    party = content["party"]
+
+    def label(key: str, **values: object) -> str:
+        return escape(wording.label(key, language, **values))
+
+    def field(key: str, value: str) -> Paragraph:
+        return Paragraph(f"<b>{label(key)}：</b>{escape(str(value or ''))}", style.field)
+
+    penalty = _penalty(decision, wording, language)
+    no_penalty = decision.get("penalty_type") == "no_penalty"
+    birth = format_date(datetime.fromisoformat(party["birth_date"]).date(), language) \
+        if party.get("birth_date") else ""
+    facts = wording.label("facts", language, name=party["name"], case_type=content["case_type"],
+                          pages=content["statement_pages"])
+    if content["kind"] == PRE_PENALTY:
+        title = wording.label("title_pre_penalty", language)
+        story: list[Flowable] = [
+            Paragraph(escape(title), style.title),
+            field("number", content["case_code"]),
+            field("party", f"{party['name']}  {birth}  {party['document']}"),
+            Spacer(1, 3 * mm),
+            Paragraph(escape(facts), style.body),
+            Paragraph(label("pre_penalty_notice", penalty=penalty,
+                            basis=decision.get("basis", "")), style.body),
+            Spacer(1, 3 * mm),
+            Paragraph(label("pre_penalty_question"), style.body),
+            Paragraph(label("pre_penalty_answer") + "_" * 40, style.body),
+            Spacer(1, 8 * mm),
+            Paragraph(f"{label('officer_signature')}：{'_' * 16}", style.field),
+        ]
+    else:
+        title = wording.label("title_no_penalty", language) if no_penalty \
+            else text_in(wording.title, language)
+        story = [
+            Paragraph(escape(title), style.title),
+            field("number", content["case_code"]),
+            field("party", f"{party['name']}  {birth}  {party['document']}  "
+                           f"{party['address']}"),
+            Spacer(1, 3 * mm),
+            Paragraph(f"<b>{label('facts_heading')}：</b>{escape(facts)}", style.body),
+            field("circumstances", decision.get("circumstances", "")),
+            field("basis", decision.get("basis", "") or content["legal_basis"]),
+            Paragraph(f"<b>{label('penalty_heading')}：</b>{escape(penalty)}", style.body),
+        ]
+        if decision.get("penalty_type") == "fine":
+            story.append(Paragraph(label("payment"), style.body))
+        story += [
+            Paragraph(label("appeal"), style.body),
+            Spacer(1, 12 * mm),
+            Paragraph(f"{escape(content['organ'])}{label('seal')}", right),
+            Paragraph(escape(content["date"]), right),
+            Spacer(1, 6 * mm),
+            Paragraph(f"{label('received')}：{'_' * 16}", style.field),
+        ]
+    # The party signs these by hand when they receive them: no on-screen signature here.
+    footer = signature_footer(
+        fonts, QrPayload(content["case_code"], content["kind"], content_sha256), None,
+        SignatureBlock(
+            electronic_label="",
+            signed_line="",
+            handwritten_label=wording.label("party_signature", language),
+            code_label=wording.label("case_code", language),
+            page_label=lambda page, pages: wording.label("page", language, page=page,
+                                                         pages=pages)))
+    return build_pdf(story, fonts, footer, title=title)
