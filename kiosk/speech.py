@@ -134,19 +134,20 @@ class Pyttsx3Renderer:
         if not Pyttsx3Renderer._open_slot.acquire(blocking=False):
             raise SpeechError("another Pyttsx3Renderer is open in this process; espeak-ng allows "
                               "one engine per process, so share that renderer")
+        self.cache_dir = Path(cache_dir)
+        self.rate = rate
+        self.synthesis_count = 0  # texts actually synthesised (cache misses), for tests
+        self._driver = driver
+        self._voices: dict[str, str] = {}
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._closed = False
+        self._close_lock = threading.Lock()  # orders the last job before the stop marker
+        self._ready = threading.Event()
+        self._start_error: BaseException | None = None
+        # A daemon, so that a renderer nobody closed cannot keep the kiosk from exiting.
+        self._thread = threading.Thread(target=self._serve, name="speech-engine", daemon=True)
         try:
-            self.cache_dir = Path(cache_dir)
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-            self.rate = rate
-            self.synthesis_count = 0  # texts actually synthesised (cache misses), for tests
-            self._driver = driver
-            self._voices: dict[str, str] = {}
-            self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-            self._closed = False
-            self._close_lock = threading.Lock()  # orders the last job before the stop marker
-            self._ready = threading.Event()
-            self._start_error: BaseException | None = None
-            self._thread = threading.Thread(target=self._serve, name="speech-engine", daemon=True)
             self._thread.start()
             if not self._ready.wait(START_TIMEOUT_S):
                 raise SpeechUnavailable("the speech engine did not start within "
@@ -156,6 +157,7 @@ class Pyttsx3Renderer:
                 raise SpeechUnavailable(_install_hint(self._start_error)) from self._start_error
         except BaseException:
             self._closed = True
+            self._jobs.put(None)  # an engine that starts late stops at once
             Pyttsx3Renderer._open_slot.release()
             raise
 

@@ -18,6 +18,7 @@ from kiosk.db import Database
 from kiosk.migrations import upgrade_database
 from kiosk.models import StationSetting
 from kiosk.settings import (
+    MACHINE_ONLY,
     STATION_KEYS,
     Settings,
     load_settings,
@@ -90,7 +91,7 @@ def open_station(env: Mapping[str, str] | None = None, *, file: Path | None = No
 
 def with_settings(station: Station, **changes: Any) -> Station:
     """A copy of the station with some settings replaced (tests and the demo use it)."""
-    unknown = set(changes) - set(STATION_KEYS) - {"database_url", "data_dir", "templates_dir"}
+    unknown = set(changes) - set(STATION_KEYS) - MACHINE_ONLY
     if unknown:
         raise KeyError(", ".join(sorted(unknown)))
     return Station(replace(station.settings, **changes), station.database, station.env,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,7 +19,6 @@ from kiosk.roles import Role
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 MIN_PASSWORD_LENGTH = 8
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
 class AccountError(ValueError):
@@ -27,6 +27,12 @@ class AccountError(ValueError):
 
 class LoginFailed(PermissionError):
     """Wrong user name or password, a disabled or a locked account (the message says which)."""
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to check unknown names against (made on first use: it costs ~0.5 s)."""
+    return _hasher.hash("not a password of anyone")
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -118,7 +124,7 @@ def authenticate(database: Database, username: str, password: str, *, max_failur
         if user is None:
             # The same work as a real check, so the time taken does not tell which names exist;
             # and what was typed is not stored (it may be a password typed in the wrong field).
-            _verify(_DUMMY_HASH, password)
+            _verify(_dummy_hash(), password)
             record_event(session, "unknown", "login.failed", payload={"reason": "unknown user"})
             failure = LoginFailed("wrong user name or password")
         elif user.is_disabled:

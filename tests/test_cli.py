@@ -83,6 +83,11 @@ def test_sample_submit_and_the_whole_review_chain(env: dict[str, str], tmp_path:
     assert shown["decision"]["amount"] == 200
     assert [a["action"] for a in shown["review"]].count("approved") == 2
     assert any(e["action"] == "case.submitted" for e in shown["audit"])
+    # Printed by themselves (the file printer of a test station): the statement on submission,
+    # the pre-penalty record and the decision on approval.
+    printed = sorted(p.name for p in (Path(env["KIOSK_DATA_DIR"]) / "printed").glob("*.pdf"))
+    assert len(printed) == 3, printed
+    assert [name for name in printed if "decision" in name]
     assert shown["statement"] and all("question" in e for e in shown["statement"])
     assert kiosk(env, "audit", "verify").returncode == 0
 

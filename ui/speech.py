@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThreadPool, QUrl, Signal, Slot
+from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QThreadPool, QUrl, Signal, Slot
 
 from kiosk.speech import SpeechRenderer
 
@@ -50,8 +50,15 @@ class SpeechPlayer(QObject):
         self._playing_text: str | None = None
         self._player: QMediaPlayer | None = None
         self._audio: QAudioOutput | None = None
+        self._source: QUrl | None = None  # what the player was last told to load
+        self._awaiting_start = False  # play requested, not yet reported as playing
         self._has_backend = True
         self._rendered.connect(self._on_rendered)
+
+    @property
+    def renderer(self) -> SpeechRenderer:
+        """The back-end this player speaks through (closed by its owner after `close`)."""
+        return self._renderer
 
     @property
     def muted(self) -> bool:
@@ -79,13 +86,14 @@ class SpeechPlayer(QObject):
         renderer = self._renderer
 
         def render() -> None:  # runs on a pool thread: touch no widget or player here
+            path: Path | None = None
+            error = ""
             try:
                 path = renderer.render(text, language)
             except Exception as exc:  # a speech failure must never reach the UI as a crash
                 log.warning("speech rendering failed: %s", exc)
-                self._rendered.emit(generation, text, None, str(exc) or type(exc).__name__)
-            else:
-                self._rendered.emit(generation, text, path, "")
+                error = str(exc) or type(exc).__name__
+            self._rendered.emit(generation, text, path, error)
 
         self._pool.start(render)
 
@@ -111,19 +119,29 @@ class SpeechPlayer(QObject):
         self.muted_changed.emit(muted)
 
     def close(self) -> None:
-        """Stop and wait for render threads to end (the renderer itself belongs to the caller)."""
+        """Stop, wait for the render threads and release the media player; call before deleting.
+
+        The renderer belongs to the caller, who closes it after this.
+        """
         self._cancel()
         self._pool.waitForDone()
+        if self._player is not None and self._audio is not None:
+            # Deleted from the event loop rather than with this object, which Python may delete
+            # while holding the GIL: the FFmpeg back-end's teardown waits for threads that need it.
+            self._player.deleteLater()
+            self._audio.deleteLater()
+            self._player = self._audio = self._source = None
 
     # --- internals ---------------------------------------------------------------------------
 
     def _cancel(self) -> None:
         self._generation += 1
         if self._player is not None:
-            self._player.stop()
+            self._call_player("stop")
         self._end_playback()
 
     def _end_playback(self) -> None:
+        self._awaiting_start = False
         if self._playing_text is not None:
             self._playing_text = None
             self.finished.emit()
@@ -138,16 +156,24 @@ class SpeechPlayer(QObject):
             self._play(text, path)
 
     def _play(self, text: str, path: Path) -> None:
-        player = self._ensure_player()
-        if player is None:
+        if self._ensure_player() is None:
             self.failed.emit("no multimedia back-end: speech cannot be played")
             return
         source = QUrl.fromLocalFile(str(path))
-        if player.source() != source:
-            player.setSource(source)
+        if source != self._source:
+            self._call_player("setSource", Q_ARG(QUrl, source))
+            self._source = source
         self._playing_text = text
+        self._awaiting_start = True
         self.started.emit(text)
-        player.play()
+        self._call_player("play")
+
+    def _call_player(self, slot: str, *args: object) -> None:
+        # Queued, so that Qt runs the slot from its event loop, where Python's GIL is released.
+        # The FFmpeg back-end's threads call into PySide (which needs the GIL) while holding locks
+        # that stop/setSource/play wait for: called directly from Python, which holds the GIL
+        # while it waits, they deadlock now and then (seen with PySide6 6.12, FFmpeg back-end).
+        QMetaObject.invokeMethod(self._player, slot, Qt.ConnectionType.QueuedConnection, *args)
 
     def _ensure_player(self) -> QMediaPlayer | None:
         # Created on first use: building the multimedia back-end costs start-up time, and a
@@ -167,15 +193,26 @@ class SpeechPlayer(QObject):
             log.warning("speech playback unavailable: %s", exc)
             self._has_backend = False
             return None
-        player.mediaStatusChanged.connect(self._on_media_status)
-        player.errorOccurred.connect(self._on_player_error)
+        # Queued, so these handlers run only in the UI thread's event loop, whichever thread the
+        # back-end emits from (the FFmpeg back-end works in threads of its own).
+        queued = Qt.ConnectionType.QueuedConnection
+        player.playbackStateChanged.connect(self._on_playback_state, queued)
+        player.mediaStatusChanged.connect(self._on_media_status, queued)
+        player.errorOccurred.connect(self._on_player_error, queued)
         self._player, self._audio = player, audio
         return player
+
+    def _on_playback_state(self, state: object) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if state == QMediaPlayer.PlaybackState.PlayingState:
+            self._awaiting_start = False
 
     def _on_media_status(self, status: object) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
-        if status == QMediaPlayer.MediaStatus.EndOfMedia:
+        # Until the requested play has begun, an end of media is the previous text's.
+        if status == QMediaPlayer.MediaStatus.EndOfMedia and not self._awaiting_start:
             self._end_playback()
 
     def _on_player_error(self, error: object, message: str) -> None:

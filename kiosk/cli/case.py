@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from kiosk.cases import (
     open_case,
 )
 from kiosk.cli import add_json_flag, print_json
+from kiosk.hooks import SUBMITTED, notify
 from kiosk.models import Case
 from kiosk.review import open_comments, review_actions
 from kiosk.states import LABELS, CaseStatus
@@ -209,6 +211,9 @@ def run_submit(args: argparse.Namespace) -> int:
     station = open_station()
     answers = read_answers_file(args.answers)
     case = submit_answers(station, answers, case_code=args.case)
+    if case.status == CaseStatus.SUBMITTED:
+        for problem in notify(station, SUBMITTED, case.code):
+            print(f"warning: {problem}", file=sys.stderr)
     if args.json:
         print_json({"id": case.id, "code": case.code, "status": case.status,
                     "start_code": case.start_code, "conversion_reason": case.conversion_reason})

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from kiosk.cases import CaseError, find_case
 from kiosk.cli import read_password
+from kiosk.hooks import APPROVED, notify
 from kiosk.review import Decision, approve_level, convert_by_officer, return_case
 from kiosk.station import open_station
 from kiosk.users import authenticate
@@ -61,7 +63,10 @@ def run_review(args: argparse.Namespace) -> int:
                         take_over=args.take_over)
         else:
             convert_by_officer(session, case, user, args.reason or "")
-        status, level = case.status, case.review_level
+        status, level, case_code = case.status, case.review_level, case.code
+    if status == "approved":
+        for problem in notify(station, APPROVED, case_code):
+            print(f"warning: {problem}", file=sys.stderr)
     chain = station.settings.review_chain
     if status == "in_review":
         print(f"{args.code}: level {level} of {len(chain)} approved; next: {chain[level]}")

@@ -77,6 +77,10 @@ def test_a_whole_interview_through_the_widgets(qtbot, window: KioskWindow, stati
     with station.database.session() as session:
         assert session.query(Signature).filter_by(case_id=window.state.case_id).count() == 1
     assert window.screens["status"].title.text() == "已提交，请稍候"  # type: ignore[attr-defined]
+    # The statement goes to the printer by itself (the file printer of a test station).
+    window.operations.wait()
+    printed = list((station.settings.resolved_data_dir / "printed").glob("*.pdf"))
+    assert len(printed) == 1 and printed[0].read_bytes().startswith(b"%PDF")
 
 
 def test_an_invalid_answer_is_shown_next_to_the_field(qtbot, window: KioskWindow,

@@ -10,16 +10,21 @@ import shutil
 import threading
 import time
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot, SignalBlocker
 
-from kiosk.speech import Pyttsx3Renderer, SilentRenderer, SpeechUnavailable
+from kiosk.speech import Pyttsx3Renderer, SilentRenderer, SpeechRenderer, SpeechUnavailable
 from ui.speech import SpeechPlayer
 
 TIMEOUT_MS = 5000
+
+# pytest-qt's capture of Qt log messages is a Python message handler, and Qt Multimedia's FFmpeg
+# threads log from C++ ("No audio device detected"): PySide6 6.12 then calls Python from those
+# threads and crashes the test process now and then. These tests leave Qt's own handler in place.
+pytestmark = pytest.mark.no_qt_log
 
 
 def write_silence(path: Path, seconds: float) -> Path:
@@ -95,12 +100,27 @@ def no_thread_left_running() -> Iterator[None]:
 
 
 @pytest.fixture
-def player(qtbot: QtBot, renderer: GatedRenderer) -> Iterator[SpeechPlayer]:
-    player = SpeechPlayer(renderer)
-    yield player
-    renderer.open_all()  # no render thread may be left waiting
-    player.close()
-    player.deleteLater()
+def make_player(qtbot: QtBot) -> Iterator[Callable[[SpeechRenderer], SpeechPlayer]]:
+    """Build speech players; each is closed and deleted after the test, its threads joined."""
+    players: list[tuple[SpeechPlayer, SpeechRenderer]] = []
+
+    def make(renderer: SpeechRenderer) -> SpeechPlayer:
+        player = SpeechPlayer(renderer)
+        players.append((player, renderer))
+        return player
+
+    yield make
+    for player, renderer in players:
+        if isinstance(renderer, GatedRenderer):
+            renderer.open_all()  # no render thread may be left waiting
+        player.close()
+        player.deleteLater()
+
+
+@pytest.fixture
+def player(make_player: Callable[[SpeechRenderer], SpeechPlayer],
+           renderer: GatedRenderer) -> SpeechPlayer:
+    return make_player(renderer)
 
 
 @pytest.fixture
@@ -154,18 +174,17 @@ def test_stop_before_the_render_finishes_means_nothing_plays(
 
 def test_stop_silences_what_is_playing(
     qtbot: QtBot, tmp_path: Path, renderer: GatedRenderer,
+    make_player: Callable[[SpeechRenderer], SpeechPlayer],
 ) -> None:
     renderer.wav = write_silence(tmp_path / "long.wav", 5.0)
-    player = SpeechPlayer(renderer)
-    try:
-        renderer.open("请在这里签名。")
-        with qtbot.waitSignal(player.started, timeout=TIMEOUT_MS):
-            player.say("请在这里签名。", "zh")
-        with qtbot.waitSignal(player.finished, timeout=100):  # at once, not after 5 s
-            player.stop()
-        assert not player.is_playing
-    finally:
-        player.close()
+    player = make_player(renderer)
+    renderer.open("请在这里签名。")
+    with qtbot.waitSignal(player.started, timeout=TIMEOUT_MS):
+        player.say("请在这里签名。", "zh")
+
+    with qtbot.waitSignal(player.finished, timeout=100):  # at once, not after 5 s
+        player.stop()
+    assert not player.is_playing
 
 
 def test_a_newer_say_supersedes_an_older_one(
@@ -219,17 +238,18 @@ def test_a_render_failure_is_reported_not_raised(
     assert heard == []
 
 
-def test_a_silent_back_end_plays_nothing(qtbot: QtBot) -> None:
+def test_a_silent_back_end_plays_nothing(
+    qtbot: QtBot, make_player: Callable[[SpeechRenderer], SpeechPlayer],
+) -> None:
     renderer = SilentRenderer()
-    player = SpeechPlayer(renderer)
+    player = make_player(renderer)
     heard = record_started(player)
-    try:
-        with wait_for_result(qtbot, player):
-            player.say("请稍候。", "zh")
-        assert renderer.requests == [("请稍候。", "zh")]
-        assert heard == []
-    finally:
-        player.close()
+
+    with wait_for_result(qtbot, player):
+        player.say("请稍候。", "zh")
+
+    assert renderer.requests == [("请稍候。", "zh")]
+    assert heard == []
 
 
 def test_no_multimedia_back_end_is_reported_not_raised(
@@ -253,17 +273,20 @@ def test_no_multimedia_back_end_is_reported_not_raised(
 @pytest.mark.skipif(shutil.which("espeak-ng") is None,
                     reason="espeak-ng is not installed (Debian: apt install espeak-ng)")
 def test_the_real_renderer_speaks_or_reports_but_never_raises(
-    qtbot: QtBot, tmp_path: Path,
+    qtbot: QtBot, tmp_path: Path, make_player: Callable[[SpeechRenderer], SpeechPlayer],
 ) -> None:
-    with Pyttsx3Renderer(tmp_path / "speech") as renderer:
-        player = SpeechPlayer(renderer)
+    renderer = Pyttsx3Renderer(tmp_path / "speech")
+    try:
+        player = make_player(renderer)
         outcomes: list[str] = []
         player.started.connect(lambda text: outcomes.append(f"started {text}"))
         player.failed.connect(lambda message: outcomes.append(f"failed {message}"))
-        try:
-            player.say("你好", "zh")
-            qtbot.waitUntil(lambda: bool(outcomes), timeout=TIMEOUT_MS)
-        finally:
-            player.close()
-    # This machine has no sound device; Qt Multimedia plays to none, so it is "started".
+
+        player.say("你好", "zh")
+        qtbot.waitUntil(lambda: bool(outcomes), timeout=TIMEOUT_MS)
+        player.close()
+    finally:
+        renderer.close()
+
+    # With no sound device, Qt Multimedia plays to none: "started"; elsewhere it may fail.
     assert outcomes[0] == "started 你好" or outcomes[0].startswith("failed ")

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.cases import AnswerRejected, CaseError, CaseNotFound, IdentityProblem
+from kiosk.cases import AnswerRejected, CaseError, CaseNotFound, IdentityProblem, find_case
+from kiosk.hooks import SUBMITTED, notify
 from kiosk.notices import RIGHTS, TERMS
 from kiosk.party import (
     CONSENT,
@@ -362,9 +363,23 @@ class KioskWindow(QWidget):
             self._run(session.to_signature)
         elif action == "sign":
             png, strokes = payload
-            self._run(lambda: session.sign(png, strokes))
+            self._run(lambda: session.sign(png, strokes), self._submitted)
         elif action == "continue":
             self._run(lambda: session.choose_language(self.language))
+
+    def _submitted(self, state: PartyState) -> None:
+        """Shows the waiting screen, then prints the statement (per settings) in the background:
+        a slow or jammed printer never holds the party up, and the queue keeps the job."""
+        self.render(state)
+        station = self.station
+
+        def print_statement() -> list[str]:
+            with station.database.session(readonly=True) as session:
+                code = find_case(session, state.case_id).code
+            return notify(station, SUBMITTED, code)
+
+        self.operations.run(print_statement, lambda _problems: None,
+                            lambda error: log.warning("printing failed: %s", error))
 
     def _resumed(self, result: tuple[PartySession, PartyState]) -> None:
         self.session, state = result
@@ -462,7 +477,8 @@ class KioskWindow(QWidget):
         self.status_timer.stop()
         self.operations.wait()
         if self.speech is not None:
-            self.speech.stop()
+            self.speech.close()  # stops playback and waits for its render threads
+            self.speech.renderer.close()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
