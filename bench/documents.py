@@ -12,49 +12,43 @@ skipped and said so.
 
 from __future__ import annotations
 
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import re
+import shutil
+import statistics
+import struct
+import subprocess
 import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-# bench/kiosk.py is named like the `kiosk` package: run as a script, this folder comes first on
-# sys.path. Drop it before importing anything, so `kiosk` is always the package.
-_BENCH_DIR = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH_DIR]
-
-import argparse  # noqa: E402
-import cProfile  # noqa: E402
-import io  # noqa: E402
-import os  # noqa: E402
-import pstats  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import statistics  # noqa: E402
-import struct  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import zlib  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from typing import Any  # noqa: E402
-
-from kiosk.answers_file import parse_answers_file  # noqa: E402
-from kiosk.audit import canonical_json  # noqa: E402
-from kiosk.cases import find_case, open_case  # noqa: E402
-from kiosk.interview import Interview, Party, flatten_answers, nest_answers  # noqa: E402
-from kiosk.models import Case, User  # noqa: E402
-from kiosk.party import REVIEW, PartySession  # noqa: E402
-from kiosk.review import Decision, approve_level  # noqa: E402
-from kiosk.samples import SAMPLE_BIRTH_DATE, sample_answers  # noqa: E402
-from kiosk.settings import PROJECT_ROOT  # noqa: E402
-from kiosk.station import Station, open_station  # noqa: E402
-from kiosk.template_model import QuestionType, Template  # noqa: E402
-from kiosk.template_store import get_version, publish_shipped_templates, template_of  # noqa: E402
-from kiosk.users import add_user  # noqa: E402
-from printer import statement  # noqa: E402
-from printer.documents import KINDS, KINDS_BY_NAME, ensure_document  # noqa: E402
-from printer.fonts import register_fonts  # noqa: E402
-from printer.wording import load_wording  # noqa: E402
+from kiosk.answers_file import parse_answers_file
+from kiosk.audit import canonical_json
+from kiosk.cases import find_case, open_case
+from kiosk.interview import Interview, Party, flatten_answers, nest_answers
+from kiosk.models import Case, User
+from kiosk.party import REVIEW, PartySession
+from kiosk.review import Decision, approve_level
+from kiosk.samples import SAMPLE_BIRTH_DATE, sample_answers
+from kiosk.settings import PROJECT_ROOT
+from kiosk.station import Station, open_station
+from kiosk.template_model import QuestionType, Template
+from kiosk.template_store import get_version, publish_shipped_templates, template_of
+from kiosk.users import add_user
+from printer import statement
+from printer.documents import KINDS, KINDS_BY_NAME, ensure_document
+from printer.fonts import register_fonts
+from printer.wording import load_wording
 
 # -- settings of the run -------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -377,7 +378,8 @@ class SilentRenderer:
     """A speech back-end that says nothing and records what it was asked (for tests)."""
 
     def __init__(self) -> None:
-        self.requests: list[tuple[str, str]] = []
+        # The latest texts only: a kiosk that falls back to silence runs for days.
+        self.requests: deque[tuple[str, str]] = deque(maxlen=500)
 
     def render(self, text: str, language: str) -> Path | None:
         """Record the request; return None, meaning there is nothing to play."""

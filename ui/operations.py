@@ -53,6 +53,9 @@ class Operations(QObject):
 
         def done(callback: Callable[[Any], None], value: Any) -> None:
             self._relays.discard(relay)
+            # The relay's connections point back at it in a loop the garbage collector cannot
+            # see: without this every operation would stay in memory for good.
+            relay.deleteLater()
             callback(value)
 
         relay.succeeded.connect(lambda value: done(on_success, value))
