@@ -29,6 +29,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from figures import ms, percentile
+
 from kiosk.answers_file import parse_answers_file, submit_answers
 from kiosk.interview import Interview, Party
 from kiosk.samples import SAMPLE_BIRTH_DATE, sample_answers, sample_flat_answers
@@ -54,15 +56,6 @@ SUBMIT_P50_TARGET_MS = 20.0
 # -- helpers -------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), -(-len(ordered) * p // 100)))
-    return ordered[int(rank) - 1]
-
-
-def ms(ns: int) -> float:
-    return ns / 1_000_000
 
 
 def line(label: str, value_ms: float, target_ms: float | None = None) -> None:

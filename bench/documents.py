@@ -32,6 +32,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from figures import ms, percentile
+
 from kiosk.answers_file import parse_answers_file
 from kiosk.audit import canonical_json
 from kiosk.cases import find_case, open_case
@@ -74,15 +76,6 @@ STROKES = [[(10.0, 20.0, 0), (30.0, 25.0, 40), (50.0, 22.0, 90)]]
 # -- helpers -------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), -(-len(ordered) * p // 100)))
-    return ordered[int(rank) - 1]
-
-
-def ms(ns: int) -> float:
-    return ns / 1_000_000
 
 
 def line(label: str, value: float, unit: str, target: float | None = None, *,

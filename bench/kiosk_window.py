@@ -29,6 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from figures import percentile
+
 # -- settings of the run -------------------------------------------------------------------
 
 START_RUNS = 10
@@ -128,13 +130,6 @@ os._exit(0)
 
 
 # -- helpers -------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), -(-len(ordered) * p // 100)))
-    return ordered[int(rank) - 1]
 
 
 def line(label: str, value: float, unit: str, target: float | None = None) -> None:
