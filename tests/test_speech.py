@@ -209,7 +209,7 @@ def test_silent_renderer_records_what_it_was_asked() -> None:
     assert renderer.render("请仔细阅读您的权利。", "zh") is None
     assert renderer.render("Please sign here.", "en") is None
 
-    assert renderer.requests == [("请仔细阅读您的权利。", "zh"), ("Please sign here.", "en")]
+    assert list(renderer.requests) == [("请仔细阅读您的权利。", "zh"), ("Please sign here.", "en")]
 
 
 def test_an_unknown_back_end_is_refused() -> None:

@@ -143,7 +143,7 @@ def test_say_returns_at_once_and_plays_when_the_render_is_ready(
     started = time.perf_counter()
     player.say("请仔细阅读您的权利。", "zh")
     assert time.perf_counter() - started < 0.2  # the render is still blocked: the UI is not
-    qtbot.waitUntil(lambda: renderer.requests == [("请仔细阅读您的权利。", "zh")],
+    qtbot.waitUntil(lambda: list(renderer.requests) == [("请仔细阅读您的权利。", "zh")],
                     timeout=TIMEOUT_MS)
     assert heard == []
 
@@ -217,7 +217,7 @@ def test_mute_blocks_playback_and_replay_after_unmute_says_the_last_text(
     player.say("请仔细阅读您的权利。", "zh")
     player.replay()
     assert heard == ["您有权保持沉默。"]
-    assert renderer.requests == [("您有权保持沉默。", "zh")]  # not even rendered while muted
+    assert list(renderer.requests) == [("您有权保持沉默。", "zh")]  # not even rendered while muted
 
     player.set_muted(False)
     assert heard == ["您有权保持沉默。"]  # unmuting alone says nothing
@@ -248,7 +248,7 @@ def test_a_silent_back_end_plays_nothing(
     with wait_for_result(qtbot, player):
         player.say("请稍候。", "zh")
 
-    assert renderer.requests == [("请稍候。", "zh")]
+    assert list(renderer.requests) == [("请稍候。", "zh")]
     assert heard == []
 
 
