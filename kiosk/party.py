@@ -74,11 +74,6 @@ class PartyState:
         except ValueError:
             return None
 
-    @property
-    def is_correcting(self) -> bool:
-        """The officer returned the case: the party changes the commented answers only."""
-        return bool(self.comments)
-
 
 class PartySession:
     """One party's kiosk session on one case."""

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from kiosk.audit import canonical_json, record_event
 from kiosk.cases import find_case
-from kiosk.models import Case, Document, Signature
+from kiosk.models import Case, Document
 from kiosk.station import Station
 from printer import decision, notice_documents, statement
+from printer.content import signature_of
 from printer.fonts import DocumentFonts, register_fonts
 from printer.qr import QrPayload
 from printer.wording import Wording, load_wording
@@ -76,11 +77,9 @@ def ensure_document(session: Session, case: Case, station: Station, kind: Kind) 
     digest = _sha256(text)
     fonts = register_fonts(station.settings.document_font)
     wording = load_wording(station.settings.resolved_templates_dir, kind.wording, kind.labels)
-    signature = session.execute(
-        select(Signature.png).where(Signature.case_id == case.id,
-                                    Signature.submission == case.submission_count)
-    ).scalar_one_or_none()
-    pdf, pages = kind.render(content, wording, fonts, digest, signature)
+    signature = signature_of(session, case)
+    pdf, pages = kind.render(content, wording, fonts, digest,
+                             signature.png if signature else None)
     document = Document(case_id=case.id, kind=kind.name, submission=case.submission_count,
                         language=case.language, content=text, content_sha256=digest, pdf=pdf,
                         file_sha256=_sha256(pdf), pages=pages)

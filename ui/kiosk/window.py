@@ -223,11 +223,10 @@ class KioskWindow(QWidget):
             self.progress.setValue(screen.step)
             self.progress.show()
         else:
-            titles = {TERMS_STEP: "read_to_end", REVIEW: "review_title",
-                      SIGNATURE: "signature_title", IDENTITY: "identity_title"}
+            titles = {REVIEW: "review_title", SIGNATURE: "signature_title",
+                      IDENTITY: "identity_title"}
             key = titles.get(state.position) if state else None
-            self.section_label.setText(tr(key, self.language) if key and key != "read_to_end"
-                                       else "")
+            self.section_label.setText(tr(key, self.language) if key else "")
             self.step_label.setText("")
             self.progress.hide()
 
