@@ -20,12 +20,10 @@ import pstats
 import re
 import shutil
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -41,6 +39,7 @@ from kiosk.interview import Interview, Party, flatten_answers, nest_answers
 from kiosk.models import Case, User
 from kiosk.party import REVIEW, PartySession
 from kiosk.review import Decision, approve_level
+from kiosk.sample_cases import signature_png
 from kiosk.samples import SAMPLE_BIRTH_DATE, sample_answers
 from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station, open_station
@@ -108,25 +107,6 @@ def sqlite_station(tmp: Path) -> Iterator[Station]:
         yield station
     finally:
         station.database.dispose()
-
-
-def signature_png(width: int = 200, height: int = 60) -> bytes:
-    """A real greyscale PNG with a dark stroke across it (what the pad exports), without Qt."""
-    rows = []
-    for y in range(height):
-        row = bytearray([255] * width)
-        for x in range(width):
-            if abs(y - (10 + x * (height - 20) // width)) <= 2:
-                row[x] = 0
-        rows.append(b"\x00" + bytes(row))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
 
 
 def pdf_pages(path: Path) -> int:

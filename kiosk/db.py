@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk import changes  # noqa: F401  (every commit that touches a case announces it)
 from kiosk.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000

@@ -113,6 +113,19 @@ def reset_password(session: Session, username: str, password: str, *, actor: str
     return user
 
 
+def change_own_password(session: Session, username: str, old: str, new: str) -> User:
+    """The officer's own new password (after a reset it is asked for at the next login)."""
+    user = get_user(session, username)
+    if not _verify(user.password_hash, old):
+        raise AccountError("the current password is wrong")
+    if new == old:
+        raise AccountError("the new password must differ from the current one")
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    record_event(session, username, "user.password_changed", payload={"user": username})
+    return user
+
+
 def authenticate(database: Database, username: str, password: str, *, max_failures: int) -> User:
     """The user if the password is right; LoginFailed otherwise. Every attempt is audited.
 

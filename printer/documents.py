@@ -92,6 +92,15 @@ def ensure_document(session: Session, case: Case, station: Station, kind: Kind) 
     return document
 
 
+def missing_kinds(session: Session, case: Case) -> list[Kind]:
+    """The kinds the case is ready for but that are not yet rendered for its submission."""
+    made = set(session.execute(
+        select(Document.kind).where(Document.case_id == case.id,
+                                    Document.submission == case.submission_count)
+    ).scalars())
+    return [kind for kind in KINDS if kind.is_ready(case) and kind.name not in made]
+
+
 def ensure_documents(session: Session, case: Case, station: Station) -> list[Document]:
     """Every document the case is ready for (the statement before the decision, which cites
     its page count)."""

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import struct
 import subprocess
-import zlib
 from pathlib import Path
 
 import pytest
 from sqlalchemy import update
-from test_cases import sample_file
-from test_party import PNG, through_identity
 
-from kiosk.interview import flatten_answers
 from kiosk.models import AnswerRevision, Document
-from kiosk.party import REVIEW
+from kiosk.sample_cases import submitted_sample_case
 from kiosk.station import Station
 from printer.documents import export_documents, read_qr, verify_file
 from printer.fonts import FontsMissing, register_fonts
@@ -25,35 +20,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 def signed_case(station: Station) -> str:
     """A case the party answered and signed at the kiosk (the signature is a real PNG)."""
-    party = through_identity(station)
-    answers = flatten_answers(party.state().interview.template,
-                              sample_file(station, "minor-assault").answers)
-    state = party.state()
-    while state.position != REVIEW:
-        state = party.answer(state.position, answers[state.position])
-    party.to_signature()
-    party.sign(signature_png(), [[(1.0, 2.0, 0), (40.0, 9.0, 80)]])
-    from kiosk.models import Case
-    with station.database.session() as session:
-        return session.get(Case, party.case_id).code
-
-
-def signature_png(width: int = 200, height: int = 60) -> bytes:
-    """A real greyscale PNG with a dark stroke across it (what the pad exports), without Qt."""
-    rows = []
-    for y in range(height):
-        row = bytearray([255] * width)
-        for x in range(width):
-            if abs(y - (10 + x * (height - 20) // width)) <= 2:
-                row[x] = 0
-        rows.append(b"\x00" + bytes(row))
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    data = (PNG[:8] + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows)))
-            + chunk(b"IEND", b""))
-    return data
+    return submitted_sample_case(station).code
 
 
 @pytest.fixture

@@ -24,9 +24,13 @@ def has_display() -> bool:
                ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
-def application(station: Station) -> QApplication:
-    """The one QApplication, prepared before any widget exists."""
-    if station.settings.kiosk_virtual_keyboard and "QT_IM_MODULE" not in os.environ:
+def application(station: Station, *, virtual_keyboard: bool = True) -> QApplication:
+    """The one QApplication, prepared before any widget exists.
+
+    The officer console (`virtual_keyboard=False`) runs at a desk with a real keyboard.
+    """
+    if virtual_keyboard and station.settings.kiosk_virtual_keyboard \
+            and "QT_IM_MODULE" not in os.environ:
         # Before QApplication: the Pinyin on-screen keyboard for every text field.
         os.environ["QT_IM_MODULE"] = "qtvirtualkeyboard"
     app = QApplication.instance()

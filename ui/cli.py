@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from kiosk.cases import open_case
-from kiosk.cli.demo import DEMO_OFFICERS, DEMO_PASSWORD, run_demo, seed_demo
+from kiosk.cli.demo import DEMO_OFFICERS, DEMO_PASSWORD, DEMO_REVIEWER, run_demo, seed_demo
 from kiosk.station import open_station
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 
 def register_run(commands: argparse._SubParsersAction) -> None:
@@ -18,10 +22,16 @@ def register_run(commands: argparse._SubParsersAction) -> None:
     run.set_defaults(handler=run_kiosk)
 
 
+def register_officer(commands: argparse._SubParsersAction) -> None:
+    officer = commands.add_parser("officer", help="the duty officers' review console (log in "
+                                  "with an officer account)")
+    officer.set_defaults(handler=run_officer)
+
+
 def register_demo(commands: argparse._SubParsersAction) -> None:
-    demo = commands.add_parser("demo", help="the kiosk on the embedded database with demo "
-                               "officers and a demo case (--headless: one case through the "
-                               "review chain, printed)")
+    demo = commands.add_parser("demo", help="the kiosk and the officer console side by side "
+                               "on the embedded database, with demo officers and a demo case "
+                               "(--headless: one case through the review chain, printed)")
     demo.add_argument("--headless", action="store_true")
     demo.add_argument("--template", default="minor-assault", metavar="ID")
     demo.add_argument("--language", default="zh", choices=["zh", "en"])
@@ -42,8 +52,23 @@ def run_kiosk(args: argparse.Namespace) -> int:
     return app.exec()
 
 
+def run_officer(args: argparse.Namespace) -> int:
+    from ui.app import application, has_display
+    from ui.officer.window import officer_window
+
+    if not has_display():
+        print("error: no display to show the console on (set DISPLAY, or QT_QPA_PLATFORM)",
+              file=sys.stderr)
+        return 1
+    station = open_station()
+    app = application(station, virtual_keyboard=False)
+    officer_window(station)
+    return app.exec()
+
+
 def run_screen_demo(args: argparse.Namespace) -> int:
     from ui.app import application, has_display, kiosk_window
+    from ui.officer.window import officer_window
 
     if args.headless or not has_display():
         if not args.headless:
@@ -62,4 +87,18 @@ def run_screen_demo(args: argparse.Namespace) -> int:
     app = application(station)
     window = kiosk_window(station, windowed=True)
     window.setWindowTitle(f"{window.windowTitle()} — start code {case.start_code}")
+    console = officer_window(station)
+    place_side_by_side(window, console)
+    console.log_in(DEMO_REVIEWER, DEMO_PASSWORD)
+    print(f"the officer console is logged in as {DEMO_REVIEWER!r}; log out there to switch to "
+          f"another demo officer")
     return app.exec()
+
+
+def place_side_by_side(left: QWidget, right: QWidget) -> None:
+    """The kiosk on the left half of the screen, the console on the right half."""
+    screen = left.screen().availableGeometry()
+    half = screen.width() // 2
+    left.setGeometry(screen.x(), screen.y() + 30, half, screen.height() - 30)
+    right.setGeometry(screen.x() + half, screen.y() + 30, screen.width() - half,
+                      screen.height() - 30)

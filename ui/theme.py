@@ -133,3 +133,84 @@ QFrame[role="comment"] {{
 QFrame[role="entry"] {{ background: {PAPER}; border-bottom: 1px solid {LINE}; }}
 QLabel[role="document"] {{ font-family: {DOCUMENT_FONT_FAMILY}; font-size: {m.body}px; }}
 """
+
+
+# -- the officer console and the admin editor: dense and calm, for professionals at a desk -----
+
+CALM_LIGHT = "#E3F1E5"     # a time limit far away (text GREEN on it: 7.0:1)
+NEAR_LIGHT = AMBER_LIGHT   # a quarter of the time or less (text #5C3B00)
+NEAR_INK = "#5C3B00"
+URGENT_LIGHT = RED_LIGHT   # a tenth or less, or passed (text RED)
+NEW_LIGHT = "#DCE8FB"      # a row or answer that just arrived; fades out
+CONSOLE_FONT_PX = 15
+
+
+def console_stylesheet(font_px: int = CONSOLE_FONT_PX) -> str:
+    """The console's stylesheet: the kiosk's colours at desk sizes, keyboard-first."""
+    small = font_px - 2
+    return f"""
+* {{ font-family: {FONT_FAMILY}; color: {INK}; font-size: {font_px}px; }}
+QMainWindow, QWidget#ConsolePage, QWidget#LoginPage {{ background: {BACKGROUND}; }}
+QWidget#TopBar {{ background: {BLUE}; }}
+QWidget#TopBar QLabel {{ color: {PAPER}; }}
+QWidget#TopBar QLabel[role="station"] {{ font-weight: 700; font-size: {font_px + 2}px; }}
+QWidget#TopBar QPushButton {{
+    background: transparent; color: {PAPER}; border: 1px solid {PAPER}; border-radius: 4px;
+    padding: 4px 12px;
+}}
+QWidget#TopBar QPushButton:hover {{ background: {BLUE_DARK}; }}
+QLabel[role="live"] {{ font-weight: 700; }}
+QLabel[role="title"] {{ font-size: {font_px + 6}px; font-weight: 700; color: {BLUE_DARK}; }}
+QLabel[role="subtitle"] {{ font-size: {font_px + 1}px; color: {MUTED}; }}
+QLabel[role="help"] {{ color: {MUTED}; font-size: {small}px; }}
+QLabel[role="error"] {{ color: {RED}; font-weight: 600; }}
+QLabel[role="notice"] {{
+    background: {AMBER_LIGHT}; color: {NEAR_INK}; border-left: 4px solid #8A5A00;
+    padding: 6px 10px;
+}}
+QLabel[role="done"] {{
+    background: {CALM_LIGHT}; color: {GREEN}; border-left: 4px solid {GREEN}; padding: 6px 10px;
+}}
+QLabel[role="step"] {{
+    background: {BLUE_LIGHT}; color: {BLUE_DARK}; border-left: 4px solid {BLUE}; padding: 6px 10px;
+}}
+QLabel[role="code"] {{
+    font-size: 48px; font-weight: 700; letter-spacing: 12px; color: {BLUE_DARK};
+}}
+QLabel[role="chip"] {{
+    background: {BLUE_LIGHT}; color: {BLUE_DARK}; border-radius: 10px; padding: 2px 10px;
+    font-weight: 700;
+}}
+QPushButton {{
+    background: {PAPER}; border: 1px solid {BLUE}; color: {BLUE}; border-radius: 4px;
+    padding: 6px 14px; min-height: 22px;
+}}
+QPushButton:hover {{ background: {BLUE_LIGHT}; }}
+QPushButton:disabled {{ border-color: {LINE}; color: {MUTED}; background: {BACKGROUND}; }}
+QPushButton[role="primary"] {{ background: {BLUE}; color: {PAPER}; font-weight: 700; }}
+QPushButton[role="primary"]:hover {{ background: {BLUE_DARK}; }}
+QPushButton[role="primary"]:disabled {{ background: {LINE}; color: {MUTED}; }}
+QPushButton[role="stop"] {{ border-color: {RED}; color: {RED}; }}
+QLineEdit, QPlainTextEdit, QComboBox, QSpinBox, QDateTimeEdit {{
+    background: {PAPER}; border: 1px solid {LINE}; border-radius: 4px; padding: 4px 6px;
+}}
+QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QSpinBox:focus,
+QDateTimeEdit:focus {{ border: 1px solid {BLUE}; }}
+QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"],
+QSpinBox[invalid="true"] {{ border: 1px solid {RED}; }}
+QTableView, QTreeWidget, QListWidget, QTextBrowser {{
+    background: {PAPER}; border: 1px solid {LINE}; selection-background-color: {BLUE_LIGHT};
+    selection-color: {INK}; alternate-background-color: #FAFBFC;
+}}
+QHeaderView::section {{
+    background: {BACKGROUND}; border: none; border-bottom: 1px solid {LINE};
+    padding: 4px 6px; font-weight: 700; color: {MUTED};
+}}
+QTabWidget::pane {{ border: 1px solid {LINE}; background: {PAPER}; }}
+QTabBar::tab {{ padding: 6px 16px; border: 1px solid transparent; color: {MUTED}; }}
+QTabBar::tab:selected {{ color: {BLUE_DARK}; border-bottom: 3px solid {BLUE}; font-weight: 700; }}
+QWidget#ActionBar {{ background: {PAPER}; border-top: 1px solid {LINE}; }}
+QFrame[role="card"] {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 6px; }}
+QWidget#LoginCard {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 8px; }}
+QWidget#LoginCard QLabel {{ background: transparent; }}
+"""

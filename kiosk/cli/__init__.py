@@ -20,6 +20,7 @@ from kiosk.audit import AuditChainBroken
 from kiosk.cases import CaseError, CaseNotFound, Conflict, IdentityProblem
 from kiosk.codes import CaseCodeError
 from kiosk.interview import InterviewError
+from kiosk.migrations import SchemaOutOfDate
 from kiosk.settings import SettingsError
 from kiosk.states import TransitionError
 from kiosk.template_loader import TemplateInvalid
@@ -32,7 +33,7 @@ Handler = Callable[[argparse.Namespace], int]
 USER_ERRORS: tuple[type[BaseException], ...] = (
     AnswersFileError, CaseError, CaseNotFound, CaseCodeError, IdentityProblem, InterviewError,
     SettingsError, TransitionError, TemplateInvalid, TemplateNotFound, VersionConflict,
-    AccountError, LoginFailed, AuditChainBroken,
+    AccountError, LoginFailed, AuditChainBroken, SchemaOutOfDate,
 )
 
 

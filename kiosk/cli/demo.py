@@ -26,6 +26,7 @@ DEMO_OFFICERS = (
     ("head", "所长 Head of station", ["officer", "approver"]),
     ("admin", "管理员 Admin", ["admin"]),
 )
+DEMO_REVIEWER = "legal"  # the console of `kiosk demo` logs in as the first review level
 
 
 def seed_demo(station: Station) -> None:

@@ -133,8 +133,7 @@ def test_the_officer_returns_it_and_the_party_corrects_one_answer(
         case = session.get(Case, case_id)
         return_case(session, case, officer, {"incident_place": "请写明门牌号"},
                     today=station.today(), now=station.local_now().replace(tzinfo=None))
-    window._poll_status()  # the waiting screen polls every few seconds; not wait for it
-    driver.settle()
+    driver.settle()  # the waiting screen hears of the return by itself (change notifier)
     qtbot.waitUntil(lambda: window.state.status == "returned", timeout=10_000)
     driver.tap(window.screens["status"].action)  # type: ignore[attr-defined]
     assert driver.position == "@review"

@@ -125,7 +125,13 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+def lookup(table: dict[str, dict[str, str]], key: str, language: str,
+           values: dict[str, object]) -> str:
+    """The wording of `key` in a language (Chinese when missing), with `{name}` values filled."""
+    entry = table[key]
+    return render_text(entry.get(language) or entry["zh"], {k: str(v) for k, v in values.items()})
+
+
 def tr(key: str, language: str, **values: object) -> str:
     """The wording of `key` in a language, with `{name}` values filled in."""
-    entry = STRINGS[key]
-    return render_text(entry.get(language) or entry["zh"], {k: str(v) for k, v in values.items()})
+    return lookup(STRINGS, key, language, values)

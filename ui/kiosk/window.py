@@ -62,6 +62,7 @@ from ui.kiosk.screens import (
     StatusScreen,
 )
 from ui.kiosk.strings import tr
+from ui.notifier import ChangeNotifier
 from ui.operations import Operations
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,9 @@ ACTIVITY_EVENTS = frozenset({
     QEvent.Type.TabletPress, QEvent.Type.Wheel,
 })
 IDLE_WARNING_SECONDS = 30
-STATUS_POLL_MS = 3000
+# The waiting screen hears of the officer's decision through the change notifier at once; this
+# slow poll is only a safety net should notifications be lost.
+STATUS_POLL_MS = 30_000
 
 
 class KioskWindow(QWidget):
@@ -123,6 +126,9 @@ class KioskWindow(QWidget):
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(STATUS_POLL_MS)
         self.status_timer.timeout.connect(self._poll_status)
+        self.notifier = ChangeNotifier(station.settings.resolved_database_url, self)
+        self.notifier.changed.connect(self._case_changed)
+        self.notifier.resynced.connect(self._poll_status)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -239,9 +245,9 @@ class KioskWindow(QWidget):
         self._header_for(state)
         self.refresh_footer()
         if key == "status" and state is not None and state.status in ("submitted", "in_review"):
-            self.status_timer.start()
+            self._wait_for_officer(True)
         else:
-            self.status_timer.stop()
+            self._wait_for_officer(False)
         self.say(screen.speech())
 
     def show_idle(self) -> None:
@@ -249,7 +255,7 @@ class KioskWindow(QWidget):
         self.session = None
         self.state = None
         self.language = self.station.settings.languages[0]
-        self.status_timer.stop()
+        self._wait_for_officer(False)
         if self.speech is not None:
             self.speech.stop()
         self.idle_label.setText("")
@@ -384,6 +390,27 @@ class KioskWindow(QWidget):
         self.session, state = result
         self.render(state)
 
+    def _wait_for_officer(self, waiting: bool) -> None:
+        """While the party waits for the review, listen for changes to the case."""
+        if waiting:
+            if not self.status_timer.isActive():
+                self.status_timer.start()
+                self.notifier.start()
+        elif self.status_timer.isActive():
+            self.status_timer.stop()
+            self.notifier.stop()
+
+    def _case_changed(self, case_ids: set[str]) -> None:
+        # SQLite says only "something changed"; PostgreSQL names the cases.
+        if not self.status_timer.isActive():
+            return  # no longer waiting (a late notification, or the window is closing)
+        if self.session is not None and (not case_ids or self.session.case_id in case_ids):
+            if self.operations.is_busy():  # say, still printing: look once it is done
+                # With the window as context: the retry dies with the window.
+                QTimer.singleShot(300, self, lambda: self._case_changed(case_ids))
+            else:
+                self._poll_status()
+
     def _poll_status(self) -> None:
         session = self.session
         if session is None or self.operations.is_busy():
@@ -473,7 +500,7 @@ class KioskWindow(QWidget):
             event.ignore()  # window-close does nothing; staff leave through the PIN
             return
         self.idle_timer.stop()
-        self.status_timer.stop()
+        self._wait_for_officer(False)
         self.operations.wait()
         if self.speech is not None:
             self.speech.close()  # stops playback and waits for its render threads

@@ -1,0 +1,101 @@
+"""Cases made the way a party makes them at the kiosk: for the demo, screenshots, tests, benches.
+
+The same `PartySession` calls the kiosk's screens make, with the sample answers of the template
+(kiosk/samples.py), stopping wherever the caller wants: after some questions (a party still
+answering), at the review screen, or signed and submitted.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from datetime import UTC, datetime
+from typing import Any
+
+from kiosk.cases import open_case
+from kiosk.models import Case
+from kiosk.party import REVIEW, PartySession, PartyState
+from kiosk.samples import sample_flat_answers, sample_party
+from kiosk.station import Station
+from kiosk.template_store import template_of
+
+# A short stroke with its timing (x, y, milliseconds), as the signature pad records it.
+SAMPLE_STROKES = [[(10.0, 20.0, 0), (30.0, 25.0, 40), (50.0, 22.0, 90)]]
+
+
+def signature_png(width: int = 200, height: int = 60) -> bytes:
+    """A real greyscale PNG with a dark stroke across it (what the pad exports), without Qt."""
+    rows = []
+    for y in range(height):
+        row = bytearray([255] * width)
+        for x in range(width):
+            if abs(y - (10 + x * (height - 20) // width)) <= 2:
+                row[x] = 0
+        rows.append(b"\x00" + bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
+
+
+def open_sample_case(station: Station, template_id: str = "minor-assault", *,
+                     name: str = "张三", language: str = "zh",
+                     arrived_at: datetime | None = None, arrival_mode: str = "summoned",
+                     actor: str = "demo") -> Case:
+    with station.database.session() as session:
+        return open_case(session, station.settings, template_id, name,
+                         arrived_at=arrived_at or datetime.now(UTC), arrival_mode=arrival_mode,
+                         actor=actor, today=station.today(), language=language)
+
+
+def sample_flat_for(station: Station, case_id: str, language: str = "zh") -> dict[str, Any]:
+    """The sample answers (by path) for the template version a case was opened with."""
+    with station.database.session(readonly=True) as session:
+        template = template_of(session.get_one(Case, case_id).template_version)
+    return sample_flat_answers(template, language, station.today())
+
+
+def walk_sample_party(station: Station, start_code: str, *, language: str = "zh",
+                      questions: int | None = None, name: str | None = None) -> PartySession:
+    """The party through the fixed steps and then `questions` answers (all when None).
+
+    `name` is the party's name as the officer recorded it (the sample's name by default).
+    """
+    party = PartySession.resume(station, start_code)
+    flat = sample_flat_for(station, party.case_id, language)
+    party.choose_language(language)
+    party.acknowledge_terms()
+    party.acknowledge_rights()
+    party.consent(True)
+    identity = sample_party(language)
+    if name is not None:
+        identity["name"] = name
+    state = party.confirm_identity(identity)
+    answered = 0
+    while state.position != REVIEW and (questions is None or answered < questions):
+        if state.position not in flat:
+            raise LookupError(f"the sample has no answer for {state.position}")
+        state = party.answer(state.position, flat[state.position])
+        answered += 1
+    return party
+
+
+def sign_sample(party: PartySession) -> PartyState:
+    """Signs and submits a party's interview that reached the review screen."""
+    party.to_signature()
+    return party.sign(signature_png(), SAMPLE_STROKES)
+
+
+def submitted_sample_case(station: Station, template_id: str = "minor-assault", *,
+                          name: str = "张三", language: str = "zh",
+                          arrived_at: datetime | None = None) -> Case:
+    """A case answered and signed at the kiosk, waiting in the officer's queue."""
+    case = open_sample_case(station, template_id, name=name, language=language,
+                            arrived_at=arrived_at)
+    sign_sample(walk_sample_party(station, case.start_code, language=language, name=name))
+    with station.database.session(readonly=True) as session:
+        return session.get_one(Case, case.id)

@@ -1,0 +1,246 @@
+"""What the officer console shows: the queue's rows, the time limits' urgency, one case in full.
+
+Plain data read in one short transaction, so the console can read on a worker thread and draw
+on the UI thread; nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from kiosk.audit import case_events
+from kiosk.cases import answer_history, deadlines, find_case, interview_of
+from kiosk.interview import ReviewItem
+from kiosk.models import Case, Document, ReviewAction, TemplateVersion
+from kiosk.party import REVIEW, SIGNATURE, WAITING
+from kiosk.review import open_comments, review_actions
+from kiosk.settings import Settings
+from kiosk.states import FINAL, CaseStatus
+from kiosk.template_model import ELIGIBILITY_SECTION_ID, text_in
+
+ACTIVE = tuple(s.value for s in CaseStatus if s not in FINAL)
+# Decided cases stay in the queue this long, so the officer sees what just happened.
+RECENTLY_DECIDED = timedelta(hours=24)
+
+
+class Urgency(StrEnum):
+    CALM = "calm"        # green: more than a quarter of the time left
+    NEAR = "near"        # amber: a quarter or less left
+    URGENT = "urgent"    # red: a tenth or less left
+    OVERDUE = "overdue"  # red, blinking words: the limit has passed
+
+
+def urgency(now: datetime, start: datetime, due: datetime) -> Urgency:
+    """How close a time limit is, as a share of the whole limit."""
+    total = (due - start).total_seconds()
+    left = (due - now).total_seconds()
+    if left <= 0:
+        return Urgency.OVERDUE
+    if total <= 0 or left <= total / 10:
+        return Urgency.URGENT
+    if left <= total / 4:
+        return Urgency.NEAR
+    return Urgency.CALM
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the officer's queue."""
+
+    case_id: str
+    code: str
+    party_name: str
+    template_id: str
+    template_title: dict[str, str]
+    status: str
+    arrived_at: datetime
+    arrival_mode: str
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    claimed_by: str | None
+    review_level: int
+    current_path: str | None
+    lock_version: int
+
+    @property
+    def is_final(self) -> bool:
+        return self.status not in ACTIVE
+
+    def title(self, language: str) -> str:
+        return text_in(self.template_title, language)
+
+    def waiting_since(self) -> datetime:
+        """Since when the case waits for an officer (submission), else for the party."""
+        return self.submitted_at or self.arrived_at
+
+
+_COLUMNS = (Case.id, Case.code, Case.party_name, TemplateVersion.template_id,
+            TemplateVersion.title, Case.status, Case.arrived_at, Case.arrival_mode,
+            Case.submitted_at, Case.decided_at, Case.claimed_by, Case.review_level,
+            Case.current_path, Case.lock_version)
+
+
+def queue_rows(session: Session, *, now: datetime,
+               case_ids: Collection[str] | None = None) -> list[QueueRow]:
+    """The work of the station: every case not yet decided, and those decided in the last day.
+
+    With `case_ids`, only those cases (whatever their state): the console's update after a
+    change.
+    """
+    query = select(*_COLUMNS).join(TemplateVersion, Case.template_version_id == TemplateVersion.id)
+    if case_ids is not None:
+        if not case_ids:
+            return []
+        query = query.where(Case.id.in_(list(case_ids)))
+    else:
+        query = query.where(or_(Case.status.in_(ACTIVE), Case.decided_at >= now - RECENTLY_DECIDED))
+    return [QueueRow(*row) for row in session.execute(query.order_by(Case.arrived_at))]
+
+
+# -- one case in full ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Revision:
+    revision: int
+    value: Any
+    given_at: datetime
+    given_by: str
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """A question of the statement with its answer as printed and every revision given."""
+
+    item: ReviewItem
+    revisions: tuple[Revision, ...]
+    comment: str = ""  # the open comment of the latest return, if any
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    id: int
+    kind: str
+    submission: int
+    pages: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where the party is: a position's name and, for a question, its number."""
+
+    path: str
+    label: str
+    number: int | None = None
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    row: QueueRow
+    start_code: str
+    language: str
+    party: dict[str, Any]
+    opened_by: str
+    consent_at: datetime | None
+    rights_acknowledged_at: datetime | None
+    interview_started_at: datetime | None
+    interview_ended_at: datetime | None
+    decision: dict[str, Any] | None
+    conversion_reason: str | None
+    decision_due: datetime
+    questioning_ends: datetime
+    step: Step | None
+    eligibility: tuple[AnswerLine, ...]
+    answers: tuple[AnswerLine, ...]
+    review: tuple[ReviewAction, ...]
+    audit: tuple[dict[str, Any], ...]
+    documents: tuple[DocumentInfo, ...]
+    comments: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def case_id(self) -> str:
+        return self.row.case_id
+
+
+_ANSWERING = (CaseStatus.OPENED, CaseStatus.IN_PROGRESS, CaseStatus.RETURNED)
+_FIXED_LABELS = {
+    "@language": {"zh": "选择语言", "en": "Choosing the language"},
+    "@terms": {"zh": "阅读快速办理告知", "en": "Reading the fast-track terms"},
+    "@rights": {"zh": "阅读权利义务告知", "en": "Reading the rights notice"},
+    "@consent": {"zh": "决定是否同意快速办理", "en": "Deciding on the fast-track"},
+    "@identity": {"zh": "填写身份信息", "en": "Entering identity details"},
+    REVIEW: {"zh": "核对笔录", "en": "Reviewing the statement"},
+    SIGNATURE: {"zh": "签名", "en": "Signing"},
+    WAITING: {"zh": "已提交，等待审核", "en": "Submitted, waiting"},
+}
+
+
+def _step(case: Case, screens: list[Any], language: str) -> Step | None:
+    path = case.current_path
+    if case.status not in _ANSWERING or not path:
+        return None
+    if path in _FIXED_LABELS:
+        return Step(path, text_in(_FIXED_LABELS[path], language))
+    for number, screen in enumerate(screens, start=1):
+        if screen.path == path:
+            return Step(path, screen.prompt(language), number, len(screens))
+    return Step(path, path)
+
+
+def case_detail(session: Session, key: str, settings: Settings, *, language: str, today: date,
+                now: datetime, local_now: datetime) -> CaseDetail:
+    """Everything the console's case view shows, read in one transaction."""
+    case = find_case(session, key)
+    row = queue_rows(session, now=now, case_ids=[case.id])[0]
+    interview = interview_of(session, case, today=today, now=local_now.replace(tzinfo=None))
+    history: dict[str, list[Revision]] = {}
+    for rev in answer_history(session, case.id):
+        history.setdefault(rev.path, []).append(
+            Revision(rev.revision, rev.value, rev.given_at, rev.given_by))
+    comments = {c.path: c.text for c in open_comments(session, case)} \
+        if case.status == CaseStatus.RETURNED else {}
+    lines = [AnswerLine(item, tuple(history.get(item.path, ())), comments.get(item.path, ""))
+             for item in interview.review(language)]
+    limits = deadlines(case, settings)
+    documents = session.execute(
+        select(Document.id, Document.kind, Document.submission, Document.pages,
+               Document.created_at).where(Document.case_id == case.id).order_by(Document.id)
+    ).all()
+    return CaseDetail(
+        row=row, start_code=case.start_code, language=case.language, party=dict(case.party),
+        opened_by=case.opened_by, consent_at=case.consent_at,
+        rights_acknowledged_at=case.rights_acknowledged_at,
+        interview_started_at=case.interview_started_at,
+        interview_ended_at=case.interview_ended_at, decision=case.decision,
+        conversion_reason=case.conversion_reason, decision_due=limits.decision_due,
+        questioning_ends=limits.questioning_ends,
+        step=_step(case, list(interview.screens), language),
+        eligibility=tuple(line for line in lines if line.item.section_id == ELIGIBILITY_SECTION_ID),
+        answers=tuple(lines),
+        review=tuple(review_actions(session, case)),
+        audit=tuple({"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
+                     "payload": e.payload} for e in case_events(session, case.id)),
+        documents=tuple(DocumentInfo(*doc) for doc in documents),
+        comments=comments,
+    )
+
+
+def document_pdf(session: Session, document_id: int) -> bytes:
+    return session.execute(select(Document.pdf).where(Document.id == document_id)).scalar_one()
+
+
+def who_decided(session: Session, case_id: str, me: str) -> ReviewAction | None:
+    """The newest review step on a case taken by someone other than `me` (who acted first)."""
+    return session.execute(
+        select(ReviewAction).where(ReviewAction.case_id == case_id, ReviewAction.actor != me)
+        .order_by(ReviewAction.id.desc()).limit(1)
+    ).scalar_one_or_none()

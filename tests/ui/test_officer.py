@@ -1,0 +1,422 @@
+"""The officer console through its widgets, offscreen, on a real SQLite file and real PostgreSQL.
+
+Other officers and the party act on the database directly (another connection, as another
+machine would); the console must see it by itself. This machine has no speakers and no desktop
+notification service: the arrival alert's requests are read from `Alerts.history`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from kiosk.audit import case_events
+from kiosk.cases import find_case
+from kiosk.cli.demo import DEMO_PASSWORD, seed_demo
+from kiosk.models import Case, Document, ReviewComment, User
+from kiosk.review import approve_level, claim_case
+from kiosk.sample_cases import open_sample_case, submitted_sample_case, walk_sample_party
+from kiosk.states import CaseStatus
+from kiosk.station import Station, with_settings
+from kiosk.users import add_user, get_user, reset_password
+from ui.officer.dialogs import DecisionDialog, NewCaseDialog, ReasonDialog, StartCodeDialog
+from ui.officer.window import OfficerWindow
+
+WAIT_MS = 15_000
+
+
+@pytest.fixture
+def make_console(qtbot, station: Station) -> Iterator[Callable[..., OfficerWindow]]:
+    seed_demo(station)
+    windows: list[OfficerWindow] = []
+
+    def make(station_: Station = station) -> OfficerWindow:
+        window = OfficerWindow(station_)
+        qtbot.addWidget(window)
+        window.resize(1600, 900)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+
+
+@pytest.fixture
+def console(make_console: Callable[..., OfficerWindow]) -> OfficerWindow:
+    return make_console()
+
+
+def log_in(qtbot, window: OfficerWindow, username: str, password: str = DEMO_PASSWORD) -> None:
+    window.login_page.username.setText(username)
+    window.login_page.password.setText(password)
+    qtbot.mouseClick(window.login_page.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.console is not None and window.feed is not None
+                    and window.feed._seq is not None, timeout=WAIT_MS)
+
+
+def show_all(window: OfficerWindow) -> None:
+    assert window.console is not None
+    window.console.queue.group.setCurrentIndex(3)  # all states
+
+
+def select(qtbot, window: OfficerWindow, case_id: str) -> None:
+    assert window.console is not None
+    show_all(window)
+    qtbot.waitUntil(lambda: window.model is not None and window.model.row_of(case_id) is not None,
+                    timeout=WAIT_MS)
+    window.console.queue.select(case_id)
+    qtbot.waitUntil(lambda: window.detail is not None and window.detail.case_id == case_id,
+                    timeout=WAIT_MS)
+
+
+def status_of(station: Station, case_id: str) -> str:
+    with station.database.session(readonly=True) as session:
+        return session.get_one(Case, case_id).status
+
+
+def when_modal(qtbot, act: Callable[[QDialog], None]) -> None:
+    """Acts on the next modal dialog as soon as it opens (it runs its own event loop)."""
+
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QDialog) and dialog.isVisible():
+            act(dialog)
+        else:
+            QTimer.singleShot(20, attempt)
+
+    QTimer.singleShot(0, attempt)
+
+
+# -- logging in ------------------------------------------------------------------------------------
+
+
+def test_wrong_passwords_lock_the_account_after_the_setting(qtbot, make_console,
+                                                            station: Station) -> None:
+    window = make_console(with_settings(station, login_max_failures=2))
+    page = window.login_page
+    for _ in range(2):
+        page.username.setText("legal")
+        page.password.setText("not-the-password")
+        qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "不正确" in page.error.text() and page.button.isEnabled(),
+                        timeout=WAIT_MS)
+        page.error.clear()
+    page.username.setText("legal")
+    page.password.setText(DEMO_PASSWORD)  # the right one, too late
+    qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "锁定" in page.error.text(), timeout=WAIT_MS)
+    assert window.console is None
+    assert page.password.text() == ""  # a refused password does not stay in the field
+    with station.database.session(readonly=True) as session:
+        from sqlalchemy import select as sa_select
+
+        from kiosk.models import AuditEvent
+
+        reasons = [e.payload.get("reason") for e in session.execute(
+            sa_select(AuditEvent).where(AuditEvent.action == "login.failed")).scalars()]
+    assert reasons == ["password", "password", "locked"]
+
+
+def test_an_admin_account_may_not_use_the_console(qtbot, console: OfficerWindow) -> None:
+    console.login_page.username.setText("admin")
+    console.login_page.password.setText(DEMO_PASSWORD)
+    qtbot.mouseClick(console.login_page.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "权限" in console.login_page.error.text(), timeout=WAIT_MS)
+    assert console.console is None
+
+
+def test_a_reset_password_must_be_changed_at_the_next_login(qtbot, console: OfficerWindow,
+                                                            station: Station) -> None:
+    with station.database.session() as session:
+        reset_password(session, "duty", "temporary-1", actor="admin")
+    console.login_page.username.setText("duty")
+    console.login_page.password.setText("temporary-1")
+    qtbot.mouseClick(console.login_page.button, Qt.MouseButton.LeftButton)
+    page = console.password_page
+    qtbot.waitUntil(lambda: console.pages.currentWidget() is page, timeout=WAIT_MS)
+    page.first.setText("new-secret-22")
+    page.second.setText("new-secret-23")
+    qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+    assert "不一致" in page.error.text()
+    page.second.setText("new-secret-22")
+    qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: console.console is not None, timeout=WAIT_MS)
+    with station.database.session(readonly=True) as session:
+        assert get_user(session, "duty").must_change_password is False
+    from kiosk.users import authenticate
+
+    assert authenticate(station.database, "duty", "new-secret-22", max_failures=5)
+
+
+# -- the queue -------------------------------------------------------------------------------------
+
+
+def test_a_submission_arrives_by_itself_without_taking_the_focus(qtbot, console: OfficerWindow,
+                                                                 station: Station) -> None:
+    log_in(qtbot, console, "legal")
+    assert console.console is not None
+    search = console.console.queue.search
+    search.setFocus()
+    qtbot.keyClicks(search, "zhang")
+    assert QApplication.focusWidget() is search
+
+    case = submitted_sample_case(station, name="Zhang San")  # another machine's kiosk
+
+    qtbot.waitUntil(lambda: console.model.row_of(case.id) is not None
+                    and console.model.row_of(case.id).status == CaseStatus.SUBMITTED,
+                    timeout=WAIT_MS)
+    assert console.alerts.history == ["新提交：Zhang San（殴打他人（情节较轻））"]
+    assert console.model.highlight(case.id) > 0.5  # the row is highlighted, fading
+    assert QApplication.focusWidget() is search and search.text() == "zhang"
+    proxy = console.console.queue.proxy
+    assert proxy.rowCount() == 1  # the officer's search still applies
+
+
+def test_the_queue_counts_down_the_time_limits_in_colour(qtbot, console: OfficerWindow,
+                                                         station: Station) -> None:
+    now = datetime.now(UTC)
+    calm = open_sample_case(station, name="早到", arrived_at=now - timedelta(minutes=30))
+    near = open_sample_case(station, name="较久", arrived_at=now - timedelta(hours=6, minutes=30))
+    late = open_sample_case(station, name="超时", arrived_at=now - timedelta(hours=9))
+    log_in(qtbot, console, "legal")
+    show_all(console)
+    qtbot.waitUntil(lambda: console.model.row_of(late.id) is not None, timeout=WAIT_MS)
+    model = console.model
+    from ui import theme
+    from ui.officer.queue import QUESTIONING
+
+    def cell(case_id: str, role: Qt.ItemDataRole) -> object:
+        position = model._index[case_id]
+        return model.data(model.index(position, QUESTIONING), role)
+
+    assert cell(calm.id, Qt.ItemDataRole.DisplayRole) == "剩 7:29"
+    assert cell(calm.id, Qt.ItemDataRole.BackgroundRole).name() == theme.CALM_LIGHT.lower()
+    assert cell(near.id, Qt.ItemDataRole.BackgroundRole).name() == theme.NEAR_LIGHT.lower()
+    assert cell(late.id, Qt.ItemDataRole.DisplayRole) == "已超 1:00"
+    assert cell(late.id, Qt.ItemDataRole.ForegroundRole).name() == theme.RED.lower()
+    model.tick(datetime.now(UTC) + timedelta(hours=1))  # an hour later, without a re-read
+    assert cell(calm.id, Qt.ItemDataRole.DisplayRole) == "剩 6:29"
+
+
+def test_an_officer_opens_a_case_and_gets_the_start_code(qtbot, console: OfficerWindow,
+                                                         station: Station) -> None:
+    log_in(qtbot, console, "duty")
+    seen: dict[str, str] = {}
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, NewCaseDialog)
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # no name yet: refused
+        seen["error"] = dialog.errors[dialog.party].text()
+        dialog.template.setCurrentIndex(dialog.template.findData("petty-theft"))
+        dialog.party.setText("  李  四 ")
+        dialog.mode.setCurrentIndex(dialog.mode.findData("brought"))
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+
+    when_modal(qtbot, fill)
+    qtbot.keyClick(console.console, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(getattr(console, "start_code_dialog", None),
+                                       StartCodeDialog), timeout=WAIT_MS)
+    assert seen["error"] == "请填写当事人姓名。"
+    start_code = console.start_code_dialog.start_code
+    with station.database.session(readonly=True) as session:
+        from kiosk.cases import find_by_start_code
+
+        case = find_by_start_code(session, start_code)
+        assert (case.party_name, case.arrival_mode, case.opened_by) == ("李 四", "brought", "duty")
+        assert case.template_version.template_id == "petty-theft"
+    console.console.queue.group.setCurrentIndex(1)  # being answered
+    qtbot.waitUntil(lambda: console.console.queue.proxy.rowCount() == 1, timeout=WAIT_MS)
+
+
+# -- following a case ------------------------------------------------------------------------------
+
+
+def test_following_a_party_live_shows_each_answer_and_the_step(qtbot, console: OfficerWindow,
+                                                               station: Station) -> None:
+    case = open_sample_case(station, name="王五")
+    party = walk_sample_party(station, case.start_code, questions=3, name="王五")
+    log_in(qtbot, console, "legal")
+    select(qtbot, console, case.id)
+    view = console.console.case_view
+    assert "第 4 步" in view.step.text()
+    position = party.state().position
+
+    party.back()  # the party goes back a question: not in the audit feed, still followed
+    qtbot.waitUntil(lambda: "第 3 步" in view.step.text(), timeout=WAIT_MS)
+    state = party.state()
+    from kiosk.sample_cases import sample_flat_for
+
+    flat = sample_flat_for(station, case.id)
+    party.answer(state.position, flat[state.position])
+    party.answer(position, flat[position])  # a new answer arrives
+
+    qtbot.waitUntil(lambda: position in view._fresh, timeout=WAIT_MS)
+    assert "第 5 步" in view.step.text()
+    answered = {line.item.path for line in view.detail.answers if line.item.is_answered}
+    assert position in answered
+    assert "#dce8fb" in view.statement.toHtml().lower()  # the new answer, highlighted
+
+
+# -- deciding --------------------------------------------------------------------------------------
+
+
+def test_comments_on_single_answers_return_the_case_to_the_kiosk(qtbot, console: OfficerWindow,
+                                                                 station: Station) -> None:
+    case = submitted_sample_case(station)
+    log_in(qtbot, console, "legal")
+    select(qtbot, console, case.id)
+    view, bar = console.console.case_view, console.console.actions
+    assert not bar.give_back.isEnabled()  # nothing to send back yet
+    view.tabs.setCurrentIndex(2)
+    tree = view.answers
+    place = next(i for i in range(tree.topLevelItemCount())
+                 if tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) == "incident_place")
+    tree.setCurrentItem(tree.topLevelItem(place))
+    view.comment.setFocus()
+    view.comment.insert("请写具体地址，到门牌号")  # as the input method commits it
+    qtbot.keyClick(view.comment, Qt.Key.Key_Return)
+    assert view.comments == {"incident_place": "请写具体地址，到门牌号"}
+    assert tree.topLevelItem(place).text(3) == "请写具体地址，到门牌号"
+    assert bar.give_back.isEnabled() and "1 条意见" in bar.give_back.text()
+
+    qtbot.keyClick(console.console, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: status_of(station, case.id) == CaseStatus.RETURNED, timeout=WAIT_MS)
+    with station.database.session(readonly=True) as session:
+        comments = session.query(ReviewComment).filter_by(case_id=case.id).all()
+        assert [(c.path, c.text, c.author) for c in comments] == \
+            [("incident_place", "请写具体地址，到门牌号", "legal")]
+    qtbot.waitUntil(lambda: "已退回" in bar.message.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: view.detail.row.status == CaseStatus.RETURNED, timeout=WAIT_MS)
+    assert view.comments == {}
+    assert not bar.approve.isEnabled() and not bar.give_back.isEnabled()
+
+
+def test_each_level_is_approved_by_its_role_and_the_last_one_decides(
+        qtbot, make_console, station: Station, tmp_path) -> None:
+    station = with_settings(station, printer_backend="file", printer_target=str(tmp_path / "out"))
+    case = submitted_sample_case(station)
+    first = make_console(station)
+    log_in(qtbot, first, "duty")  # an officer without the reviewer role
+    select(qtbot, first, case.id)
+    bar = first.console.actions
+    assert not bar.approve.isEnabled() and "法制员" in bar.approve.toolTip()
+    first.log_out()
+
+    log_in(qtbot, first, "legal")
+    select(qtbot, first, case.id)
+    bar = first.console.actions
+    assert bar.approve.isEnabled() and "第 1 级" in bar.approve.text()
+    qtbot.keyClick(first.console, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: first.detail.row.review_level == 1, timeout=WAIT_MS)
+    assert not bar.approve.isEnabled()  # level 2 needs the approver
+    first.log_out()
+
+    log_in(qtbot, first, "head")
+    select(qtbot, first, case.id)
+    bar = first.console.actions
+    assert "决定" in bar.approve.text()
+    found: dict[str, object] = {}
+
+    def decide(dialog: QDialog) -> None:
+        assert isinstance(dialog, DecisionDialog)
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # empty: refused in place
+        found["empty"] = {w: dialog.errors[w].text() for w in (dialog.kind, dialog.basis,
+                                                               dialog.circumstances)}
+        dialog.kind.setCurrentIndex(dialog.kind.findData("fine"))
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # a fine without its amount
+        found["amount"] = dialog.errors[dialog.amount].text()
+        found["amount_max"] = dialog.amount.maximum()
+        dialog.amount.setValue(300)
+        dialog.basis.setPlainText("《中华人民共和国治安管理处罚法》第五十一条")
+        dialog.circumstances.setPlainText("如实陈述，取得谅解")
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+
+    when_modal(qtbot, decide)
+    qtbot.mouseClick(bar.approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: status_of(station, case.id) == CaseStatus.APPROVED, timeout=WAIT_MS)
+    empty = found["empty"]
+    assert list(empty.values()) == ["请选择处理种类。", "请填写法律依据。",
+                                    "请填写考虑的情节，例如如实陈述、取得谅解。"]
+    assert "2000" in str(found["amount"])
+    assert found["amount_max"] == station.settings.hearing_fine_threshold - 1
+    with station.database.session(readonly=True) as session:
+        decided = session.get_one(Case, case.id)
+        assert decided.decision["amount"] == 300 and decided.decision["penalty_type"] == "fine"
+
+    def kinds() -> set[str]:
+        with station.database.session(readonly=True) as session:
+            return {d.kind for d in session.query(Document).filter_by(case_id=case.id)}
+
+    # The approval hook renders and prints the decision once the approval has committed.
+    qtbot.waitUntil(lambda: "decision" in kinds(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: any((tmp_path / "out").glob("*decision*")), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "已审批" in bar.message.text(), timeout=WAIT_MS)
+
+
+def test_converting_needs_a_reason(qtbot, console: OfficerWindow, station: Station) -> None:
+    case = submitted_sample_case(station)
+    log_in(qtbot, console, "duty")
+    select(qtbot, console, case.id)
+    found: dict[str, str] = {}
+
+    def give_reason(dialog: QDialog) -> None:
+        assert isinstance(dialog, ReasonDialog)
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        found["error"] = dialog.errors[dialog.reason].text()
+        dialog.reason.setPlainText("当事人翻供，不再承认违法事实")
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+
+    when_modal(qtbot, give_reason)
+    qtbot.mouseClick(console.console.actions.convert, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: status_of(station, case.id) == CaseStatus.CONVERTED, timeout=WAIT_MS)
+    assert found["error"] == "请写明原因。"
+    with station.database.session(readonly=True) as session:
+        assert find_case(session, case.id).conversion_reason == "当事人翻供，不再承认违法事实"
+
+
+def test_when_another_officer_decided_first_the_console_says_who(
+        qtbot, console: OfficerWindow, station: Station) -> None:
+    case = submitted_sample_case(station)
+    with station.database.session() as session:
+        add_user(session, "legal2", DEMO_PASSWORD, ["officer", "reviewer"], actor="test")
+    log_in(qtbot, console, "legal")
+    select(qtbot, console, case.id)
+    bar = console.console.actions
+    assert bar.approve.isEnabled()
+
+    # Another console approves first; this one has not yet heard of it when its officer clicks.
+    with station.database.session() as session:
+        other: User = get_user(session, "legal2")
+        approve_level(session, find_case(session, case.id), other, station.settings)
+    bar.approve.click()
+
+    qtbot.waitUntil(lambda: "另一位民警已先处理此案" in bar.message.text(), timeout=WAIT_MS)
+    assert "legal2 已审核通过第 1 级" in bar.message.text()
+    qtbot.waitUntil(lambda: console.detail.row.review_level == 1, timeout=WAIT_MS)
+    with station.database.session(readonly=True) as session:
+        approvals = [e for e in case_events(session, case.id) if e.action == "review.approved"]
+    assert [e.actor for e in approvals] == ["legal2"]
+
+
+def test_a_claimed_case_shows_who_has_it_and_is_taken_over_only_on_purpose(
+        qtbot, console: OfficerWindow, station: Station) -> None:
+    case = submitted_sample_case(station)
+    with station.database.session() as session:
+        claim_case(session, find_case(session, case.id), get_user(session, "duty"))
+    log_in(qtbot, console, "legal")
+    select(qtbot, console, case.id)
+    view, bar = console.console.case_view, console.console.actions
+    assert "duty 正在审核" in view.subtitle.text()
+    assert bar.claim.text() == "接管审核"
+    qtbot.mouseClick(bar.claim, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: console.detail.row.claimed_by == "legal", timeout=WAIT_MS)
+    assert "由您审核" in view.subtitle.text()
+    with station.database.session(readonly=True) as session:
+        actions = [e.action for e in case_events(session, case.id)]
+    assert "review.taken_over" in actions

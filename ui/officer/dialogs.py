@@ -1,0 +1,279 @@
+"""The console's forms: the decision, a conversion's reason, opening a case, its start code.
+
+Each form refuses what is incomplete with the message next to the field, and hands back plain
+values; the window carries them out through the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.cases import ARRIVAL_LABELS, ArrivalMode
+from kiosk.review import Decision, PenaltyType
+from kiosk.settings import Settings
+from ui.officer.strings import tr
+
+
+def _mark(widget: QWidget, invalid: bool) -> None:
+    widget.setProperty("invalid", invalid)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setProperty("role", "error")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class _Form(QDialog):
+    """A dialog with a form, an error line under each field and OK / Cancel."""
+
+    def __init__(self, title: str, language: str, ok_text: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.language = language
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.errors: dict[QWidget, QLabel] = {}
+        self.ok = QPushButton(ok_text)
+        self.ok.setProperty("role", "primary")
+        self.ok.setDefault(True)
+        self.ok.clicked.connect(self._accept_if_valid)
+        self.cancel = QPushButton(tr("cancel", language))
+        self.cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.ok)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.addLayout(self.form)
+        self.layout_.addLayout(buttons)
+
+    def add_field(self, label: str, widget: QWidget) -> QWidget:
+        error = _error_label()
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(error)
+        self.errors[widget] = error
+        self.form.addRow(label, box)
+        return widget
+
+    def show_error(self, widget: QWidget, message: str | None) -> None:
+        label = self.errors[widget]
+        _mark(widget, bool(message))
+        label.setText(message or "")
+        label.setVisible(bool(message))
+
+    def problems(self) -> dict[QWidget, str]:  # overridden
+        return {}
+
+    def _accept_if_valid(self) -> None:
+        found = self.problems()
+        for widget in self.errors:
+            self.show_error(widget, found.get(widget))
+        if found:
+            next(iter(found)).setFocus()
+            return
+        self.accept()
+
+
+class DecisionDialog(_Form):
+    """The decision fields of the final level: the penalty, its amount or days, basis, reasons."""
+
+    def __init__(self, settings: Settings, language: str, *, basis: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(tr("decision_title", language), language, tr("decide", language),
+                         parent)
+        self.settings = settings
+        self.kind = QComboBox()
+        self.kind.addItem(tr("choose", language), None)
+        for kind in PenaltyType:
+            self.kind.addItem(tr(f"penalty_{kind.value}", language), kind.value)
+        self.amount = QSpinBox()
+        self.amount.setRange(0, max(settings.hearing_fine_threshold - 1, 0))
+        self.amount.setSuffix(" 元" if language == "zh" else " yuan")
+        self.amount.setSpecialValueText("—")
+        self.days = QSpinBox()
+        self.days.setRange(0, max(settings.detention_days_excluded - 1, 0))
+        self.days.setSpecialValueText("—")
+        self.basis = QPlainTextEdit(basis)
+        self.basis.setFixedHeight(70)
+        self.circumstances = QPlainTextEdit()
+        self.circumstances.setFixedHeight(70)
+        self.add_field(tr("penalty_type", language), self.kind)
+        self.add_field(tr("amount", language), self.amount)
+        self.add_field(tr("days", language), self.days)
+        self.add_field(tr("basis", language), self.basis)
+        self.add_field(tr("circumstances", language), self.circumstances)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+        self.resize(720, self.sizeHint().height())
+
+    def _kind_changed(self) -> None:
+        kind = self.kind.currentData()
+        self.amount.setEnabled(kind == PenaltyType.FINE)
+        self.days.setEnabled(kind == PenaltyType.DETENTION)
+        if kind != PenaltyType.FINE:
+            self.amount.setValue(0)
+        if kind != PenaltyType.DETENTION:
+            self.days.setValue(0)
+
+    def problems(self) -> dict[QWidget, str]:
+        s, lang = self.settings, self.language
+        found: dict[QWidget, str] = {}
+        kind = self.kind.currentData()
+        if kind is None:
+            found[self.kind] = tr("need_type", lang)
+        if kind == PenaltyType.FINE and self.amount.value() <= 0:
+            found[self.amount] = tr("need_amount", lang, limit=s.hearing_fine_threshold)
+        if kind == PenaltyType.DETENTION and self.days.value() <= 0:
+            found[self.days] = tr("need_days", lang, limit=s.detention_days_excluded)
+        if not self.basis.toPlainText().strip():
+            found[self.basis] = tr("need_basis", lang)
+        if not self.circumstances.toPlainText().strip():
+            found[self.circumstances] = tr("need_circumstances", lang)
+        return found
+
+    def decision(self) -> Decision:
+        """The decision as the form holds it, checked by the core (ReviewError if not valid)."""
+        kind = self.kind.currentData()
+        return Decision(
+            penalty_type=kind or "",
+            basis=self.basis.toPlainText(),
+            circumstances=self.circumstances.toPlainText(),
+            amount=self.amount.value() if kind == PenaltyType.FINE else None,
+            days=self.days.value() if kind == PenaltyType.DETENTION else None,
+        ).checked(self.settings)
+
+
+class ReasonDialog(_Form):
+    """Converting to the ordinary procedure: the reason, required."""
+
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(tr("convert_title", language), language, tr("do_convert", language),
+                         parent)
+        self.ok.setProperty("role", "")
+        self.ok.setProperty("role", "stop")
+        help_line = QLabel(tr("convert_help", language))
+        help_line.setWordWrap(True)
+        help_line.setProperty("role", "help")
+        self.layout_.insertWidget(0, help_line)
+        self.reason = QPlainTextEdit()
+        self.reason.setFixedHeight(90)
+        self.add_field(tr("reason", language), self.reason)
+        self.resize(560, self.sizeHint().height())
+
+    def problems(self) -> dict[QWidget, str]:
+        if not self.reason.toPlainText().strip():
+            return {self.reason: tr("need_reason", self.language)}
+        return {}
+
+    def text(self) -> str:
+        return self.reason.toPlainText().strip()
+
+
+@dataclass(frozen=True)
+class NewCase:
+    template_id: str
+    party_name: str
+    arrived_at: datetime
+    arrival_mode: str
+    language: str
+
+
+class NewCaseDialog(_Form):
+    """What `kiosk case open` asks: case type, the party's name, arrival time and how."""
+
+    def __init__(self, templates: list[tuple[str, str]], languages: list[str], language: str,
+                 now: datetime, parent: QWidget | None = None) -> None:
+        super().__init__(tr("open_title", language), language, tr("open", language), parent)
+        self.now = now
+        self.template = QComboBox()
+        for template_id, title in templates:
+            self.template.addItem(title, template_id)
+        self.party = QLineEdit()
+        self.arrived = QDateTimeEdit(QDateTime(now.astimezone()))
+        self.arrived.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.arrived.setCalendarPopup(True)
+        self.mode = QComboBox()
+        for mode in ArrivalMode:
+            self.mode.addItem(ARRIVAL_LABELS[mode][language], mode.value)
+        self.kiosk_language = QComboBox()
+        names = {"zh": "中文", "en": "English"}
+        for code in languages:
+            self.kiosk_language.addItem(names.get(code, code), code)
+        self.add_field(tr("case_type", language), self.template)
+        self.add_field(tr("party_name", language), self.party)
+        self.add_field(tr("arrived", language), self.arrived)
+        self.add_field(tr("arrival_mode", language), self.mode)
+        self.add_field(tr("kiosk_language", language), self.kiosk_language)
+        self.resize(560, self.sizeHint().height())
+        self.party.setFocus()
+
+    def arrival(self) -> datetime:
+        return self.arrived.dateTime().toPython().astimezone(UTC)
+
+    def problems(self) -> dict[QWidget, str]:
+        found: dict[QWidget, str] = {}
+        if not " ".join(self.party.text().split()):
+            found[self.party] = tr("need_party", self.language)
+        if self.arrival() > datetime.now(UTC):
+            found[self.arrived] = tr("arrival_future", self.language)
+        return found
+
+    def values(self) -> NewCase:
+        return NewCase(self.template.currentData(), " ".join(self.party.text().split()),
+                       self.arrival(), self.mode.currentData(),
+                       self.kiosk_language.currentData())
+
+
+class StartCodeDialog(QDialog):
+    """The start code, large, for the officer to tell or show the party."""
+
+    def __init__(self, start_code: str, code: str, language: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("opened_title", language))
+        title = QLabel(tr("opened_title", language))
+        title.setProperty("role", "title")
+        number = QLabel(" ".join(start_code))
+        number.setProperty("role", "code")
+        number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.start_code = start_code
+        help_line = QLabel(tr("opened_help", language, code=code))
+        help_line.setWordWrap(True)
+        help_line.setProperty("role", "help")
+        close = QPushButton(tr("close", language))
+        close.setProperty("role", "primary")
+        close.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(number)
+        layout.addWidget(help_line)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        self.resize(520, self.sizeHint().height())
