@@ -420,3 +420,34 @@ def test_a_claimed_case_shows_who_has_it_and_is_taken_over_only_on_purpose(
     with station.database.session(readonly=True) as session:
         actions = [e.action for e in case_events(session, case.id)]
     assert "review.taken_over" in actions
+
+
+def test_the_demo_shows_the_console_beside_the_kiosk_logged_in(qtbot, monkeypatch) -> None:
+    import argparse
+
+    from ui.cli import run_screen_demo
+    from ui.kiosk.window import KioskWindow
+
+    monkeypatch.setenv("KIOSK_KIOSK_SPEECH", "silent")  # no speakers here
+    monkeypatch.setenv("KIOSK_KIOSK_VIRTUAL_KEYBOARD", "false")
+    seen: dict[str, object] = {}
+
+    def look() -> None:
+        windows = QApplication.topLevelWidgets()
+        console = next((w for w in windows if isinstance(w, OfficerWindow)), None)
+        kiosk = next((w for w in windows if isinstance(w, KioskWindow)), None)
+        if console is None or kiosk is None or console.model is None or not console.model.rows:
+            QTimer.singleShot(50, look)
+            return
+        seen["user"] = console.user.username if console.user else None
+        seen["rows"] = [row.status for row in console.model.rows]
+        seen["side_by_side"] = kiosk.geometry().left() < console.geometry().left()
+        kiosk.may_close = True
+        kiosk.close()
+        console.close()
+        QApplication.instance().quit()
+
+    QTimer.singleShot(0, look)
+    args = argparse.Namespace(headless=False, template="minor-assault", language="zh")
+    assert run_screen_demo(args) == 0
+    assert seen == {"user": "legal", "rows": ["opened"], "side_by_side": True}
