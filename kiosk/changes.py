@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from kiosk.models import AuditEvent, Case
+from kiosk.settings import POSTGRES_KEEPALIVE
 
 CHANNEL = "kiosk_changes"
 CHANGED_KEY = "kiosk.changed_cases"
@@ -38,8 +39,7 @@ _IDS_PER_NOTIFY = 150
 # (a cut cable) must not hold it for minutes. Connecting gives up after a few seconds; the kernel
 # drops the connection when sent data stays unacknowledged (tcp_user_timeout, ms; Linux) or an
 # idle peer stops answering keepalives, so check() and the socket notifier find it lost.
-_LISTENER_OPTIONS = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 10,
-                     "keepalives_interval": 5, "keepalives_count": 3, "tcp_user_timeout": 10_000}
+_LISTENER_OPTIONS = {"connect_timeout": 5, **POSTGRES_KEEPALIVE}
 
 
 # -- writers -------------------------------------------------------------------------------------

@@ -11,10 +11,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk import changes  # noqa: F401  (every commit that touches a case announces it)
-from kiosk.settings import Settings
+from kiosk.settings import POSTGRES_KEEPALIVE, Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READONLY_OPTION = "kiosk_readonly"
+
 
 
 def _prepare_sqlite(engine: Engine) -> None:
@@ -51,7 +52,7 @@ def create_db_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _prepare_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, connect_args=POSTGRES_KEEPALIVE)
 
 
 class Database:

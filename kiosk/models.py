@@ -85,7 +85,8 @@ class Case(Base):
     """A fast-track case from the moment the officer opens it to approval or conversion."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_status_arrived", "status", "arrived_at"),)
+    __table_args__ = (Index("ix_cases_status_arrived", "status", "arrived_at"),
+                      Index("ix_cases_decided_at", "decided_at"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     code: Mapped[str] = mapped_column(String(27), unique=True)

@@ -19,6 +19,14 @@ DEFAULTS_FILE = PROJECT_ROOT / "config" / "default.toml"
 ENV_PREFIX = "KIOSK_"
 
 
+# libpq options for every connection to a station's PostgreSQL server: a cut cable must not hang
+# a screen for the kernel's 15 minutes. The connection is dropped when sent data stays
+# unacknowledged for 10 s (tcp_user_timeout, ms; Linux) or an idle peer stops answering
+# keepalives.
+POSTGRES_KEEPALIVE = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+                      "keepalives_count": 3, "tcp_user_timeout": 10_000}
+
+
 class SettingsError(ValueError):
     """A setting with a value that cannot be used; the message names the setting and its source."""
 
