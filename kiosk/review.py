@@ -136,6 +136,13 @@ def _approvers_of_this_round(session: Session, case: Case) -> set[str]:
             if details.get("submission") == case.submission_count}
 
 
+def _last_approval(session: Session, case: Case) -> ReviewAction | None:
+    return session.execute(
+        select(ReviewAction).where(ReviewAction.case_id == case.id,
+                                   ReviewAction.action == "approved")
+        .order_by(ReviewAction.id.desc()).limit(1)).scalar_one_or_none()
+
+
 def approve_level(session: Session, case: Case, user: User, settings: Settings, *,
                   decision: Decision | None = None, take_over: bool = False,
                   expected_version: int | None = None) -> Case:
@@ -149,6 +156,13 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
     if level >= len(chain):
         raise ReviewError(f"case {case.code} has no review level {level + 1}")
     role = chain[level]
+    if role not in user.roles and level > 0:
+        # Often a race: this officer meant the level someone else approved a moment ago.
+        last = _last_approval(session, case)
+        if last is not None:
+            raise ReviewError(f"{user.username} may not approve level {level + 1} ({role}): it "
+                              f"needs the role '{role}'. Level {level} was approved by "
+                              f"{last.actor} at {last.at:%H:%M:%S} UTC")
     _require_role(user, role, f"approve level {level + 1} ({role})")
     if user.username in _approvers_of_this_round(session, case):
         raise ReviewError(f"{user.username} already approved an earlier level of this case; "
