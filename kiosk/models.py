@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -80,6 +81,43 @@ class TemplateVersion(Base):
     published_by: Mapped[str] = mapped_column(String(64))
     is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
+
+
+class TemplateDraft(Base):
+    """The one draft of a template an admin is writing: any text, valid or not, until published.
+
+    A draft is closed (status "published" or "discarded"), never deleted: the station's
+    application account may not delete rows (docs/deployment/roles.sql). The next draft of the
+    same template takes the closed row over.
+    """
+
+    __tablename__ = "template_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[str] = mapped_column(String(64), unique=True)
+    base_version: Mapped[int | None]  # the published version it started from (None: new)
+    source: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))  # editing, awaiting_approval; closed:
+    #                                                  published, discarded
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    requested_by: Mapped[str | None] = mapped_column(String(64))
+    requested_at: Mapped[datetime | None]
+    requested_sha256: Mapped[str | None] = mapped_column(String(64))  # the source asked for
+    lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    # Optimistic locking, as for cases: of two admins changing the draft at once (one saving,
+    # one approving), the second gets StaleDataError instead of overwriting the first.
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the source as it is now (what an approver saw, what the audit names)."""
+        return hashlib.sha256(self.source.encode("utf-8")).hexdigest()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("editing", "awaiting_approval")
 
 class Case(Base):
     """A fast-track case from the moment the officer opens it to approval or conversion."""

@@ -76,12 +76,19 @@ class Decision:
                         self.days)
 
 
+def _require_active(user: User) -> None:
+    if user.is_disabled:
+        raise ReviewError(f"the account {user.username!r} is disabled; it may not review cases")
+
+
 def _require_role(user: User, role: str, what: str) -> None:
+    _require_active(user)
     if role not in user.roles:
         raise ReviewError(f"{user.username} may not {what}: it needs the role '{role}'")
 
 
 def _require_any_role(user: User, roles: frozenset[Role], what: str) -> None:
+    _require_active(user)
     if not set(user.roles) & set(roles):
         names = ", ".join(sorted(roles))
         raise ReviewError(f"{user.username} may not {what}: it needs one of the roles {names}")

@@ -7,7 +7,8 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, NamedTuple, get_type_hints
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
@@ -28,7 +29,30 @@ POSTGRES_KEEPALIVE = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interv
 
 
 class SettingsError(ValueError):
-    """A setting with a value that cannot be used; the message names the setting and its source."""
+    """A setting with a value that cannot be used; the message names the setting and its source.
+
+    `setting` names the setting when one is to blame, and `reason` (with `values`) says what is
+    wrong in a form a screen can word in its own language; the message is the English wording.
+    """
+
+    def __init__(self, message: str, *, setting: str | None = None, reason: str = "",
+                 **values: object) -> None:
+        super().__init__(message)
+        self.setting = setting
+        self.reason = reason
+        self.values = values
+
+
+class SettingsRefused(SettingsError):
+    """Several station settings to change at once, of which some were refused (none was saved).
+
+    `problems` maps each refused setting to its error.
+    """
+
+    def __init__(self, problems: Mapping[str, SettingsError]) -> None:
+        self.problems = dict(problems)
+        super().__init__("; ".join(str(e) for e in self.problems.values()),
+                         setting=next(iter(self.problems), None), reason="several")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,12 +66,13 @@ class Settings:
     kiosk_fullscreen: bool
     kiosk_speech: str
     kiosk_virtual_keyboard: bool
+    # The station: shared through the database; a machine may override these in its file or
+    # environment, except the ones in STATION_ONLY.
     document_font: str
     printer_backend: str
     printer_target: str
     print_on_submit: bool
     print_on_approval: bool
-    # The station: shared through the database, overridable per machine.
     station_name: str
     action_type_code: str
     department_code: str
@@ -61,6 +86,7 @@ class Settings:
     questioning_limit_detention_hours: int
     hearing_fine_threshold: int
     detention_days_excluded: int
+    template_four_eyes: bool
     login_max_failures: int
     admin_pin: str
 
@@ -80,14 +106,23 @@ class Settings:
 
 
 MACHINE_ONLY = frozenset({"database_url", "data_dir", "templates_dir", "kiosk_fullscreen",
-                          "kiosk_speech", "kiosk_virtual_keyboard", "document_font",
-                          "printer_backend", "printer_target"})
-"""Settings that describe one machine and are never stored in the station database."""
+                          "kiosk_speech", "kiosk_virtual_keyboard"})
+"""Settings that describe one machine and are never stored in the station database.
+
+The printer (`printer_backend`, `printer_target`) and `document_font` are station-wide defaults
+kept in the database, which a machine with a printer or font of its own overrides in its file
+or environment."""
+
+KIOSK_LANGUAGES = ("zh", "en")
+"""The languages the kiosk's screens and the interview templates are written in."""
+
+PRINTER_BACKENDS = ("file", "cups")
 
 STATION_ONLY = frozenset({
     "review_chain", "action_type_code", "department_code", "custom_code",
     "hearing_fine_threshold", "detention_days_excluded", "decision_deadline_hours",
     "questioning_limit_hours", "questioning_limit_detention_hours",
+    "template_four_eyes",
 })
 """Settings with legal weight: the same on every machine, so only the database may change them
 (one machine's environment must not, say, shorten the review chain)."""
@@ -100,18 +135,23 @@ def _coerce(name: str, raw: object, source: str) -> object:
     """Turns a raw value from TOML, JSON or an environment string into the field's type."""
     kind = FIELD_TYPES[name]
     where = f"setting '{name}' from {source}"
+
+    def refuse(expected: str, reason: str) -> SettingsError:
+        return SettingsError(f"{where}: expected {expected}, got {raw!r}", setting=name,
+                             reason=reason)
+
     if kind is str:
         if not isinstance(raw, str):
-            raise SettingsError(f"{where}: expected text, got {raw!r}")
+            raise refuse("text", "text")
         return raw
     if kind is int:
         if isinstance(raw, bool):
-            raise SettingsError(f"{where}: expected a whole number, got {raw!r}")
+            raise refuse("a whole number", "whole_number")
         if isinstance(raw, int):
             return raw
         if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
             return int(raw.strip())
-        raise SettingsError(f"{where}: expected a whole number, got {raw!r}")
+        raise refuse("a whole number", "whole_number")
     if kind is bool:
         if isinstance(raw, bool):
             return raw
@@ -119,12 +159,12 @@ def _coerce(name: str, raw: object, source: str) -> object:
             return True
         if isinstance(raw, str) and raw.strip().lower() in ("0", "false", "no", "off"):
             return False
-        raise SettingsError(f"{where}: expected true or false, got {raw!r}")
+        raise refuse("true or false", "true_or_false")
     if kind == tuple[str, ...]:
         if isinstance(raw, str):
             raw = [part.strip() for part in raw.split(",") if part.strip()]
         if not isinstance(raw, list | tuple) or not all(isinstance(x, str) for x in raw):
-            raise SettingsError(f"{where}: expected a list of text, got {raw!r}")
+            raise refuse("a list of text", "list")
         return tuple(raw)
     raise AssertionError(f"no coercion for {kind}")  # a new field type needs a branch here
 
@@ -134,23 +174,50 @@ def _check(values: dict[str, object]) -> None:
     for name, digits in (("action_type_code", 2), ("department_code", 9), ("custom_code", 5)):
         value = values[name]
         if not (isinstance(value, str) and len(value) == digits and value.isdigit()):
-            raise SettingsError(f"setting '{name}' must be {digits} digits, got {value!r}")
+            raise SettingsError(f"setting '{name}' must be {digits} digits, got {value!r}",
+                                setting=name, reason="digits", digits=digits)
     if not values["review_chain"]:
-        raise SettingsError("setting 'review_chain' needs at least one review level")
+        raise SettingsError("setting 'review_chain' needs at least one review level",
+                            setting="review_chain", reason="no_level")
     for role in values["review_chain"]:  # type: ignore[union-attr]
         if role not in set(Role):
-            raise SettingsError(f"setting 'review_chain' names an unknown role {role!r}")
-    if not values["languages"]:
-        raise SettingsError("setting 'languages' needs at least one language")
+            raise SettingsError(f"setting 'review_chain' names an unknown role {role!r}",
+                                setting="review_chain", reason="unknown_role", role=role)
+    languages = values["languages"]
+    if not languages:
+        raise SettingsError("setting 'languages' needs at least one language",
+                            setting="languages", reason="no_language")
+    for language in languages:  # type: ignore[union-attr]
+        if language not in KIOSK_LANGUAGES:
+            raise SettingsError(f"setting 'languages' names {language!r}, which the kiosk does "
+                                f"not speak (one of: {', '.join(KIOSK_LANGUAGES)})",
+                                setting="languages", reason="unknown_language",
+                                language=language)
+    if len(set(languages)) != len(languages):  # type: ignore[arg-type]
+        raise SettingsError("setting 'languages' names a language twice",
+                            setting="languages", reason="repeated")
+    try:
+        ZoneInfo(str(values["timezone"]))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(f"setting 'timezone' must be a time zone such as Asia/Shanghai, got "
+                            f"{values['timezone']!r}", setting="timezone",
+                            reason="timezone") from exc
+    for name, kind in FIELD_TYPES.items():
+        if kind is int and values[name] < 1:  # type: ignore[operator]
+            raise SettingsError(f"setting '{name}' must be at least 1, got {values[name]!r}",
+                                setting=name, reason="positive")
     pin = values["admin_pin"]
     if not (isinstance(pin, str) and pin.isdigit() and 4 <= len(pin) <= 12):
-        raise SettingsError("setting 'admin_pin' must be 4 to 12 digits")
-    if values["printer_backend"] not in ("file", "cups"):
+        raise SettingsError("setting 'admin_pin' must be 4 to 12 digits", setting="admin_pin",
+                            reason="pin")
+    if values["printer_backend"] not in PRINTER_BACKENDS:
         raise SettingsError("setting 'printer_backend' must be file or cups, got "
-                            f"{values['printer_backend']!r}")
+                            f"{values['printer_backend']!r}", setting="printer_backend",
+                            reason="choice", choices=" / ".join(PRINTER_BACKENDS))
     if values["kiosk_speech"] not in ("pyttsx3", "silent"):
         raise SettingsError("setting 'kiosk_speech' must be pyttsx3 or silent, got "
-                            f"{values['kiosk_speech']!r}")
+                            f"{values['kiosk_speech']!r}", setting="kiosk_speech",
+                            reason="choice", choices="pyttsx3 / silent")
 
 
 def read_toml(path: Path) -> dict[str, object]:
@@ -172,6 +239,38 @@ def validate_station_values(values: Mapping[str, object]) -> None:
     for name, raw in values.items():
         merged[name] = _coerce(name, raw, "the station database")
     _check({name: _coerce(name, raw, "defaults") for name, raw in merged.items()})
+
+
+def station_values(database_values: Mapping[str, object]) -> dict[str, object]:
+    """The station-wide settings as every machine gets them before its own file and environment:
+    the database over the defaults (what the admin screen edits)."""
+    merged = {name: raw for name, raw in read_toml(DEFAULTS_FILE).items() if name in STATION_KEYS}
+    merged.update({k: v for k, v in database_values.items() if k in STATION_KEYS})
+    return {name: _coerce(name, raw, "the station database") for name, raw in merged.items()}
+
+
+class Override(NamedTuple):
+    """A station setting this machine sets for itself, which so wins over the database here."""
+
+    source: str   # "environment" or "file"
+    where: str    # the variable (KIOSK_...) or the station file's path
+    value: object
+
+
+def machine_overrides(env: Mapping[str, str], file: Path | None = None) -> dict[str, Override]:
+    """The station settings that this machine's station file or environment override."""
+    found: dict[str, Override] = {}
+    file = file if file is not None else station_file_path(env)
+    if file is not None and file.exists():
+        for name, raw in read_toml(file).items():
+            if name in STATION_KEYS:
+                found[name] = Override("file", str(file), _coerce(name, raw, str(file)))
+    for name in STATION_KEYS:
+        variable = ENV_PREFIX + name.upper()
+        if variable in env:
+            found[name] = Override("environment", variable,
+                                   _coerce(name, env[variable], "the environment"))
+    return found
 
 
 def station_file_path(env: Mapping[str, str]) -> Path | None:
@@ -214,7 +313,8 @@ def load_settings(
         for name, raw in layer.items():
             if source in machine_sources and name in STATION_ONLY:
                 raise SettingsError(f"setting '{name}' from {source}: it is station-wide; "
-                                    f"change it with `kiosk settings set {name} ...`")
+                                    f"change it with `kiosk settings set {name} ...`",
+                                    setting=name, reason="station_only")
             values[name] = _coerce(name, raw, source)
     missing = sorted(set(FIELD_TYPES) - set(values))
     if missing:
@@ -223,9 +323,10 @@ def load_settings(
     return Settings(**values)  # type: ignore[arg-type]
 
 
-def parse_setting_value(name: str, text: str) -> object:
+def parse_setting_value(name: str, text: str, source: str = "the command line") -> object:
     """Parses a value an admin typed for a station setting (lists comma-separated)."""
     if name not in STATION_KEYS:
-        raise SettingsError(f"'{name}' is not a station setting")
-    value = _coerce(name, text, "the command line")
+        raise SettingsError(f"'{name}' is not a station setting", setting=name,
+                            reason="not_station")
+    value = _coerce(name, text, source)
     return list(value) if isinstance(value, tuple) else value

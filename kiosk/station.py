@@ -21,10 +21,16 @@ from kiosk.settings import (
     MACHINE_ONLY,
     STATION_KEYS,
     Settings,
+    SettingsError,
+    SettingsRefused,
     load_settings,
     parse_setting_value,
+    station_values,
     validate_station_values,
 )
+
+SECRET_SETTINGS = frozenset({"admin_pin"})
+"""Settings whose values the audit trail records only as changed, never in clear."""
 
 
 def read_station_values(session: Session) -> dict[str, Any]:
@@ -55,25 +61,74 @@ class Station:
     def today(self) -> date:
         return self.local_now().date()
 
-    def set_setting(self, key: str, text: str, *, actor: str) -> Any:
+    def station_values(self) -> dict[str, Any]:
+        """The station-wide settings as stored (database over defaults), without this machine's
+        file and environment."""
+        with self.database.session(readonly=True) as session:
+            return station_values(read_station_values(session))
+
+    def set_setting(self, key: str, text: str, *, actor: str,
+                    source: str = "the command line") -> Any:
         """Stores a station-wide setting after checking it makes a valid whole; audited."""
-        value = parse_setting_value(key, text)
+        return self.set_settings({key: text}, actor=actor, source=source)[key]
+
+    def check_settings(self, texts: Mapping[str, str], *,
+                       source: str = "the command line") -> dict[str, SettingsError]:
+        """What `set_settings` would refuse, by setting, without writing anything."""
+        with self.database.session(readonly=True) as session:
+            return _checked(read_station_values(session), texts, source)[1]
+
+    def set_settings(self, texts: Mapping[str, str], *, actor: str,
+                     source: str = "the command line") -> dict[str, Any]:
+        """Stores several station-wide settings in one transaction: all of them, or none.
+
+        Each value is checked on its own over the stored ones, then all together; every refused
+        value is reported (`SettingsRefused.problems`, by setting) and nothing is written. Each
+        change is one `settings.changed` event of the audit chain.
+        """
         with self.database.session() as session:
-            values = read_station_values(session)
-            values[key] = value
-            validate_station_values(values)  # SettingsError if the whole breaks a rule
-            row = session.get(StationSetting, key)
-            old = row.value if row else None
-            if row is None:
-                session.add(StationSetting(key=key, value=value, updated_by=actor))
-            else:
-                row.value = value
-                row.updated_by = actor
-                row.updated_at = datetime.now(UTC)
-            record_event(session, actor, "settings.changed",
-                         payload={"key": key, "old": old, "new": value})
+            parsed, problems = _checked(read_station_values(session), texts, source)
+            if problems:
+                raise SettingsRefused(problems)
+            now = datetime.now(UTC)
+            for key, value in parsed.items():
+                row = session.get(StationSetting, key)
+                old = row.value if row else None
+                if row is None:
+                    session.add(StationSetting(key=key, value=value, updated_by=actor))
+                else:
+                    row.value = value
+                    row.updated_by = actor
+                    row.updated_at = now
+                payload = {"key": key, "old": old, "new": value}
+                if key in SECRET_SETTINGS:  # the audit trail keeps no secret in clear
+                    payload = {"key": key, "old": "(hidden)", "new": "(hidden)"}
+                record_event(session, actor, "settings.changed", payload=payload)
         self.reload_settings()
-        return value
+        return parsed
+
+
+def _checked(stored: Mapping[str, Any], texts: Mapping[str, str],
+             source: str) -> tuple[dict[str, Any], dict[str, SettingsError]]:
+    """The typed values of `texts` and, by setting, the ones refused over the stored values."""
+    problems: dict[str, SettingsError] = {}
+    parsed: dict[str, Any] = {}
+    for key, text in texts.items():
+        try:
+            parsed[key] = parse_setting_value(key, text, source)
+        except SettingsError as exc:
+            problems[key] = exc
+    for key, value in parsed.items():
+        try:
+            validate_station_values({**stored, key: value})
+        except SettingsError as exc:
+            problems[exc.setting or key] = exc
+    if parsed and not problems:
+        try:
+            validate_station_values({**stored, **parsed})  # a rule over several settings
+        except SettingsError as exc:
+            problems[exc.setting or next(iter(parsed))] = exc
+    return parsed, problems
 
 
 def open_station(env: Mapping[str, str] | None = None, *, file: Path | None = None,

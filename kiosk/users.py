@@ -22,7 +22,15 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 
 
 class AccountError(ValueError):
-    """A request about an account that cannot be carried out; the message says why."""
+    """A request about an account that cannot be carried out; the message says why.
+
+    `reason` names the rule in a form a screen can word in its own language (`values` fill it).
+    """
+
+    def __init__(self, message: str, *, reason: str = "", **values: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
 
 
 class LoginFailed(PermissionError):
@@ -44,7 +52,8 @@ def _verify(password_hash: str, password: str) -> bool:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters",
+                           reason="password_short", min=MIN_PASSWORD_LENGTH)
     return _hasher.hash(password)
 
 
@@ -55,31 +64,38 @@ def parse_roles(names: Iterable[str]) -> list[str]:
             roles.append(Role(name.strip()).value)
         except ValueError as exc:
             known = ", ".join(r.value for r in Role)
-            raise AccountError(f"unknown role {name!r} (one of: {known})") from exc
+            raise AccountError(f"unknown role {name!r} (one of: {known})",
+                               reason="unknown_role", role=name) from exc
     if not roles:
-        raise AccountError("an account needs at least one role")
+        raise AccountError("an account needs at least one role", reason="no_role")
     return sorted(set(roles))
 
 
 def add_user(session: Session, username: str, password: str, roles: Iterable[str], *,
-             actor: str, display_name: str = "") -> User:
+             actor: str, display_name: str = "", must_change_password: bool = False) -> User:
+    """A new account; `must_change_password` makes its owner choose their own password at the
+    first login (an admin typed this one)."""
     if not USERNAME_RE.match(username):
         raise AccountError(f"user name {username!r} must be 2-32 lower-case letters, digits, "
-                           f"'.', '_' or '-', starting with a letter")
+                           f"'.', '_' or '-', starting with a letter", reason="username_shape")
     if session.execute(select(User).where(User.username == username)).scalar_one_or_none():
-        raise AccountError(f"user {username!r} already exists")
-    user = User(username=username, display_name=display_name or username,
-                password_hash=hash_password(password), roles=parse_roles(roles))
+        raise AccountError(f"user {username!r} already exists", reason="username_taken",
+                           user=username)
+    user = User(username=username, display_name=display_name.strip() or username,
+                password_hash=hash_password(password), roles=parse_roles(roles),
+                must_change_password=must_change_password)
     session.add(user)
     session.flush()
-    record_event(session, actor, "user.added", payload={"user": username, "roles": user.roles})
+    record_event(session, actor, "user.added",
+                 payload={"user": username, "roles": user.roles,
+                          "must_change_password": must_change_password})
     return user
 
 
 def get_user(session: Session, username: str) -> User:
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
-        raise AccountError(f"no user {username!r}")
+        raise AccountError(f"no user {username!r}", reason="no_user", user=username)
     return user
 
 
@@ -87,8 +103,45 @@ def list_users(session: Session) -> list[User]:
     return list(session.execute(select(User).order_by(User.username)).scalars())
 
 
-def disable_user(session: Session, username: str, *, actor: str) -> User:
+def _other_active_admins(session: Session, username: str) -> list[str]:
+    """The enabled admins other than `username`, their rows locked until the transaction ends.
+
+    The lock makes two admins who take each other's admin role (or disable each other) at the
+    same moment queue up, so the second sees the first's change and is refused.
+    """
+    users = session.execute(
+        select(User).where(User.is_disabled.is_(False)).order_by(User.id).with_for_update()
+        .execution_options(populate_existing=True)).scalars()
+    return [u.username for u in users if Role.ADMIN in u.roles and u.username != username]
+
+
+def set_roles(session: Session, username: str, roles: Iterable[str], *, actor: str) -> User:
+    """Replaces an account's roles; never leaves the station without an enabled admin."""
+    new = parse_roles(roles)
     user = get_user(session, username)
+    old = list(user.roles)
+    if Role.ADMIN in old and Role.ADMIN not in new and not user.is_disabled \
+            and not _other_active_admins(session, username):
+        raise AccountError(f"{username!r} is the last enabled admin: give another account the "
+                           f"admin role first", reason="last_admin", user=username)
+    if sorted(old) == new:
+        return user
+    user.roles = new
+    record_event(session, actor, "user.roles_changed",
+                 payload={"user": username, "old": sorted(old), "new": new})
+    return user
+
+
+def disable_user(session: Session, username: str, *, actor: str) -> User:
+    """Stops an account from logging in; never an admin's own, nor the last enabled admin."""
+    user = get_user(session, username)
+    if actor == username:
+        raise AccountError("an admin cannot disable their own account", reason="disable_self")
+    if user.is_disabled:
+        return user
+    if Role.ADMIN in user.roles and not _other_active_admins(session, username):
+        raise AccountError(f"{username!r} is the last enabled admin and cannot be disabled",
+                           reason="last_admin", user=username)
     user.is_disabled = True
     record_event(session, actor, "user.disabled", payload={"user": username})
     return user
@@ -117,9 +170,10 @@ def change_own_password(session: Session, username: str, old: str, new: str) -> 
     """The officer's own new password (after a reset it is asked for at the next login)."""
     user = get_user(session, username)
     if not _verify(user.password_hash, old):
-        raise AccountError("the current password is wrong")
+        raise AccountError("the current password is wrong", reason="password_wrong")
     if new == old:
-        raise AccountError("the new password must differ from the current one")
+        raise AccountError("the new password must differ from the current one",
+                           reason="password_same")
     user.password_hash = hash_password(new)
     user.must_change_password = False
     record_event(session, username, "user.password_changed", payload={"user": username})

@@ -149,6 +149,7 @@ class Step:
 @dataclass(frozen=True)
 class CaseDetail:
     row: QueueRow
+    submission: int  # how many times the party submitted (comments and approvals are per round)
     start_code: str
     language: str
     party: dict[str, Any]
@@ -219,7 +220,8 @@ def case_detail(session: Session, key: str, settings: Settings, *, language: str
                Document.created_at).where(Document.case_id == case.id).order_by(Document.id)
     ).all()
     return CaseDetail(
-        row=row, start_code=case.start_code, language=case.language, party=dict(case.party),
+        row=row, submission=case.submission_count, start_code=case.start_code,
+        language=case.language, party=dict(case.party),
         opened_by=case.opened_by, consent_at=case.consent_at,
         rights_acknowledged_at=case.rights_acknowledged_at,
         interview_started_at=case.interview_started_at,

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.settings import DEFAULTS_FILE, STATION_KEYS, SettingsError, load_settings, read_toml
+from kiosk.settings import (
+    DEFAULTS_FILE,
+    STATION_KEYS,
+    Override,
+    SettingsError,
+    SettingsRefused,
+    load_settings,
+    machine_overrides,
+    read_toml,
+)
 from kiosk.station import Station, open_station
 
 
@@ -95,3 +104,52 @@ def test_one_machine_cannot_change_what_has_legal_weight(tmp_path: Path) -> None
     station_file.write_text("hearing_fine_threshold = 100000\n", "utf-8")
     with pytest.raises(SettingsError, match="kiosk settings set hearing_fine_threshold"):
         load_settings(env={}, file=station_file)
+
+
+def test_the_printer_and_font_are_station_defaults_a_machine_may_override(tmp_path: Path) -> None:
+    database = {"printer_backend": "cups", "printer_target": "office",
+                "document_font": "/fonts/uming.ttc:0"}
+    settings = load_settings(database, env={}, file=None)
+    assert (settings.printer_backend, settings.printer_target, settings.document_font) == \
+        ("cups", "office", "/fonts/uming.ttc:0")
+    station_file = tmp_path / "kiosk.toml"
+    station_file.write_text('printer_target = "hall"\nprinter_backend = "cups"\n', "utf-8")
+    here = load_settings(database, env={"KIOSK_PRINTER_TARGET": "desk"}, file=station_file)
+    assert (here.printer_backend, here.printer_target) == ("cups", "desk")  # env > file > db
+    overrides = machine_overrides({"KIOSK_PRINTER_TARGET": "desk"}, station_file)
+    assert overrides["printer_target"] == Override("environment", "KIOSK_PRINTER_TARGET", "desk")
+    assert overrides["printer_backend"] == Override("file", str(station_file), "cups")
+    assert "database_url" not in overrides  # only station settings are "overridden"
+
+
+@pytest.mark.parametrize(("database", "setting", "reason"), [
+    ({"timezone": "Asia/Shangai"}, "timezone", "timezone"),
+    ({"languages": ["zh", "fr"]}, "languages", "unknown_language"),
+    ({"languages": ["zh", "zh"]}, "languages", "repeated"),
+    ({"idle_timeout_seconds": 0}, "idle_timeout_seconds", "positive"),
+    ({"printer_backend": "lpr"}, "printer_backend", "choice"),
+])
+def test_a_refusal_names_its_setting_and_reason(database: dict, setting: str,
+                                                reason: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings(database, env={}, file=None)
+    assert (refused.value.setting, refused.value.reason) == (setting, reason)
+
+
+def test_several_settings_are_saved_all_or_none(station: Station,
+                                                station_env: dict[str, str]) -> None:
+    with pytest.raises(SettingsRefused) as refused:
+        station.set_settings({"station_name": "新名称", "department_code": "12A",
+                              "review_chain": ""}, actor="admin")
+    assert sorted(refused.value.problems) == ["department_code", "review_chain"]
+    assert refused.value.problems["department_code"].values == {"digits": 9}
+    assert open_station(station_env).settings.station_name == "示例派出所"
+    station.set_settings({"station_name": "新名称", "admin_pin": "739152"}, actor="admin")
+    assert open_station(station_env).settings.station_name == "新名称"
+    with station.database.session() as session:
+        from kiosk.models import AuditEvent
+
+        payloads = [e.payload for e in
+                    session.query(AuditEvent).filter_by(action="settings.changed")]
+    assert {"key": "admin_pin", "old": "(hidden)", "new": "(hidden)"} in payloads
+    assert not any("739152" in str(p) for p in payloads)

@@ -1,11 +1,11 @@
-"""`kiosk run` (the party's kiosk) and `kiosk demo`, registered by the screens' layer."""
+"""`kiosk run` (the party's kiosk), `kiosk officer`, `kiosk admin` and `kiosk demo`: the screens."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.cases import open_case
 from kiosk.cli.demo import DEMO_OFFICERS, DEMO_PASSWORD, DEMO_REVIEWER, run_demo, seed_demo
@@ -26,6 +26,12 @@ def register_officer(commands: argparse._SubParsersAction) -> None:
     officer = commands.add_parser("officer", help="the duty officers' review console (log in "
                                   "with an officer account)")
     officer.set_defaults(handler=run_officer)
+
+
+def register_admin(commands: argparse._SubParsersAction) -> None:
+    admin = commands.add_parser("admin", help="the administration: question templates, "
+                                "accounts and station settings (log in with an admin account)")
+    admin.set_defaults(handler=run_admin)
 
 
 def register_demo(commands: argparse._SubParsersAction) -> None:
@@ -66,14 +72,37 @@ def run_officer(args: argparse.Namespace) -> int:
     return app.exec()
 
 
+def run_admin(args: argparse.Namespace) -> int:
+    from ui.admin.window import admin_window
+    from ui.app import application, has_display
+
+    if not has_display():
+        print("error: no display to show the administration on (set DISPLAY, or "
+              "QT_QPA_PLATFORM); `kiosk user` and `kiosk settings` do the same headless",
+              file=sys.stderr)
+        return 1
+    station = open_station()
+    app = application(station, virtual_keyboard=False)
+    admin_window(station)
+    return app.exec()
+
+
 def run_screen_demo(args: argparse.Namespace) -> int:
-    from ui.app import application, has_display, kiosk_window
-    from ui.officer.window import officer_window
+    from ui.app import has_display
 
     if args.headless or not has_display():
         if not args.headless:
             print("no display here: running the headless demo instead\n")
         return run_demo(args)
+    app, _kiosk, _console = open_screen_demo(args)
+    return app.exec()
+
+
+def open_screen_demo(args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    """The demo station, its case, and the kiosk and the logged-in console side by side."""
+    from ui.app import application, kiosk_window
+    from ui.officer.window import officer_window
+
     station = open_station()
     seed_demo(station)
     with station.database.session() as session:
@@ -92,7 +121,7 @@ def run_screen_demo(args: argparse.Namespace) -> int:
     console.log_in(DEMO_REVIEWER, DEMO_PASSWORD)
     print(f"the officer console is logged in as {DEMO_REVIEWER!r}; log out there to switch to "
           f"another demo officer")
-    return app.exec()
+    return app, window, console
 
 
 def place_side_by_side(left: QWidget, right: QWidget) -> None:

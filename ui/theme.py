@@ -213,4 +213,18 @@ QWidget#ActionBar {{ background: {PAPER}; border-top: 1px solid {LINE}; }}
 QFrame[role="card"] {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 6px; }}
 QWidget#LoginCard {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 8px; }}
 QWidget#LoginCard QLabel {{ background: transparent; }}
+QWidget#AdminPage {{ background: {BACKGROUND}; }}
+/* Desk sizes even when the kiosk's stylesheet is the application's (kiosk demo, the template
+   editor's preview): a window's own stylesheet wins only where it sets the same property. */
+QPushButton, QPushButton[role="primary"] {{ min-width: 0px; }}
+QLineEdit {{ min-height: {font_px + 6}px; }}
+QPlainTextEdit {{ min-height: {font_px * 3}px; }}
+QScrollBar:vertical {{ width: 14px; }}
+QScrollBar::handle:vertical {{ min-height: 32px; border-radius: 7px; }}
+QLabel[role="section"] {{ font-size: {font_px + 2}px; font-weight: 700; color: {BLUE_DARK}; }}
+QLabel[role="field"] {{ font-weight: 600; }}
+QLabel[role="field"][changed="true"] {{ color: {BLUE}; }}
+QFrame[role="card"] QLabel {{ background: transparent; }}
+QCheckBox {{ spacing: 8px; }}
+QListWidget[invalid="true"] {{ border: 1px solid {RED}; }}
 """

@@ -23,6 +23,7 @@ from kiosk.interview import InterviewError
 from kiosk.migrations import SchemaOutOfDate
 from kiosk.settings import SettingsError
 from kiosk.states import TransitionError
+from kiosk.template_drafts import DraftError
 from kiosk.template_loader import TemplateInvalid
 from kiosk.template_store import TemplateNotFound, VersionConflict
 from kiosk.users import AccountError, LoginFailed
@@ -33,7 +34,7 @@ Handler = Callable[[argparse.Namespace], int]
 USER_ERRORS: tuple[type[BaseException], ...] = (
     AnswersFileError, CaseError, CaseNotFound, CaseCodeError, IdentityProblem, InterviewError,
     SettingsError, TransitionError, TemplateInvalid, TemplateNotFound, VersionConflict,
-    AccountError, LoginFailed, AuditChainBroken, SchemaOutOfDate,
+    AccountError, LoginFailed, AuditChainBroken, SchemaOutOfDate, DraftError,
 )
 
 

@@ -38,7 +38,7 @@ from kiosk.template_model import text_in
 from kiosk.worklist import AnswerLine, CaseDetail
 from ui import theme
 from ui.officer.queue import duration_words
-from ui.officer.strings import tr
+from ui.officer.strings import STRINGS, tr
 from ui.officer.timezone import local
 
 HIGHLIGHT_MS = 6000
@@ -71,12 +71,27 @@ def identity_words(key: str, value: Any, language: str) -> str:
         return f"{text_in(label, language) if label else kind} {value.get('number', '')}"
     if key == "sex" and value in SEX_LABELS:
         return SEX_LABELS[value][language]
-    return value_words(value)
+    return value_words(value, language)
 
 
-def value_words(value: Any) -> str:
+def decision_words(decision: dict[str, Any], language: str) -> list[tuple[str, str]]:
+    """The decision's fields as the officer reads them: 罚款 300 元, not penalty_type: fine."""
+    kind = str(decision.get("penalty_type", ""))
+    rows = [(tr("penalty_type", language), tr(f"penalty_{kind}", language)
+             if f"penalty_{kind}" in STRINGS else kind)]
+    if decision.get("amount") is not None:
+        rows.append((tr("amount", language), str(decision["amount"])))
+    if decision.get("days") is not None:
+        rows.append((tr("days", language), str(decision["days"])))
+    rows.append((tr("basis", language), str(decision.get("basis", ""))))
+    rows.append((tr("circumstances", language), str(decision.get("circumstances", ""))))
+    return rows
+
+
+def value_words(value: Any, language: str = "zh") -> str:
     if isinstance(value, bool):
-        return "是 / yes" if value else "否 / no"
+        words = {"zh": ("是", "否"), "en": ("yes", "no")}.get(language, ("yes", "no"))
+        return words[0] if value else words[1]
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return "" if value is None else str(value)
@@ -90,6 +105,7 @@ class CaseView(QWidget):
     """Header, live step and tabs of one case; `show_detail` draws a freshly read case."""
 
     document_wanted = Signal(int)  # document id whose PDF the window should read
+    documents_opened = Signal()    # the Documents tab was opened (render what is missing)
     comments_changed = Signal()
 
     def __init__(self, language: str, parent: QWidget | None = None) -> None:
@@ -98,6 +114,7 @@ class CaseView(QWidget):
         self.detail: CaseDetail | None = None
         self.comments: dict[str, str] = {}  # path -> comment the officer is preparing
         self._fresh: set[str] = set()       # answers that just arrived (highlighted)
+        self._answers_drawn: tuple[object, ...] = ()
         self._clear_fresh = QTimer(self)
         self._clear_fresh.setSingleShot(True)
         self._clear_fresh.timeout.connect(self._fade_fresh)
@@ -184,6 +201,9 @@ class CaseView(QWidget):
         self.tabs.addTab(answers_page, tr("tab_answers", language))
         self.tabs.addTab(documents_page, tr("tab_documents", language))
         self.tabs.addTab(self.audit, tr("tab_audit", language))
+        self.tabs.currentChanged.connect(
+            lambda index: self.tabs.widget(index) is documents_page
+            and self.documents_opened.emit())
 
         self.body = QWidget()
         body = QVBoxLayout(self.body)
@@ -288,8 +308,9 @@ class CaseView(QWidget):
                        for e in d.eligibility]
         parts = [f"<table>{''.join(rows)}</table>"]
         if d.decision:
-            words = ", ".join(f"{k}: {v}" for k, v in d.decision.items() if v not in (None, ""))
-            parts.append(f"<h3>{tr('decision', lang)}</h3><p>{html.escape(words)}</p>")
+            rows_html = "".join(line(k, html.escape(v))
+                                for k, v in decision_words(d.decision, lang))
+            parts.append(f"<h3>{tr('decision', lang)}</h3><table>{rows_html}</table>")
         if d.conversion_reason:
             parts.append(f"<h3>{tr('conversion', lang)}</h3>"
                          f"<p>{html.escape(d.conversion_reason)}</p>")
@@ -316,8 +337,10 @@ class CaseView(QWidget):
             answer = html.escape(item.answer) if item.is_answered else \
                 f"<span style='color:{theme.MUTED}'>{tr('not_answered', lang)}</span>"
             style = f"style='{background}margin:0;padding:3px 6px'"
+            anchor = "<a name='fresh'></a>" if item.path in self._fresh else ""
             blocks.append(
-                f"<p {style}><b>{tr('question', lang)}：</b>{html.escape(item.question)}</p>"
+                f"<p {style}>{anchor}<b>{tr('question', lang)}：</b>"
+                f"{html.escape(item.question)}</p>"
                 f"<p {style}><b>{tr('answer', lang)}：</b>{answer}</p>"
                 + (f"<p {style}><span style='color:{theme.NEAR_INK}'><b>"
                    f"{tr('officer_comment', lang)}</b>{html.escape(comment)}</span></p>"
@@ -329,11 +352,22 @@ class CaseView(QWidget):
         self.statement.verticalScrollBar().setValue(keep)
         # A party answering live: follow the newest answer.
         if self._fresh and self.tabs.currentWidget() is self.statement:
-            self.statement.scrollToAnchor("")
+            self.statement.scrollToAnchor("fresh")
 
     def _draw_answers(self, d: CaseDetail, *, keep_position: bool) -> None:
+        signature = (tuple((line.item.path, line.item.answer, len(line.revisions), line.comment)
+                           for line in d.answers),
+                     tuple(sorted(self.comments.items())), tuple(sorted(self._fresh)))
+        if keep_position and signature == self._answers_drawn:
+            return  # nothing new: leave the tree (and what the officer is doing) alone
+        self._answers_drawn = signature
         current = self.answers.currentItem()
         chosen = current.data(0, Qt.ItemDataRole.UserRole) if current else None
+        expanded = {self.answers.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+                    for i in range(self.answers.topLevelItemCount())
+                    if self.answers.topLevelItem(i).isExpanded()}
+        # A redraw must never touch the comment being typed: no selection signals meanwhile.
+        self.answers.blockSignals(True)
         self.answers.clear()
         fresh = QColor(theme.NEW_LIGHT)
         commented = QColor(theme.AMBER_LIGHT)
@@ -354,14 +388,16 @@ class CaseView(QWidget):
             for revision in line.revisions:
                 child = QTreeWidgetItem([
                     tr("revision", self.language, n=revision.revision),
-                    value_words(revision.value), "",
+                    value_words(revision.value, self.language), "",
                     f"{local(revision.given_at, '%m-%d %H:%M:%S')} · {revision.given_by}"])
                 child.setData(0, Qt.ItemDataRole.UserRole, line.item.path)
                 child.setForeground(0, QColor(theme.MUTED))
                 item.addChild(child)
             self.answers.addTopLevelItem(item)
+            item.setExpanded(keep_position and line.item.path in expanded)
             if keep_position and chosen == line.item.path:
                 self.answers.setCurrentItem(item)
+        self.answers.blockSignals(False)
 
     def _draw_documents(self, d: CaseDetail, *, keep: bool) -> None:
         current = self.document_list.currentItem()

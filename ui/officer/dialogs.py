@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
@@ -29,20 +30,8 @@ from kiosk.cases import ARRIVAL_LABELS, ArrivalMode
 from kiosk.review import Decision, PenaltyType
 from kiosk.settings import Settings
 from ui.officer.strings import tr
-
-
-def _mark(widget: QWidget, invalid: bool) -> None:
-    widget.setProperty("invalid", invalid)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setProperty("role", "error")
-    label.setWordWrap(True)
-    label.hide()
-    return label
+from ui.widgets.fields import error_label as _error_label
+from ui.widgets.fields import mark_invalid as _mark
 
 
 class _Form(QDialog):
@@ -114,11 +103,12 @@ class DecisionDialog(_Form):
         for kind in PenaltyType:
             self.kind.addItem(tr(f"penalty_{kind.value}", language), kind.value)
         self.amount = QSpinBox()
-        self.amount.setRange(0, max(settings.hearing_fine_threshold - 1, 0))
+        # Wide ranges: a value past a limit is refused in words, never silently cut short.
+        self.amount.setRange(0, 1_000_000)
         self.amount.setSuffix(" 元" if language == "zh" else " yuan")
         self.amount.setSpecialValueText("—")
         self.days = QSpinBox()
-        self.days.setRange(0, max(settings.detention_days_excluded - 1, 0))
+        self.days.setRange(0, 365)
         self.days.setSpecialValueText("—")
         self.basis = QPlainTextEdit(basis)
         self.basis.setFixedHeight(70)
@@ -148,9 +138,10 @@ class DecisionDialog(_Form):
         kind = self.kind.currentData()
         if kind is None:
             found[self.kind] = tr("need_type", lang)
-        if kind == PenaltyType.FINE and self.amount.value() <= 0:
+        if kind == PenaltyType.FINE and not 0 < self.amount.value() < s.hearing_fine_threshold:
             found[self.amount] = tr("need_amount", lang, limit=s.hearing_fine_threshold)
-        if kind == PenaltyType.DETENTION and self.days.value() <= 0:
+        if kind == PenaltyType.DETENTION and \
+                not 0 < self.days.value() < s.detention_days_excluded:
             found[self.days] = tr("need_days", lang, limit=s.detention_days_excluded)
         if not self.basis.toPlainText().strip():
             found[self.basis] = tr("need_basis", lang)
@@ -209,14 +200,16 @@ class NewCaseDialog(_Form):
     """What `kiosk case open` asks: case type, the party's name, arrival time and how."""
 
     def __init__(self, templates: list[tuple[str, str]], languages: list[str], language: str,
-                 now: datetime, parent: QWidget | None = None) -> None:
+                 now: datetime, timezone: str = "Asia/Shanghai",
+                 parent: QWidget | None = None) -> None:
         super().__init__(tr("open_title", language), language, tr("open", language), parent)
         self.now = now
+        self.zone = ZoneInfo(timezone)  # the arrival is typed in station time, as on the queue
         self.template = QComboBox()
         for template_id, title in templates:
             self.template.addItem(title, template_id)
         self.party = QLineEdit()
-        self.arrived = QDateTimeEdit(QDateTime(now.astimezone()))
+        self.arrived = QDateTimeEdit(QDateTime(now.astimezone(self.zone).replace(tzinfo=None)))
         self.arrived.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.arrived.setCalendarPopup(True)
         self.mode = QComboBox()
@@ -235,7 +228,8 @@ class NewCaseDialog(_Form):
         self.party.setFocus()
 
     def arrival(self) -> datetime:
-        return self.arrived.dateTime().toPython().astimezone(UTC)
+        typed = self.arrived.dateTime().toPython().replace(tzinfo=None)
+        return typed.replace(tzinfo=self.zone).astimezone(UTC)
 
     def problems(self) -> dict[QWidget, str]:
         found: dict[QWidget, str] = {}

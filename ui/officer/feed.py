@@ -10,11 +10,11 @@ costs two reads, not twenty, and nothing is skipped.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.changes import changes_since, latest_seq
+from kiosk.changes import changes_since, is_postgres, latest_seq
 from kiosk.station import Station
 from kiosk.worklist import QueueRow, queue_rows
 from ui.notifier import ChangeNotifier
@@ -30,6 +30,7 @@ class FeedUpdate:
     rows: list[QueueRow]
     changed: set[str]  # every case the wake-up concerned (rows of cases now gone included)
     is_full: bool      # the whole queue was read (start, or after a lost connection)
+    named: bool = False  # notifications name their cases (PostgreSQL); SQLite's never do
 
 
 class QueueFeed(QObject):
@@ -96,10 +97,14 @@ class QueueFeed(QObject):
 
         self.operations.run(read, self._done, self._failed)
 
+    @property
+    def names_cases(self) -> bool:
+        return is_postgres(self.station.settings.resolved_database_url)
+
     def _done(self, result: tuple[int, FeedUpdate]) -> None:
         self._reading = False
         self._seq, update = result
-        self.updated.emit(update)
+        self.updated.emit(replace(update, named=self.names_cases))
         self._schedule()
 
     def _failed(self, exc: BaseException) -> None:

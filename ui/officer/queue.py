@@ -57,6 +57,11 @@ _URGENCY_COLOURS = {
 }
 
 
+def _questioning(row: QueueRow) -> bool:
+    """The questioning limit runs while the party is being questioned (until submission)."""
+    return row.status in (CaseStatus.OPENED, CaseStatus.IN_PROGRESS, CaseStatus.RETURNED)
+
+
 def duration_words(delta: timedelta) -> str:
     """A duration as hours and minutes, e.g. "47:05" (h:mm); days are counted in hours."""
     minutes = int(abs(delta.total_seconds()) // 60)
@@ -84,6 +89,7 @@ class QueueModel(QAbstractTableModel):
         self._index: dict[str, int] = {}
         self._arrived_at: dict[str, float] = {}  # case id -> monotonic time it arrived live
         self.now = datetime.now(UTC)
+        self.loaded = False
         self._fade = QTimer(self)
         self._fade.setInterval(250)
         self._fade.timeout.connect(self._fade_step)
@@ -104,7 +110,8 @@ class QueueModel(QAbstractTableModel):
             del self.rows[position]
             self.endRemoveRows()
             self._reindex()
-        started = not self.rows and update.is_full
+        started = not self.loaded  # the first read: what is there already is no arrival
+        self.loaded = True
         for case_id, row in fresh.items():
             position = self._index.get(case_id)
             if position is None:
@@ -224,30 +231,33 @@ class QueueModel(QAbstractTableModel):
             if row.is_final:
                 return "—"
             return duration_words(self.now - row.waiting_since())
-        if column in (DECISION, QUESTIONING):
-            if row.is_final:
-                return "—"
-            return self._countdown(decision_due if column == DECISION else questioning_ends)
+        if column == DECISION:
+            return "—" if row.is_final else self._countdown(decision_due)
+        if column == QUESTIONING:
+            return "—" if not _questioning(row) else self._countdown(questioning_ends)
         if column == CLAIMED:
             return row.claimed_by or ""
         return ""
 
     def _sort_key(self, row: QueueRow, column: int, decision_due: datetime,
-                  questioning_ends: datetime) -> Any:
+                  questioning_ends: datetime) -> float | str:
+        """Scalars only: Qt's proxy cannot compare Python tuples (they would not sort)."""
+        final = 1e11 if row.is_final else 0.0
         if column == STATE:
-            return (_STATE_ORDER[CaseStatus(row.status)], decision_due.timestamp())
+            return _STATE_ORDER[CaseStatus(row.status)] * 1e11 + decision_due.timestamp()
         if column == WAITING:
             return row.waiting_since().timestamp()
         if column == DECISION:
-            return (row.is_final, decision_due.timestamp())
+            return final + decision_due.timestamp()
         if column == QUESTIONING:
-            return (row.is_final, questioning_ends.timestamp())
+            return final + questioning_ends.timestamp()
         return self._display(row, column, decision_due, questioning_ends)
 
     def _colour(self, row: QueueRow, column: int, role: int, decision_due: datetime,
                 questioning_ends: datetime) -> QColor | None:
         background = role == Qt.ItemDataRole.BackgroundRole
-        if column in (DECISION, QUESTIONING) and not row.is_final:
+        if (column == DECISION and not row.is_final) or (column == QUESTIONING
+                                                          and _questioning(row)):
             due = decision_due if column == DECISION else questioning_ends
             light, ink = _URGENCY_COLOURS[urgency(self.now, row.arrived_at, due)]
             return QColor(light if background else ink)
@@ -334,6 +344,16 @@ class QueuePanel(QWidget):
         header.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        # Rows move and leave the filter as cases change; only the officer changes the case shown.
+        self.following: str | None = None
+        self._quiet = False
+        self._gone = False
+        for about_to in (self.proxy.layoutAboutToBeChanged, self.proxy.rowsAboutToBeRemoved,
+                         self.proxy.modelAboutToBeReset):
+            about_to.connect(self._hold)
+        for done in (self.proxy.layoutChanged, self.proxy.rowsRemoved, self.proxy.rowsInserted,
+                     self.proxy.modelReset):
+            done.connect(self._restore)
 
         top = QHBoxLayout()
         top.addWidget(self.group)
@@ -344,14 +364,63 @@ class QueuePanel(QWidget):
         layout.addWidget(self.table, 1)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            row: QueueRow = self.proxy.data(current, ROW_ROLE)
-            self.selected.emit(row.case_id)
+        """The officer moved to another row: show that case.
+
+        A row that leaves the filter (a colleague decided the case) also moves Qt's current
+        row, to a neighbour the officer never chose: that is told apart by the followed case
+        being gone from the list, and then nothing else is shown.
+        """
+        if self._quiet or not current.isValid():
+            return
+        # Decided once the model has finished whatever it is doing (a removal is under way
+        # while Qt moves the current row).
+        QTimer.singleShot(0, self, self._follow_current)
+
+    def _follow_current(self) -> None:
+        current = self.table.currentIndex()
+        if not current.isValid():
+            return
+        row: QueueRow = self.proxy.data(current, ROW_ROLE)
+        if row.case_id == self.following:
+            return
+        if self.following is not None and not self._listed(self.following) and not self._gone:
+            self._restore()  # Qt's own move: the followed case stays shown, no row is current
+            return
+        self._gone = False
+        self.following = row.case_id
+        self.selected.emit(row.case_id)
+
+    def _listed(self, case_id: str) -> bool:
+        position = self.model._index.get(case_id)
+        return position is not None and \
+            self.proxy.mapFromSource(self.model.index(position, 0)).isValid()
+
+    def _hold(self, *_args: object) -> None:
+        self._quiet = True
+
+    def _restore(self, *_args: object) -> None:
+        """After a change of rows: the followed case stays selected (if it is still listed)."""
+        self._quiet = True
+        try:
+            self._select_quietly(self.following)
+        finally:
+            self._quiet = False
+
+    def _select_quietly(self, case_id: str | None) -> None:
+        index = QModelIndex()
+        if case_id is not None and self._listed(case_id):
+            index = self.proxy.mapFromSource(self.model.index(self.model._index[case_id], 0))
+        current = self.table.currentIndex()
+        if index.isValid():
+            if current.row() != index.row():
+                self.table.selectRow(index.row())
+        elif current.isValid():
+            self.table.selectionModel().clear()
+            self._gone = True  # from now on, a current row is the officer's own choice
 
     def select(self, case_id: str) -> None:
-        position = self.model._index.get(case_id)
-        if position is None:
-            return
-        index = self.proxy.mapFromSource(self.model.index(position, 0))
-        if index.isValid():
-            self.table.selectRow(index.row())
+        """Shows a case (the officer chose it, or a test does)."""
+        self._select_quietly(case_id)
+        if case_id != self.following and case_id in self.model._index:
+            self.following = case_id
+            self.selected.emit(case_id)

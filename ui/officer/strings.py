@@ -10,34 +10,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Fast-track review console — {station}",
     },
     "login_title": {"zh": "民警登录", "en": "Officer login"},
-    "username": {"zh": "用户名", "en": "User name"},
-    "password": {"zh": "密码", "en": "Password"},
-    "language": {"zh": "界面语言", "en": "Language"},
-    "login": {"zh": "登录", "en": "Log in"},
-    "logging_in": {"zh": "正在登录…", "en": "Logging in…"},
-    "login_empty": {"zh": "请输入用户名和密码。", "en": "Enter your user name and password."},
-    "login_failed": {"zh": "用户名或密码不正确。", "en": "Wrong user name or password."},
-    "login_locked": {
-        "zh": "该账号连续登录失败已被锁定，请管理员重置密码。",
-        "en": "This account is locked after repeated failed logins; an admin must reset its "
-        "password.",
-    },
-    "login_disabled": {"zh": "该账号已停用。", "en": "This account is disabled."},
     "login_not_officer": {
         "zh": "该账号没有审核案件的权限（需要民警、法制员或审批人角色）。",
         "en": "This account may not review cases (it needs the officer, reviewer or approver "
         "role).",
     },
-    "change_title": {"zh": "请设置新密码", "en": "Set a new password"},
-    "change_help": {
-        "zh": "管理员重置了您的密码。请设置只有您知道的新密码（至少 8 个字符）。",
-        "en": "An admin reset your password. Choose a new one only you know (at least 8 "
-        "characters).",
-    },
-    "new_password": {"zh": "新密码", "en": "New password"},
-    "repeat_password": {"zh": "再输入一次", "en": "New password again"},
-    "passwords_differ": {"zh": "两次输入的密码不一致。", "en": "The two passwords differ."},
-    "save_password": {"zh": "保存并继续", "en": "Save and continue"},
     "logout": {"zh": "退出登录", "en": "Log out"},
     "new_case": {"zh": "新建案件 (Ctrl+N)", "en": "New case (Ctrl+N)"},
     "live": {"zh": "● 实时", "en": "● Live"},
@@ -129,6 +106,30 @@ STRINGS: dict[str, dict[str, str]] = {
     "return": {"zh": "退回修改（{n} 条意见）(Ctrl+R)", "en": "Return with comments ({n}) (Ctrl+R)"},
     "convert": {"zh": "转普通程序 (Ctrl+Shift+O)", "en": "Ordinary procedure (Ctrl+Shift+O)"},
     "needs_role": {"zh": "此级需要“{role}”角色", "en": "This level needs the role '{role}'"},
+    "idle_logged_out": {
+        "zh": "15 分钟无操作，已自动退出登录。",
+        "en": "Logged out after 15 minutes without use.",
+    },
+    "take_over_first": {
+        "zh": "{name} 正在审核此案；如需由您处理，请先点“接管审核”。",
+        "en": "{name} is reviewing this case; press Take over first to handle it yourself.",
+    },
+    "comments_pending": {
+        "zh": "还有未发送的审核意见：请退回修改，或先删除意见。",
+        "en": "Comments are waiting to be sent: return the case, or remove them first.",
+    },
+    "comment_unsent": {
+        "zh": "意见框里还有文字没有添加：请按回车添加，或清空后再审核通过。",
+        "en": "The comment box still holds text: press Enter to add it, or clear it first.",
+    },
+    "approved_before": {
+        "zh": "您已审核通过此案的上一级；每一级须由不同的人审核。",
+        "en": "You approved an earlier level of this case; each level needs another person.",
+    },
+    "print_failed": {
+        "zh": "决定已保存，但打印失败：{why}",
+        "en": "Decided, but printing failed: {why}",
+    },
     "working": {"zh": "正在处理…", "en": "Working…"},
     "done_claimed": {"zh": "已接手：{party}", "en": "Claimed: {party}"},
     "done_approved": {

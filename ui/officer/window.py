@@ -12,20 +12,18 @@ import logging
 import math
 import struct
 import wave
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QPushButton,
     QSplitter,
@@ -37,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm.exc import StaleDataError
 
+from kiosk.audit import record_event
 from kiosk.cases import CaseError, Conflict, find_case, open_case
 from kiosk.hooks import APPROVED, notify
 from kiosk.models import ReviewAction, User
@@ -53,10 +52,11 @@ from kiosk.states import CaseStatus
 from kiosk.station import Station
 from kiosk.template_model import text_in
 from kiosk.template_store import list_versions, template_of
-from kiosk.users import AccountError, LoginFailed, authenticate, change_own_password, get_user
+from kiosk.users import get_user
 from kiosk.worklist import CaseDetail, QueueRow, case_detail, document_pdf, who_decided
 from printer.documents import ensure_documents, missing_kinds
 from ui import theme
+from ui.login import LoginFlow
 from ui.officer.case_view import CaseView
 from ui.officer.dialogs import DecisionDialog, NewCaseDialog, ReasonDialog, StartCodeDialog
 from ui.officer.feed import FeedUpdate, QueueFeed
@@ -64,18 +64,14 @@ from ui.officer.queue import QueueModel, QueuePanel
 from ui.officer.strings import STRINGS, tr
 from ui.officer.timezone import set_station_timezone
 from ui.operations import Operations
+from ui.roles import role_words
 
 log = logging.getLogger(__name__)
 
 CLOCK_MS = 30_000
-ROLE_NAMES = {"officer": {"zh": "民警", "en": "officer"},
-              "reviewer": {"zh": "法制员", "en": "reviewer"},
-              "approver": {"zh": "审批人", "en": "approver"},
-              "admin": {"zh": "管理员", "en": "admin"}}
-
-
-def role_words(role: str, language: str) -> str:
-    return ROLE_NAMES.get(role, {}).get(language, role)
+IDLE_LOGOUT_MS = 15 * 60 * 1000
+ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel})
+ANSWERING = (CaseStatus.OPENED, CaseStatus.IN_PROGRESS, CaseStatus.RETURNED)
 
 
 def render_missing_documents(station: Station, case_id: str) -> None:
@@ -124,7 +120,7 @@ class Alerts:
     """
 
     def __init__(self, window: QWidget, data_dir: Path) -> None:
-        self.history: list[str] = []
+        self.history: deque[str] = deque(maxlen=50)  # party names: keep only the latest
         self._sound: Any = None
         try:
             from PySide6.QtMultimedia import QSoundEffect
@@ -146,119 +142,6 @@ class Alerts:
             self._sound.play()
         if self._tray is not None:
             self._tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Information, 8000)
-
-
-# -- logging in ------------------------------------------------------------------------------------
-
-
-def centred_card(page: QWidget, width: int, parts: list[QWidget | QFormLayout]) -> None:
-    """A white card in the middle of a page, a little above the centre."""
-    card = QWidget()
-    card.setObjectName("LoginCard")
-    card.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-    card.setFixedWidth(width)
-    column = QVBoxLayout(card)
-    column.setContentsMargins(32, 28, 32, 28)
-    for part in parts:
-        if isinstance(part, QFormLayout):
-            column.addSpacing(8)
-            column.addLayout(part)
-        else:
-            column.addWidget(part)
-    outer = QVBoxLayout(page)
-    outer.addStretch(1)
-    outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
-    outer.addStretch(2)
-
-
-class LoginPage(QWidget):
-    def __init__(self, station_name: str, languages: list[str],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("LoginPage")
-        self.languages = languages
-        self.title = QLabel()
-        self.title.setProperty("role", "title")
-        self.station = QLabel(station_name)
-        self.station.setProperty("role", "subtitle")
-        self.username = QLineEdit()
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.language = QComboBox()
-        names = {"zh": "中文", "en": "English"}
-        for code in languages:
-            self.language.addItem(names.get(code, code), code)
-        self.button = QPushButton()
-        self.button.setProperty("role", "primary")
-        self.error = QLabel()
-        self.error.setProperty("role", "error")
-        self.error.setWordWrap(True)
-        self.form = QFormLayout()
-        centred_card(self, 480, [self.title, self.station, self.form, self.error, self.button])
-        self._labels: list[tuple[QLabel, str]] = []
-        for key, widget in (("username", self.username), ("password", self.password),
-                            ("language", self.language)):
-            label = QLabel()
-            self._labels.append((label, key))
-            self.form.addRow(label, widget)
-        self.language.currentIndexChanged.connect(lambda _i: self.retranslate())
-        self.password.returnPressed.connect(self.button.click)
-        self.username.returnPressed.connect(self.password.setFocus)
-        self.retranslate()
-
-    @property
-    def chosen_language(self) -> str:
-        return self.language.currentData()
-
-    def retranslate(self) -> None:
-        lang = self.chosen_language
-        self.title.setText(tr("login_title", lang))
-        self.button.setText(tr("login", lang))
-        for label, key in self._labels:
-            label.setText(tr(key, lang))
-
-    def busy(self, busy: bool) -> None:
-        self.button.setEnabled(not busy)
-        self.button.setText(tr("logging_in" if busy else "login", self.chosen_language))
-
-
-class PasswordPage(QWidget):
-    """A new password, forced after an admin's reset."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("LoginPage")
-        self.title = QLabel()
-        self.title.setProperty("role", "title")
-        self.help = QLabel()
-        self.help.setWordWrap(True)
-        self.help.setProperty("role", "help")
-        self.first = QLineEdit()
-        self.first.setEchoMode(QLineEdit.EchoMode.Password)
-        self.second = QLineEdit()
-        self.second.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
-        self.error.setProperty("role", "error")
-        self.error.setWordWrap(True)
-        self.button = QPushButton()
-        self.button.setProperty("role", "primary")
-        self.form = QFormLayout()
-        self.first_label, self.second_label = QLabel(), QLabel()
-        self.form.addRow(self.first_label, self.first)
-        self.form.addRow(self.second_label, self.second)
-        centred_card(self, 520, [self.title, self.help, self.form, self.error, self.button])
-        self.second.returnPressed.connect(self.button.click)
-
-    def show_for(self, language: str) -> None:
-        self.title.setText(tr("change_title", language))
-        self.help.setText(tr("change_help", language))
-        self.first_label.setText(tr("new_password", language))
-        self.second_label.setText(tr("repeat_password", language))
-        self.button.setText(tr("save_password", language))
-        self.first.clear()
-        self.second.clear()
-        self.error.clear()
-        self.first.setFocus()
 
 
 # -- the console -----------------------------------------------------------------------------------
@@ -362,24 +245,34 @@ class OfficerWindow(QMainWindow):
         self.model: QueueModel | None = None
         self.console: ConsolePage | None = None
         self.selected: str | None = None
-        self._typed_password = ""
         self._detail_reading = False
         self._detail_again = False
+        self._unsent_reason = ""
         self.alerts = Alerts(self, station.settings.resolved_data_dir)
         self.setStyleSheet(theme.console_stylesheet())
         self.setWindowTitle(tr("window_title", self.language,
                                station=station.settings.station_name))
         self.pages = QStackedWidget()
-        self.login_page = LoginPage(station.settings.station_name, station.settings.languages)
-        self.login_page.button.clicked.connect(self.log_in)
-        self.password_page = PasswordPage()
-        self.password_page.button.clicked.connect(self.change_password)
-        self.pages.addWidget(self.login_page)
-        self.pages.addWidget(self.password_page)
+        self.login = LoginFlow(station, self._run, self.pages,
+                               {lang: tr("login_title", lang) for lang in ("zh", "en")},
+                               may_enter=lambda user: bool(set(user.roles) & set(DECIDING_ROLES)),
+                               not_allowed={lang: tr("login_not_officer", lang)
+                                            for lang in ("zh", "en")}, parent=self)
+        self.login.entered.connect(self._logged_in)
+        self.login_page = self.login.login_page
+        self.password_page = self.login.password_page
         self.setCentralWidget(self.pages)
         self.clock = QTimer(self)
         self.clock.setInterval(CLOCK_MS)
         self.clock.timeout.connect(self._tick)
+        # A console left alone shows personal data to whoever walks by: log out when idle.
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(IDLE_LOGOUT_MS)
+        self.idle.timeout.connect(self._idle_logout)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
         self.login_page.username.setFocus()
 
     # -- background work -------------------------------------------------------------------
@@ -397,77 +290,17 @@ class OfficerWindow(QMainWindow):
     # -- logging in and out ----------------------------------------------------------------
 
     def log_in(self, username: str | None = None, password: str | None = None) -> None:
-        page = self.login_page
-        username = (username if isinstance(username, str) else page.username.text()).strip()
-        password = password if isinstance(password, str) else page.password.text()
-        self.language = page.chosen_language
-        if not username or not password:
-            page.error.setText(tr("login_empty", self.language))
-            return
-        page.busy(True)
-        page.error.clear()
-        station = self.station
-        self._typed_password = password  # kept only until a forced change of password is done
-
-        def work() -> User:
-            return authenticate(station.database, username, password,
-                                max_failures=station.settings.login_max_failures)
-
-        self._run(work, self._logged_in, self._login_failed)
-
-    def _login_failed(self, exc: BaseException) -> None:
-        page = self.login_page
-        page.busy(False)
-        page.password.clear()
-        if isinstance(exc, LoginFailed):
-            text = str(exc)
-            key = "login_locked" if "locked" in text else \
-                "login_disabled" if "disabled" in text else "login_failed"
-            page.error.setText(tr(key, self.language))
-        else:
-            page.error.setText(tr("refused", self.language, why=exc))
+        self.language = self.login.language
+        self.login.log_in(username, password)
 
     def _logged_in(self, user: User) -> None:
-        page = self.login_page
-        page.busy(False)
-        page.password.clear()
-        if not set(user.roles) & set(DECIDING_ROLES):
-            page.error.setText(tr("login_not_officer", self.language))
-            return
+        self.language = self.login.language
         self.user = user
-        if user.must_change_password:
-            self.password_page.show_for(self.language)
-            self.pages.setCurrentWidget(self.password_page)
-            return
-        self._typed_password = ""
         self._open_console()
 
-    def change_password(self) -> None:
-        page = self.password_page
-        first, second = page.first.text(), page.second.text()
-        if first != second:
-            page.error.setText(tr("passwords_differ", self.language))
-            return
-        assert self.user is not None
-        username = self.user.username
-        old = self._typed_password
-        station = self.station
-
-        def work() -> None:
-            with station.database.session() as session:
-                change_own_password(session, username, old, first)
-
-        def failed(exc: BaseException) -> None:
-            page.error.setText(str(exc) if isinstance(exc, AccountError)
-                               else tr("refused", self.language, why=exc))
-
-        def done(_result: object) -> None:
-            self._typed_password = ""
-            self._open_console()
-
-        self._run(work, done, failed)
-
     def log_out(self) -> None:
+        self._audit("logout")
+        self.idle.stop()
         if self.feed is not None:
             self.feed.stop()
             self.feed.deleteLater()
@@ -477,10 +310,12 @@ class OfficerWindow(QMainWindow):
             self.pages.removeWidget(self.console)
             self.console.deleteLater()
             self.console = None
+        if self.model is not None:
+            self.model.deleteLater()
+            self.model = None
         self.user = None
         self.selected = None
-        self.pages.setCurrentWidget(self.login_page)
-        self.login_page.username.setFocus()
+        self.login.show_login()
 
     # -- the console -----------------------------------------------------------------------
 
@@ -519,8 +354,21 @@ class OfficerWindow(QMainWindow):
         self.feed = QueueFeed(self.station, self)
         self.feed.updated.connect(self._feed_updated)
         self.feed.connected.connect(lambda on: console.show_live(on, self.language))
+        self.feed.failed.connect(lambda _why: console.show_live(False, self.language))
+        console.case_view.documents_opened.connect(self._render_documents)
         self.feed.start()
         self.clock.start()
+        self.idle.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in ACTIVITY and self.idle.isActive():
+            self.idle.start()  # the officer is there
+        return False
+
+    def _idle_logout(self) -> None:
+        if self.console is not None:
+            self.log_out()
+            self.login_page.error.setText(tr("idle_logged_out", self.language))
 
     def _shortcut(self, keys: str, slot: Callable[[], None]) -> None:
         assert self.console is not None
@@ -536,11 +384,12 @@ class OfficerWindow(QMainWindow):
             return
         self.model.apply(update)
         if self.selected is not None:
-            # Following a case live: every wake-up re-reads it (a party's move between
-            # questions is not in the audit feed, so do not wait to be told it changed).
+            # PostgreSQL names every case that changed (a party's move between questions too);
+            # SQLite only says "something changed": then a case being answered is read again.
             row = self.model.row_of(self.selected)
+            answering = row is not None and row.status in ANSWERING
             if update.is_full or self.selected in update.changed or \
-                    (row is not None and not row.is_final):
+                    (not update.named and answering):
                 self._read_detail()
         self._refresh_actions()
 
@@ -557,6 +406,19 @@ class OfficerWindow(QMainWindow):
         self.console.actions.say("")
         self.console.case_view.clear()
         self._read_detail()
+        self._audit("case.viewed", case_id)
+
+    def _audit(self, action: str, case_id: str | None = None) -> None:
+        """Who looked at which case, and when officers leave: in the audit chain."""
+        if self.user is None:
+            return
+        station, username = self.station, self.user.username
+
+        def work() -> None:
+            with station.database.session() as session:
+                record_event(session, username, action, case_id=case_id, payload={})
+
+        self._run(work, lambda _r: None, lambda exc: log.warning("audit %s: %s", action, exc))
 
     def _read_detail(self) -> None:
         if self.selected is None:
@@ -569,7 +431,6 @@ class OfficerWindow(QMainWindow):
         station, language = self.station, self.language
 
         def work() -> CaseDetail:
-            render_missing_documents(station, case_id)
             with station.database.session(readonly=True) as session:
                 return case_detail(session, case_id, station.settings, language=language,
                                    today=station.today(), now=station.now(),
@@ -589,6 +450,23 @@ class OfficerWindow(QMainWindow):
             self._failed(exc)
 
         self._run(work, done, failed)
+
+    def _render_documents(self) -> None:
+        """The Documents tab opened: render (once, stored) what the case is ready for."""
+        detail, station = self.detail, self.station
+        if detail is None or detail.row.status not in (CaseStatus.SUBMITTED,
+                                                       CaseStatus.IN_REVIEW,
+                                                       CaseStatus.APPROVED):
+            return
+        case_id = detail.case_id
+
+        def failed(exc: BaseException) -> None:
+            # Say, the kiosk's print hook renders the same document at this moment: it is
+            # there on the next read. The case itself stays on screen.
+            log.info("documents of %s not rendered here: %s", case_id, exc)
+
+        self._run(lambda: render_missing_documents(station, case_id),
+                  lambda _r: self._read_detail(), failed)
 
     def _load_document(self, document_id: int) -> None:
         station = self.station
@@ -634,11 +512,25 @@ class OfficerWindow(QMainWindow):
         final = row is not None and row.review_level == len(chain) - 1
         bar.approve.setText(tr("approve_final", lang) if final else
                             tr("approve", lang, level=(row.review_level + 1) if row else 1))
-        may_approve = deciding and role is not None and role in self.user.roles
+        others = row is not None and bool(row.claimed_by) and not mine
+        approved_before = detail is not None and any(
+            action.action == "approved" and action.actor == self.user.username
+            and action.details.get("submission") == detail.submission
+            for action in detail.review)
+        has_role = role is not None and role in self.user.roles
+        may_approve = deciding and has_role and not others and not comments \
+            and not approved_before
         bar.approve.setEnabled(may_approve)
-        bar.approve.setToolTip("" if may_approve or role is None else
-                               tr("needs_role", lang, role=role_words(role, lang)))
-        bar.give_back.setEnabled(deciding and bool(comments))
+        why = ""
+        if deciding and not may_approve:
+            why = (tr("needs_role", lang, role=role_words(role, lang)) if role and not has_role
+                   else tr("take_over_first", lang, name=row.claimed_by) if others and row
+                   else tr("comments_pending", lang) if comments
+                   else tr("approved_before", lang) if approved_before else "")
+        bar.approve.setToolTip(why)
+        bar.give_back.setEnabled(deciding and bool(comments) and not others)
+        bar.give_back.setToolTip(tr("take_over_first", lang, name=row.claimed_by)
+                                 if others and row else "")
         bar.convert.setEnabled(row is not None and not row.is_final)
         if self.console is not None:
             view = self.console.case_view
@@ -652,12 +544,20 @@ class OfficerWindow(QMainWindow):
     # -- decisions -------------------------------------------------------------------------
 
     def _decide(self, action: str, work: Callable[[Any, Any, Any], None],
-                after: Callable[[], None] | None = None) -> None:
-        """Runs one review step on the case as the officer saw it (its lock version)."""
+                after: Callable[[], None] | None = None, *,
+                seen: tuple[Any, ...] | None = None) -> None:
+        """Runs one review step on the case as the officer saw it when they pressed the button.
+
+        `seen` is the case's state, status, level and reviewer, when the button was pressed
+        (before any form): if another officer changed any of it meanwhile, nothing is done and
+        the console says who did what. A party's move does not count; a concurrent write in
+        the same instant is caught by the case's lock version (StaleDataError).
+        """
         detail = self.detail
         if detail is None or self.user is None or self.console is None:
             return
-        case_id, seen = detail.case_id, detail.row.lock_version
+        case_id = detail.case_id
+        seen = seen or decision_state(detail)
         party = detail.row.party_name
         username = self.user.username
         station = self.station
@@ -667,25 +567,33 @@ class OfficerWindow(QMainWindow):
             with station.database.session() as session:
                 case = find_case(session, case_id)
                 user = get_user(session, username)
-                if case.lock_version != seen:
+                if (case.status, case.review_level, case.claimed_by) != seen:
                     raise Conflict(self._who(who_decided(session, case_id, username)))
                 work(session, case, user)
-            if after is not None:
-                after()
 
         def done(_result: object) -> None:
             level = detail.row.review_level + 1
-            self.console and self.console.actions.say(
-                tr(f"done_{action}", self.language, party=party, level=level), "done")
-            if action in ("returned",):
-                self.console and self.console.case_view.comments.clear()
+            if self.console is not None and self.user is not None:
+                self.console.actions.say(
+                    tr(f"done_{action}", self.language, party=party, level=level), "done")
+                if action == "returned":
+                    self.console.case_view.comments.clear()
+            if after is not None:
+                # Printing runs as its own step: the decision is already safe and shown.
+                self._run(after, self._printed, self._failed)
             self._read_detail()
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, (Conflict, StaleDataError)):
-                who = str(exc) if isinstance(exc, Conflict) and str(exc) else "—"
+            if isinstance(exc, Conflict):
                 self.console and self.console.actions.say(
-                    tr("conflict", self.language, who=who), "notice")
+                    tr("conflict", self.language, who=str(exc)), "notice")
+            elif isinstance(exc, StaleDataError):  # written in the same instant: ask who
+                def read_who() -> str:
+                    with station.database.session(readonly=True) as session:
+                        return self._who(who_decided(session, case_id, username))
+
+                self._run(read_who, lambda who: self.console and self.console.actions.say(
+                    tr("conflict", self.language, who=who), "notice"))
             elif isinstance(exc, (ReviewError, CaseError)):
                 self.console and self.console.actions.say(
                     tr("refused", self.language, why=exc), "notice")
@@ -694,6 +602,11 @@ class OfficerWindow(QMainWindow):
             self._read_detail()
 
         self._run(run, done, failed)
+
+    def _printed(self, problems: list[str] | None) -> None:
+        if problems and self.console is not None:
+            self.console.actions.say(tr("print_failed", self.language,
+                                        why="; ".join(problems)), "notice")
 
     def _who(self, action: ReviewAction | None) -> str:
         if action is None or f"who_{action.action}" not in STRINGS:
@@ -707,21 +620,26 @@ class OfficerWindow(QMainWindow):
             return
         take_over = bool(detail.row.claimed_by)
         self._decide("claimed", lambda s, case, user: claim_case(s, case, user,
-                                                                  take_over=take_over))
+                                                                  take_over=take_over),
+                     seen=decision_state(detail))
 
     def approve(self) -> None:
         detail = self.detail
         if detail is None or not self.console or not self.console.actions.approve.isEnabled():
             return
+        if self.console.case_view.comment.text().strip():
+            self.console.actions.say(tr("comment_unsent", self.language), "notice")
+            return
         settings = self.station.settings
+        seen = decision_state(detail)
         final = detail.row.review_level == len(settings.review_chain) - 1
-        take_over = bool(detail.row.claimed_by) and detail.row.claimed_by != (
-            self.user.username if self.user else None)
         decision: Decision | None = None
         if final:
             dialog = DecisionDialog(settings, self.language, parent=self)
             self.decision_dialog = dialog
-            if dialog.exec() != QDialog.DialogCode.Accepted:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            dialog.deleteLater()
+            if not accepted:
                 return
             try:
                 decision = dialog.decision()
@@ -730,15 +648,13 @@ class OfficerWindow(QMainWindow):
                 return
         station, code = self.station, detail.row.code
 
-        def after() -> None:
-            if final:
-                notify(station, APPROVED, code)  # prints the decision; never blocks the result
+        def after() -> list[str]:
+            return notify(station, APPROVED, code)  # renders and prints the decision
 
         self._decide("decided" if final else "approved",
                      lambda s, case, user: approve_level(s, case, user, settings,
-                                                         decision=decision,
-                                                         take_over=take_over),
-                     after)
+                                                         decision=decision),
+                     after if final else None, seen=seen)
 
     def give_back(self) -> None:
         detail = self.detail
@@ -746,23 +662,29 @@ class OfficerWindow(QMainWindow):
             return
         comments = dict(self.console.case_view.comments)
         station = self.station
-        take_over = bool(detail.row.claimed_by) and detail.row.claimed_by != (
-            self.user.username if self.user else None)
         self._decide("returned", lambda s, case, user: return_case(
             s, case, user, comments, today=station.today(),
-            now=station.local_now().replace(tzinfo=None), take_over=take_over))
+            now=station.local_now().replace(tzinfo=None)), seen=decision_state(detail))
 
     def convert(self) -> None:
         detail = self.detail
         if detail is None or not self.console or not self.console.actions.convert.isEnabled():
             return
+        seen = decision_state(detail)
         dialog = ReasonDialog(self.language, parent=self)
+        dialog.reason.setPlainText(self._unsent_reason)  # a reason typed before is not lost
         self.reason_dialog = dialog
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if not accepted:
             return
-        reason = dialog.text()
-        self._decide("converted", lambda s, case, user: convert_by_officer(s, case, user,
-                                                                           reason))
+        reason = self._unsent_reason = dialog.text()
+
+        def work(session: Any, case: Any, user: Any) -> None:
+            convert_by_officer(session, case, user, reason)
+            self._unsent_reason = ""
+
+        self._decide("converted", work, seen=seen)
 
     # -- opening a case --------------------------------------------------------------------
 
@@ -783,12 +705,15 @@ class OfficerWindow(QMainWindow):
         self._run(read_templates, self._ask_new_case)
 
     def _ask_new_case(self, templates: list[tuple[str, str]]) -> None:
-        assert self.user is not None
         settings = self.station.settings
+        if self.user is None or self.console is None:
+            return  # logged out while the templates were read
         dialog = NewCaseDialog(templates, settings.languages, self.language, self.station.now(),
-                               parent=self)
+                               settings.timezone, parent=self)
         self.new_case_dialog = dialog
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if not accepted:
             return
         values = dialog.values()
         station, username = self.station, self.user.username
@@ -804,6 +729,7 @@ class OfficerWindow(QMainWindow):
         def done(result: tuple[str, str, str]) -> None:
             case_id, start_code, code = result
             shown = StartCodeDialog(start_code, code, self.language, parent=self)
+            shown.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.start_code_dialog = shown
             shown.open()
             if self.feed is not None:
@@ -818,6 +744,11 @@ class OfficerWindow(QMainWindow):
             self.feed.stop()
         self.operations.wait()
         super().closeEvent(event)
+
+
+def decision_state(detail: CaseDetail) -> tuple[Any, ...]:
+    """What another officer's decision changes (a party's move between questions does not)."""
+    return detail.row.status, detail.row.review_level, detail.row.claimed_by
 
 
 def officer_window(station: Station) -> OfficerWindow:

@@ -1,0 +1,266 @@
+"""Editing a template's YAML as a tree, without losing what the admin did not touch.
+
+The template editor changes a ruamel round-trip tree: comments, key order and formatting of the
+parts not edited stay exactly as written, so an exported template reads like the file it came
+from. Nodes are addressed by their path in the tree, e.g. ("sections", 2, "questions", 5);
+the loader (kiosk/template_loader.py) remains the one judge of what is valid, and its problems
+are mapped back to a node and a field with `locate`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from kiosk.template_loader import TemplateProblem, _yaml
+from kiosk.template_model import CHOICE_TYPES, QuestionType
+
+Path = tuple[str | int, ...]
+ELIGIBILITY: Path = ("eligibility",)
+SECTIONS: Path = ("sections",)
+TEXT_KEYS = ("prompt", "help", "read_aloud", "constraint_message", "item_label", "title")
+EXPRESSION_KEYS = ("show_if", "constraint", "repeat_count", "when")
+_KEY_IN_MESSAGE = re.compile(r"^(?:a |an |the )?'([a-z_]+)'")
+
+
+class EditError(ValueError):
+    """An edit that cannot be made (an id in use, a move across lists); the message says why."""
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    """One line of the editor's tree: a section, a question (group members nested), ..."""
+
+    kind: str  # "eligibility", "section", "question", "exclusions", "exclusion"
+    path: Path
+    id: str
+    title: dict[str, str]
+    children: tuple[OutlineItem, ...] = ()
+
+
+def _document_yaml() -> YAML:
+    """The loader's YAML, writing back in the shipped templates' layout (templates/README.md)."""
+    yaml = _yaml()
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096  # never re-wrap a line the admin wrote
+    return yaml
+
+
+def _text(value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+class TemplateDocument:
+    """A template's YAML, editable node by node; `source()` writes it back."""
+
+    def __init__(self, source: str) -> None:
+        self.root = _document_yaml().load(source)
+        if not isinstance(self.root, CommentedMap):
+            raise EditError("a template must be a mapping of keys to values")
+
+    def source(self) -> str:
+        out = io.StringIO()
+        _document_yaml().dump(self.root, out)
+        return out.getvalue()
+
+    @property
+    def languages(self) -> list[str]:
+        return [str(x) for x in self.root.get("languages", [])]
+
+    # -- finding nodes -------------------------------------------------------------------
+
+    def node(self, path: Path) -> Any:
+        node: Any = self.root
+        for step in path:
+            node = node[step]
+        return node
+
+    def outline(self) -> list[OutlineItem]:
+        items = [OutlineItem("eligibility", ELIGIBILITY, "eligibility", {},
+                             tuple(self._questions(ELIGIBILITY)))]
+        for index, section in enumerate(self.root.get("sections") or []):
+            path = (*SECTIONS, index)
+            items.append(OutlineItem("section", path, str(section.get("id", "")),
+                                     _text(section.get("title")),
+                                     tuple(self._questions((*path, "questions")))))
+        exclusions = [OutlineItem("exclusion", ("exclusions", i), str(e.get("id", "")),
+                                  _text(e.get("reason")))
+                      for i, e in enumerate(self.root.get("exclusions") or [])]
+        items.append(OutlineItem("exclusions", ("exclusions",), "exclusions", {},
+                                 tuple(exclusions)))
+        return items
+
+    def _questions(self, list_path: Path) -> Iterator[OutlineItem]:
+        try:
+            questions = self.node(list_path)
+        except (KeyError, IndexError, TypeError):
+            return
+        for index, question in enumerate(questions or []):
+            path = (*list_path, index)
+            children: tuple[OutlineItem, ...] = ()
+            if question.get("type") == QuestionType.GROUP:
+                children = tuple(self._questions((*path, "questions")))
+            yield OutlineItem("question", path, str(question.get("id", "")),
+                              _text(question.get("prompt")), children)
+
+    def ids(self) -> set[str]:
+        """Every question id in use (groups' members included)."""
+        found: set[str] = set()
+
+        def walk(items: list[OutlineItem] | tuple[OutlineItem, ...]) -> None:
+            for item in items:
+                if item.kind == "question":
+                    found.add(item.id)
+                walk(item.children)
+
+        walk(self.outline())
+        return found
+
+    def path_of(self, question_id: str) -> Path | None:
+        def walk(items: list[OutlineItem] | tuple[OutlineItem, ...]) -> Path | None:
+            for item in items:
+                if item.kind in ("question", "section", "exclusion") and item.id == question_id:
+                    return item.path
+                found = walk(item.children)
+                if found is not None:
+                    return found
+            return None
+
+        return walk(self.outline())
+
+    # -- fields ------------------------------------------------------------------------------
+
+    def get(self, path: Path, key: str) -> Any:
+        return self.node(path).get(key)
+
+    def set(self, path: Path, key: str, value: Any) -> None:
+        """Sets a field; None, "" and {} remove it (an optional field left empty)."""
+        node = self.node(path)
+        if value is None or value == "" or value == {}:
+            if key in node:
+                del node[key]
+            return
+        node[key] = value
+
+    def text(self, path: Path, key: str) -> dict[str, str]:
+        return _text(self.node(path).get(key))
+
+    def set_text(self, path: Path, key: str, language: str, value: str) -> None:
+        """One language of a text field; the other languages stay as they are."""
+        node = self.node(path)
+        current = node.get(key)
+        if not isinstance(current, CommentedMap):
+            current = CommentedMap()
+            current.fa.set_flow_style()
+        if value.strip():
+            current[language] = value
+        elif language in current:
+            del current[language]
+        if current:
+            node[key] = current
+        elif key in node:
+            del node[key]
+
+    def missing_translations(self, path: Path, key: str) -> list[str]:
+        """The template's languages a (non-empty) text field lacks."""
+        text = self.text(path, key)
+        if not text:
+            return []
+        return [lang for lang in self.languages if not text.get(lang, "").strip()]
+
+    # -- structure ---------------------------------------------------------------------------
+
+    def _list(self, list_path: Path) -> CommentedSeq:
+        parent = self.node(list_path[:-1])
+        key = list_path[-1]
+        if parent.get(key) is None:
+            parent[key] = CommentedSeq()
+        return parent[key]
+
+    def add_question(self, list_path: Path, question_id: str, kind: QuestionType,
+                     position: int | None = None) -> Path:
+        """A new question with its required keys (texts empty, to be written)."""
+        if question_id in self.ids():
+            raise EditError(f"the id '{question_id}' is already used by another question")
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", question_id):
+            raise EditError(f"'{question_id}' is not a valid id: lower-case letters, digits "
+                            f"and _, starting with a letter")
+        questions = self._list(list_path)
+        question = CommentedMap()
+        question["id"] = question_id
+        question["type"] = kind.value
+        question["prompt"] = self._empty_text()
+        if kind in CHOICE_TYPES:
+            question["choices"] = CommentedSeq()
+        if kind is QuestionType.GROUP:
+            question["repeat_count"] = "1"
+            question["item_label"] = self._empty_text()
+            question["questions"] = CommentedSeq()
+        index = len(questions) if position is None else position
+        questions.insert(index, question)
+        return (*list_path, index)
+
+    def add_section(self, section_id: str, position: int | None = None) -> Path:
+        sections = self._list(SECTIONS)
+        if any(s.get("id") == section_id for s in sections):
+            raise EditError(f"the section id '{section_id}' is already used")
+        section = CommentedMap()
+        section["id"] = section_id
+        section["title"] = self._empty_text()
+        section["questions"] = CommentedSeq()
+        index = len(sections) if position is None else position
+        sections.insert(index, section)
+        return (*SECTIONS, index)
+
+    def _empty_text(self) -> CommentedMap:
+        text = CommentedMap()
+        text.fa.set_flow_style()
+        return text
+
+    def remove(self, path: Path) -> None:
+        del self._list(path[:-1])[int(path[-1])]
+
+    def move(self, path: Path, new_index: int) -> Path:
+        """Reorders within the same list (a question stays in its section or group)."""
+        items = self._list(path[:-1])
+        index = int(path[-1])
+        if not 0 <= new_index < len(items):
+            raise EditError("there is nothing to move past there")
+        item = items.pop(index)
+        items.insert(new_index, item)
+        return (*path[:-1], new_index)
+
+    def choices(self, path: Path) -> list[tuple[str, dict[str, str]]]:
+        return [(str(c.get("id", "")), _text(c.get("label")))
+                for c in self.node(path).get("choices") or []]
+
+    def set_choices(self, path: Path, choices: list[tuple[str, dict[str, str]]]) -> None:
+        """The choices in order, keeping each kept choice's other keys (its statement wording)."""
+        node = self.node(path)
+        old = {str(c.get("id")): c for c in node.get("choices") or []}
+        new = CommentedSeq()
+        for choice_id, label in choices:
+            item = old.get(choice_id) or CommentedMap()
+            item["id"] = choice_id
+            text = self._empty_text()
+            for language, value in label.items():
+                if value.strip():
+                    text[language] = value
+            item["label"] = text
+            new.append(item)
+        node["choices"] = new
+
+    # -- mapping the loader's problems back ------------------------------------------------
+
+    def locate(self, problem: TemplateProblem) -> tuple[Path | None, str | None]:
+        """The node and field a problem is about (either may be unknown)."""
+        path = self.path_of(problem.question) if problem.question else None
+        match = _KEY_IN_MESSAGE.match(problem.message)
+        return path, match.group(1) if match else None

@@ -1,0 +1,371 @@
+"""The middle of the template editor: the form of the node chosen in the tree.
+
+Every field writes straight into the `TemplateDocument` and says so (`edited`); the page then
+checks the whole draft with the loader and hands each problem back to the field it is about
+(`show_problems`). Expressions are also parsed as they are typed, for an instant message.
+Texts have one box per language of the template; a language left empty is flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.expressions import ExpressionError, parse_expression
+from kiosk.template_edit import Path, TemplateDocument
+from kiosk.template_loader import TemplateProblem
+from kiosk.template_model import CHOICE_TYPES, QuestionType
+from ui.admin.editor.strings import tr
+from ui.widgets.fields import error_label as _error_label
+from ui.widgets.fields import mark_invalid as _mark
+
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+EXPRESSION_KEYS = ("show_if", "constraint", "repeat_count", "when")
+TEXT_FIELDS = ("prompt", "help", "read_aloud", "constraint_message", "item_label", "title",
+               "reason", "description", "legal_basis")
+
+
+
+
+class Field(QWidget):
+    """One labelled field with its error line underneath."""
+
+    def __init__(self, key: str, editors: list[QWidget], extra: QWidget | None = None, *,
+                 tags: list[str] | None = None) -> None:
+        super().__init__()
+        self.key = key
+        self.editors = editors
+        self.error = _error_label()
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        if tags:  # a text: one line per language, each with its language named
+            for tag, editor in zip(tags, editors, strict=True):
+                row = QHBoxLayout()
+                label = QLabel(tag)
+                label.setProperty("role", "help")
+                label.setFixedWidth(56)
+                row.addWidget(label)
+                row.addWidget(editor, 1)
+                column.addLayout(row)
+            if extra is not None:
+                column.addWidget(extra, 0, Qt.AlignmentFlag.AlignLeft)
+        else:
+            row = QHBoxLayout()
+            row.setSpacing(6)
+            for editor in editors:
+                row.addWidget(editor, 1)
+            if extra is not None:
+                row.addWidget(extra)
+            column.addLayout(row)
+        column.addWidget(self.error)
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+        for editor in self.editors:
+            _mark(editor, bool(message))
+
+
+class NodeForm(QWidget):
+    """The fields of one node (template, section, question or exclusion)."""
+
+    edited = Signal()
+    speak = Signal(str, str)  # text, language
+
+    def __init__(self, document: TemplateDocument, path: Path, kind: str, language: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.path = path
+        self.kind = kind
+        self.language = language
+        self.fields: dict[str, Field] = {}
+        self.general = _error_label()
+        self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general)
+        layout.addLayout(self.form)
+        layout.addStretch(1)
+        if kind == "template":
+            self._template_fields()
+        elif kind == "section":
+            self._line("id")
+            self._text("title")
+            self._expression("show_if")
+        elif kind == "exclusion":
+            self._line("id")
+            self._expression("when")
+            self._text("reason")
+        elif kind == "question":
+            self._question_fields()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _add(self, key: str, field: Field) -> Field:
+        self.fields[key] = field
+        self.form.addRow(tr(f"field_{key}", self.language), field)
+        return field
+
+    def _line(self, key: str, *, read_only: bool = False) -> QLineEdit:
+        edit = QLineEdit(str(self.document.get(self.path, key) or ""))
+        edit.setReadOnly(read_only)
+        edit.setObjectName(f"field-{key}")
+
+        def changed(text: str) -> None:
+            self.document.set(self.path, key, text.strip() or None)
+            self.edited.emit()
+
+        if not read_only:
+            edit.textChanged.connect(changed)
+        self._add(key, Field(key, [edit]))
+        return edit
+
+    def _text(self, key: str, *, speakable: bool = False) -> dict[str, QLineEdit]:
+        current = self.document.text(self.path, key)
+        edits: dict[str, QLineEdit] = {}
+        for lang in self.document.languages:
+            edit = QLineEdit(current.get(lang, ""))
+            edit.setCursorPosition(0)  # show a long text from its start
+            edit.setPlaceholderText(LANGUAGE_NAMES.get(lang, lang))
+            edit.setObjectName(f"field-{key}-{lang}")
+            edit.textChanged.connect(self._text_setter(key, lang))
+            edits[lang] = edit
+        extra = None
+        if speakable:
+            extra = QPushButton(tr("speak", self.language))
+            extra.setObjectName(f"speak-{key}")
+            extra.clicked.connect(lambda: self._speak(key))
+        tags = [LANGUAGE_NAMES.get(x, x) for x in edits]
+        self._add(key, Field(key, list(edits.values()), extra, tags=tags))
+        self.flag_translations(key)
+        return edits
+
+    def _text_setter(self, key: str, lang: str) -> Callable[[str], None]:
+        def changed(text: str) -> None:
+            self.document.set_text(self.path, key, lang, text)
+            self.flag_translations(key)
+            self.edited.emit()
+
+        return changed
+
+    def _speak(self, key: str) -> None:
+        text = self.document.text(self.path, key)
+        spoken = text or self.document.text(self.path, "prompt")
+        lang = next((x for x in self.document.languages if spoken.get(x)), None)
+        if lang is not None:
+            self.speak.emit(spoken[lang], lang)
+
+    def _expression(self, key: str) -> QLineEdit:
+        edit = QLineEdit(str(self.document.get(self.path, key) or ""))
+        edit.setObjectName(f"field-{key}")
+        edit.setPlaceholderText(tr("expression_hint", self.language))
+        field = self._add(key, Field(key, [edit]))
+
+        def changed(text: str) -> None:
+            # Stored even when wrong, so nothing typed is lost; the draft will not publish.
+            self.document.set(self.path, key, text.strip() or None)
+            field.show_error(self._syntax_error(key))
+            self.edited.emit()
+
+        edit.textChanged.connect(changed)
+        return edit
+
+    def _check(self, key: str, default: bool) -> QCheckBox:
+        box = QCheckBox()
+        value = self.document.get(self.path, key)
+        box.setChecked(default if value is None else bool(value))
+        box.setObjectName(f"field-{key}")
+
+        def changed(on: bool) -> None:
+            self.document.set(self.path, key, None if on == default else on)
+            self.edited.emit()
+
+        box.toggled.connect(changed)
+        self._add(key, Field(key, [box]))
+        return box
+
+    def _template_fields(self) -> None:
+        self._line("id", read_only=True)
+        self._line("version", read_only=True)
+        self._text("title")
+        self._text("description")
+        self._text("legal_basis")
+
+    def _question_fields(self) -> None:
+        kind = str(self.document.get(self.path, "type") or "")
+        self._line("id")
+        types = QComboBox()
+        types.setObjectName("field-type")
+        for qtype in QuestionType:
+            types.addItem(f"{tr(f'type_{qtype.value}', self.language)}  ({qtype.value})",
+                          qtype.value)
+        types.setCurrentIndex(max(types.findData(kind), 0))
+
+        def type_changed(_index: int) -> None:
+            self.document.set(self.path, "type", types.currentData())
+            self.edited.emit()
+            self.retype.emit()
+
+        types.currentIndexChanged.connect(type_changed)
+        self._add("type", Field("type", [types]))
+        self._text("prompt")
+        self._text("help")
+        self._text("read_aloud", speakable=True)
+        self._check("required", True)
+        self._expression("show_if")
+        if kind not in (QuestionType.GROUP, QuestionType.CONFIRMATION):
+            self._expression("constraint")
+            self._text("constraint_message")
+        if kind == QuestionType.NUMBER:
+            self._line("min")
+            self._line("max")
+        if kind in CHOICE_TYPES:
+            self._choices()
+        if kind == QuestionType.GROUP:
+            self._expression("repeat_count")
+            self._line("max_items")
+            self._text("item_label")
+        else:
+            self._statement(kind)
+
+    retype = Signal()  # the question's type changed: the page rebuilds the form
+
+    def _choices(self) -> None:
+        langs = self.document.languages
+        table = QTableWidget(0, 1 + len(langs))
+        table.setObjectName("field-choices")
+        table.setHorizontalHeaderLabels(["id", *(LANGUAGE_NAMES.get(x, x) for x in langs)])
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().hide()
+        for choice_id, label in self.document.choices(self.path):
+            self._choice_row(table, [choice_id, *(label.get(x, "") for x in langs)])
+        table.setMinimumHeight(160)
+
+        def changed(*_args: Any) -> None:
+            rows = []
+            for row in range(table.rowCount()):
+                cells = [(table.item(row, c).text() if table.item(row, c) else "").strip()
+                         for c in range(table.columnCount())]
+                if any(cells):
+                    rows.append((cells[0], dict(zip(langs, cells[1:], strict=True))))
+            self.document.set_choices(self.path, rows)
+            self.edited.emit()
+
+        table.itemChanged.connect(changed)
+        add = QPushButton(tr("add_choice", self.language))
+        add.setObjectName("add-choice")
+        add.clicked.connect(lambda: self._choice_row(table, [""] * table.columnCount()))
+        remove = QPushButton(tr("remove_choice", self.language))
+        remove.clicked.connect(lambda: (table.removeRow(table.currentRow()), changed()))
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(table)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        self.choices_table = table
+        self._add("choices", Field("choices", [box]))
+
+    @staticmethod
+    def _choice_row(table: QTableWidget, cells: list[str]) -> None:
+        row = table.rowCount()
+        table.blockSignals(True)
+        table.insertRow(row)
+        for column, text in enumerate(cells):
+            table.setItem(row, column, QTableWidgetItem(text))
+        table.blockSignals(False)
+
+    def _statement(self, kind: str) -> None:
+        """The statement wording: how this question and its answer read in the printed record."""
+        statement = self.document.get(self.path, "statement")
+        if statement is None:
+            return  # the prompt and the answer as given are printed; nothing to edit here
+        base = (*self.path, "statement")
+        for key in ("question", "answer") + (("yes", "no") if kind == QuestionType.YES_NO else ()):
+            current = self.document.text(base, key)
+            edits = []
+            for lang in self.document.languages:
+                edit = QLineEdit(current.get(lang, ""))
+                edit.setCursorPosition(0)
+                edit.setPlaceholderText(LANGUAGE_NAMES.get(lang, lang))
+                edit.setObjectName(f"field-statement-{key}-{lang}")
+                edit.textChanged.connect(self._statement_setter(base, key, lang))
+                edits.append(edit)
+            field = Field(f"statement.{key}", edits,
+                          tags=[LANGUAGE_NAMES.get(x, x) for x in self.document.languages])
+            self.fields[f"statement.{key}"] = field
+            self.form.addRow(tr(f"field_statement_{key}", self.language), field)
+
+    def _statement_setter(self, base: Path, key: str, lang: str) -> Callable[[str], None]:
+        def changed(text: str) -> None:
+            self.document.set_text(base, key, lang, text)
+            self.edited.emit()
+
+        return changed
+
+    # -- messages --------------------------------------------------------------------------
+
+    def flag_translations(self, key: str) -> None:
+        field = self.fields.get(key)
+        if field is None:
+            return
+        missing = self.document.missing_translations(self.path, key)
+        if missing:
+            names = "、".join(LANGUAGE_NAMES.get(x, x) for x in missing)
+            field.show_error(tr("missing_translation", self.language, languages=names))
+        else:
+            field.show_error(None)
+
+    def show_problems(self, problems: list[tuple[str | None, TemplateProblem]]) -> None:
+        """The loader's problems about this node: under their field, or above the form."""
+        by_key: dict[str, str] = {}
+        general: list[str] = []
+        for key, problem in problems:
+            if key is not None and key in self.fields:
+                by_key.setdefault(key, problem.message)
+            else:
+                general.append(problem.message)
+        for key, field in self.fields.items():
+            if key in TEXT_FIELDS and self.document.missing_translations(self.path, key):
+                self.flag_translations(key)  # in the admin's language, not the loader's
+            elif key in by_key:
+                field.show_error(by_key[key])
+            elif key in EXPRESSION_KEYS:
+                field.show_error(self._syntax_error(key))
+            elif key in TEXT_FIELDS:
+                self.flag_translations(key)
+            else:
+                field.show_error(None)
+        self.general.setText("\n".join(general))
+        self.general.setVisible(bool(general))
+
+    def _syntax_error(self, key: str) -> str | None:
+        text = str(self.document.get(self.path, key) or "").strip()
+        try:
+            if text:
+                parse_expression(text)
+        except ExpressionError as exc:
+            return tr("bad_expression", self.language, why=exc)
+        return None

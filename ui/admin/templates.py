@@ -1,0 +1,898 @@
+"""The template editor page of `kiosk admin`: versions on the left, the draft in the middle.
+
+An admin never edits YAML by hand: the tree lists the draft's sections and questions (drag to
+reorder, or Move up / Move down), the form edits the chosen one, the loader checks the whole
+draft a moment after each keystroke and every problem is shown next to its field (and marks its
+line in the tree red), and the preview shows the kiosk's own screen for the question. Drafts are
+saved as they are edited (nothing typed is lost); publishing makes a new immutable version, with
+a second admin's approval when the station asks for it (`template_four_eyes`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk import template_drafts as drafts
+from kiosk.station import Station
+from kiosk.template_edit import EditError, OutlineItem, TemplateDocument
+from kiosk.template_loader import TemplateInvalid, TemplateProblem, parse_template
+from kiosk.template_model import QuestionType, Template, text_in
+from kiosk.template_store import list_versions
+from ui import theme
+from ui.admin.editor.forms import NodeForm
+from ui.admin.editor.preview import PreviewPane
+from ui.admin.editor.strings import tr
+from ui.operations import Operations
+
+CHECK_MS = 300
+SAVE_MS = 1500
+PATH_ROLE = Qt.ItemDataRole.UserRole
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class OutlineTree(QTreeWidget):
+    """The draft's outline; a drag reorders within the same list and nothing else."""
+
+    def __init__(self, on_move: Callable[[tuple, int], None]) -> None:
+        super().__init__()
+        self.on_move = on_move
+        self.setHeaderHidden(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        moving = self.currentItem()
+        target = self.itemAt(event.position().toPoint())
+        event.ignore()  # the tree is rebuilt from the document; Qt must not move items itself
+        if moving is None or target is None or moving is target:
+            return
+        source, dest = moving.data(0, PATH_ROLE), target.data(0, PATH_ROLE)
+        if moving.data(0, KIND_ROLE) != target.data(0, KIND_ROLE) or \
+                tuple(source[:-1]) != tuple(dest[:-1]):
+            return  # only among siblings: a question stays in its section or group
+        self.on_move(tuple(source), int(dest[-1]))
+
+
+class TemplateEditorPage(QWidget):
+    """Templates, their versions and the draft being edited, with a live kiosk preview."""
+
+    def __init__(self, station: Station, username: str, language: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.station = station
+        self.username = username
+        self.language = language
+        self.operations = Operations(self)
+        self.document: TemplateDocument | None = None
+        self.template_id: str | None = None
+        self.draft_status = ""
+        self.requested_by: str | None = None
+        self.draft_sha = ""
+        self.problems: list[TemplateProblem] = []
+        self.valid_template: Template | None = None
+        self.current_path: tuple | None = None
+        self.current_kind = ""
+        self.form: NodeForm | None = None
+        self._speech: Any = None
+
+        # left: templates and versions
+        self.versions = QTreeWidget()
+        self.versions.setHeaderHidden(True)
+        self.versions.itemSelectionChanged.connect(self._version_chosen)
+        self.new_button = QPushButton(tr("new_template", language))
+        self.edit_button = QPushButton(tr("edit", language))
+        self.import_button = QPushButton(tr("import", language))
+        self.export_button = QPushButton(tr("export", language))
+        self.retire_button = QPushButton(tr("retire", language))
+        self.diff_button = QPushButton(tr("diff", language))
+        self.new_button.clicked.connect(self.new_template)
+        self.edit_button.clicked.connect(self.start_draft)
+        self.import_button.clicked.connect(self.import_file)
+        self.export_button.clicked.connect(self.export_file)
+        self.retire_button.clicked.connect(self.toggle_retired)
+        self.diff_button.clicked.connect(self.show_diff)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 8, 4, 8)
+        title = QLabel(tr("templates", language))
+        title.setProperty("role", "title")
+        left_layout.addWidget(title)
+        left_layout.addWidget(self.versions, 1)
+        for row in ((self.new_button, self.edit_button), (self.import_button, self.export_button),
+                    (self.retire_button, self.diff_button)):
+            line = QHBoxLayout()
+            for button in row:
+                line.addWidget(button)
+            left_layout.addLayout(line)
+
+        # middle: the draft
+        self.heading = QLabel(tr("no_draft", language))
+        self.heading.setProperty("role", "title")
+        self.heading.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setProperty("role", "subtitle")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.save_button = QPushButton(tr("save", language))
+        self.publish_button = QPushButton(tr("publish", language))
+        self.publish_button.setProperty("role", "primary")
+        self.discard_button = QPushButton(tr("discard", language))
+        self.discard_button.setProperty("role", "stop")
+        self.save_button.clicked.connect(self.save_now)
+        self.publish_button.clicked.connect(self.publish)
+        self.discard_button.clicked.connect(self.discard)
+        self.outline = OutlineTree(self.move_node)
+        self.outline.currentItemChanged.connect(self._node_chosen)
+        self.add_question_button = QPushButton(tr("add_question", language))
+        self.add_section_button = QPushButton(tr("add_section", language))
+        self.remove_button = QPushButton(tr("remove", language))
+        self.up_button = QPushButton("↑")
+        self.up_button.setToolTip(tr("up", language))
+        self.down_button = QPushButton("↓")
+        self.down_button.setToolTip(tr("down", language))
+        self.add_question_button.clicked.connect(self.add_question)
+        self.add_section_button.clicked.connect(self.add_section)
+        self.remove_button.clicked.connect(self.remove_node)
+        self.up_button.clicked.connect(lambda: self.step_node(-1))
+        self.down_button.clicked.connect(lambda: self.step_node(1))
+        outline_box = QWidget()
+        outline_layout = QVBoxLayout(outline_box)
+        outline_layout.setContentsMargins(0, 0, 0, 0)
+        outline_layout.addWidget(self.outline, 1)
+        tools = QHBoxLayout()
+        for button in (self.add_question_button, self.add_section_button, self.remove_button,
+                       self.up_button, self.down_button):
+            tools.addWidget(button)
+        outline_layout.addLayout(tools)
+        self.form_area = QScrollArea()
+        self.form_area.setWidgetResizable(True)
+        self.preview = PreviewPane(language)
+        self.editor_split = QSplitter()
+        self.editor_split.addWidget(outline_box)
+        self.editor_split.addWidget(self.form_area)
+        self.editor_split.addWidget(self.preview)
+        self.editor_split.setSizes([380, 760, 520])
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(4, 8, 8, 8)
+        head = QHBoxLayout()
+        head.addWidget(self.heading, 1)
+        head.addWidget(self.discard_button)
+        head.addWidget(self.save_button)
+        head.addWidget(self.publish_button)
+        middle_layout.addLayout(head)
+        middle_layout.addWidget(self.status)
+        middle_layout.addWidget(self.message)
+        middle_layout.addWidget(self.editor_split, 1)
+
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(middle)
+        split.setSizes([300, 1600])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+
+        self.check_timer = QTimer(self)
+        self.check_timer.setSingleShot(True)
+        self.check_timer.setInterval(CHECK_MS)
+        self.check_timer.timeout.connect(self.check)
+        self.save_timer = QTimer(self)
+        self.save_timer.setSingleShot(True)
+        self.save_timer.setInterval(SAVE_MS)
+        self.save_timer.timeout.connect(self.save_now)
+        self._show_draft_controls()
+        self.refresh_versions()
+
+    # -- background work -------------------------------------------------------------------
+
+    def _run(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        self.operations.run(work, done, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, TemplateInvalid):
+            text = tr("import_refused", self.language,
+                      problems="\n".join(str(p) for p in exc.problems[:12]))
+        else:
+            text = tr("failed", self.language, why=exc)
+        self.say(text, "notice")
+
+    def say(self, text: str, role: str = "done") -> None:
+        self.message.setProperty("role", role)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _session(self, work: Callable[[Any], Any], *, readonly: bool = False) -> Callable[[], Any]:
+        station = self.station
+
+        def run() -> Any:
+            with station.database.session(readonly=readonly) as session:
+                return work(session)
+
+        return run
+
+    # -- versions ----------------------------------------------------------------------------
+
+    def refresh_versions(self, then: Callable[[], None] | None = None) -> None:
+        def read(session: Any) -> tuple[list[Any], dict[str, Any]]:
+            rows = [(r.template_id, r.version, dict(r.title), r.is_retired, r.published_at)
+                    for r in list_versions(session)]
+            open_drafts = {d.template_id: (d.status, d.base_version)
+                           for d in drafts.list_drafts(session)}
+            return rows, open_drafts
+
+        def done(result: tuple[list[Any], dict[str, Any]]) -> None:
+            rows, open_drafts = result
+            chosen = self._chosen_version()
+            self.versions.blockSignals(True)  # rebuilding is not the admin choosing
+            self.versions.clear()
+            templates: dict[str, QTreeWidgetItem] = {}
+            for template_id, version, title, retired, published_at in rows:
+                parent = templates.get(template_id)
+                if parent is None:
+                    parent = QTreeWidgetItem([f"{text_in(title, self.language)}  ({template_id})"])
+                    parent.setData(0, PATH_ROLE, (template_id, None))
+                    templates[template_id] = parent
+                    self.versions.addTopLevelItem(parent)
+                words = tr("version", self.language, n=version)
+                words += f" · {published_at.astimezone():%Y-%m-%d}"
+                if retired:
+                    words += f" · {tr('retired', self.language)}"
+                child = QTreeWidgetItem([words])
+                child.setData(0, PATH_ROLE, (template_id, version))
+                if retired:
+                    child.setForeground(0, QColor(theme.MUTED))
+                parent.addChild(child)
+            for template_id, (status, _base) in open_drafts.items():
+                parent = templates.get(template_id)
+                if parent is None:
+                    parent = QTreeWidgetItem([template_id])
+                    parent.setData(0, PATH_ROLE, (template_id, None))
+                    templates[template_id] = parent
+                    self.versions.addTopLevelItem(parent)
+                words = tr("draft", self.language)
+                if status == "awaiting_approval":
+                    words += f" · {tr('awaiting', self.language)}"
+                child = QTreeWidgetItem([words])
+                child.setData(0, PATH_ROLE, (template_id, "draft"))
+                child.setForeground(0, QColor(theme.BLUE))
+                parent.addChild(child)
+            self.versions.expandAll()
+            if chosen is not None:
+                self._choose_version(*chosen)
+            self.versions.blockSignals(False)
+            if then is not None:
+                then()
+
+        self._run(self._session(read, readonly=True), done)
+
+    def _chosen_version(self) -> tuple[str, Any] | None:
+        item = self.versions.currentItem()
+        return tuple(item.data(0, PATH_ROLE)) if item is not None else None  # type: ignore[return-value]
+
+    def _choose_version(self, template_id: str, version: Any) -> None:
+        for i in range(self.versions.topLevelItemCount()):
+            parent = self.versions.topLevelItem(i)
+            for j in range(-1, parent.childCount()):
+                item = parent if j < 0 else parent.child(j)
+                if tuple(item.data(0, PATH_ROLE)) == (template_id, version):
+                    self.versions.setCurrentItem(item)
+                    return
+
+    def _version_chosen(self) -> None:
+        chosen = self._chosen_version()
+        if chosen is not None and chosen[1] == "draft" and chosen[0] != self.template_id:
+            self.open_draft(chosen[0])
+
+    # -- opening, saving, publishing a draft --------------------------------------------------
+
+    def open_draft(self, template_id: str) -> None:
+        def read(session: Any) -> tuple[str, str, str | None, str]:
+            draft = drafts.get_draft(session, template_id)
+            return draft.source, draft.status, draft.requested_by, draft.sha256
+
+        def done(result: tuple[str, str, str | None, str]) -> None:
+            source, status, requested_by, sha = result
+            self.draft_sha = sha  # an approval is of exactly the text this admin has seen
+            try:
+                document = TemplateDocument(source)
+            except Exception as exc:  # not YAML at all: say so rather than lose it
+                self.say(tr("failed", self.language, why=exc), "notice")
+                return
+            self.document = document
+            self.template_id = template_id
+            self.draft_status = status
+            self.requested_by = requested_by
+            self.current_path = None
+            self._rebuild_outline()
+            self._show_draft_controls()
+            self.check()
+
+        self._run(self._session(read, readonly=True), done)
+
+    def _show_draft_controls(self) -> None:
+        has = self.document is not None
+        for widget in (self.save_button, self.publish_button, self.discard_button,
+                       self.add_question_button, self.add_section_button, self.remove_button,
+                       self.up_button, self.down_button):
+            widget.setEnabled(has)
+        if not has:
+            self.heading.setText(tr("no_draft", self.language))
+            self.status.clear()
+            return
+        assert self.document is not None
+        version = self.document.root.get("version")
+        title = text_in({str(k): str(v) for k, v in (self.document.root.get("title") or {})
+                         .items()}, self.language)
+        self.heading.setText(f"{title or self.template_id} · {tr('draft', self.language)} "
+                             f"{tr('version', self.language, n=version)}")
+        awaiting = self.draft_status == "awaiting_approval"
+        mine = self.requested_by == self.username
+        self.publish_button.setText(tr("approve" if awaiting and not mine else "publish",
+                                       self.language))
+        self.publish_button.setEnabled(not (awaiting and mine))
+
+    def _edited(self) -> None:
+        self.check_timer.start()
+        self.save_timer.start()
+
+    def save_now(self) -> None:
+        if self.document is None or self.template_id is None:
+            return
+        self.save_timer.stop()
+        source, template_id, actor = self.document.source(), self.template_id, self.username
+
+        def work(session: Any) -> None:
+            drafts.save_draft(session, template_id, source, actor=actor)
+
+        def done(_result: object) -> None:
+            self.draft_status = "editing"
+            self._show_draft_controls()
+            self.status.setText(f"{self._problem_words()} · "
+                                f"{tr('saved', self.language, time=f'{datetime.now():%H:%M:%S}')}")
+
+        self._run(self._session(work), done)
+
+    def publish(self) -> None:
+        if self.document is None or self.template_id is None:
+            return
+        self.save_timer.stop()  # the publication saves the draft itself, first
+        self.check()
+        if self.problems:
+            self.say(tr("cannot_publish", self.language, n=len(self.problems)), "notice")
+            return
+        source, template_id, actor = self.document.source(), self.template_id, self.username
+        settings = self.station.settings
+        approving = self.draft_status == "awaiting_approval" and self.requested_by != actor
+        seen = self.draft_sha
+
+        def work(session: Any) -> Any:
+            drafts.save_draft(session, template_id, source, actor=actor) if not approving \
+                else None
+            if approving:
+                return drafts.approve_publication(session, template_id, actor=actor,
+                                                  settings=settings, expected_sha256=seen)
+            return drafts.publish_draft(session, template_id, actor=actor, settings=settings)
+
+        def done(outcome: Any) -> None:
+            row = getattr(outcome, "version", None)
+            if row is not None:
+                self.say(tr("published", self.language, id=template_id, n=row.version))
+                self.document = None
+                self.template_id = None
+                self.outline.clear()
+                self._set_form(None)
+                self.preview.show_question(None, None)
+            else:
+                self.say(tr("requested", self.language))
+                self.draft_status = "awaiting_approval"
+                self.requested_by = actor
+            self._show_draft_controls()
+            self.refresh_versions()
+
+        self._run(self._session(work), done)
+
+    def discard(self) -> None:
+        if self.template_id is None:
+            return
+        self.save_timer.stop()
+        template_id, actor = self.template_id, self.username
+
+        def work(session: Any) -> None:
+            drafts.discard_draft(session, template_id, actor=actor)
+
+        def done(_result: object) -> None:
+            self.document = None
+            self.template_id = None
+            self.outline.clear()
+            self._set_form(None)
+            self._show_draft_controls()
+            self.refresh_versions()
+
+        self._run(self._session(work), done)
+
+    def start_draft(self) -> None:
+        chosen = self._chosen_version()
+        if chosen is None:
+            return
+        template_id, actor = chosen[0], self.username
+
+        def work(session: Any) -> None:
+            drafts.start_draft(session, template_id, actor=actor)
+
+        self._run(self._session(work),
+                  lambda _r: self.refresh_versions(lambda: self._open_chosen(template_id)))
+
+    def _open_chosen(self, template_id: str) -> None:
+        self._choose_version(template_id, "draft")
+        self.open_draft(template_id)
+
+    def new_template(self, template_id: str | None = None,
+                     titles: dict[str, str] | None = None) -> None:
+        if template_id is None:
+            dialog = NewTemplateDialog(self.station.settings.languages, self.language, self)
+            self.new_template_dialog = dialog
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            template_id, titles = dialog.values()
+        assert titles is not None
+        languages = list(self.station.settings.languages)
+        actor = self.username
+        chosen_id = template_id
+
+        def work(session: Any) -> None:
+            drafts.new_template_draft(session, chosen_id, title=titles, languages=languages,
+                                      actor=actor)
+
+        self._run(self._session(work),
+                  lambda _r: self.refresh_versions(lambda: self._open_chosen(chosen_id)))
+
+    # -- the outline -----------------------------------------------------------------------
+
+    def _rebuild_outline(self) -> None:
+        assert self.document is not None
+        keep = self.current_path
+        self.outline.blockSignals(True)
+        self.outline.clear()
+        root = QTreeWidgetItem([tr("template_node", self.language)])
+        root.setData(0, PATH_ROLE, ())
+        root.setData(0, KIND_ROLE, "template")
+        self.outline.addTopLevelItem(root)
+        chosen: QTreeWidgetItem | None = root if keep in (None, ()) else None
+        for item in self.document.outline():
+            widget = self._outline_item(item)
+            self.outline.addTopLevelItem(widget)
+            found = self._find(widget, keep)
+            chosen = found or chosen
+        self.outline.expandAll()
+        self.outline.blockSignals(False)
+        self._mark_problems()
+        if chosen is not None:
+            self.outline.setCurrentItem(chosen)
+
+    def _outline_item(self, item: OutlineItem) -> QTreeWidgetItem:
+        if item.kind in ("eligibility", "exclusions"):
+            words = tr(item.kind, self.language)
+        else:
+            title = text_in(item.title, self.language) if item.title else ""
+            words = f"{item.id}  {title}".strip()
+        widget = QTreeWidgetItem([words])
+        widget.setData(0, PATH_ROLE, item.path)
+        widget.setData(0, KIND_ROLE, item.kind)
+        flags = widget.flags()
+        if item.kind not in ("question", "section", "exclusion"):
+            flags &= ~Qt.ItemFlag.ItemIsDragEnabled
+        widget.setFlags(flags)
+        for child in item.children:
+            widget.addChild(self._outline_item(child))
+        return widget
+
+    @staticmethod
+    def _find(widget: QTreeWidgetItem, path: tuple | None) -> QTreeWidgetItem | None:
+        if path is not None and tuple(widget.data(0, PATH_ROLE)) == tuple(path):
+            return widget
+        for i in range(widget.childCount()):
+            found = TemplateEditorPage._find(widget.child(i), path)
+            if found is not None:
+                return found
+        return None
+
+    def _node_chosen(self, current: QTreeWidgetItem | None, _previous: object) -> None:
+        if current is None or self.document is None:
+            return
+        kind = current.data(0, KIND_ROLE)
+        path = tuple(current.data(0, PATH_ROLE))
+        self.current_path, self.current_kind = path, kind
+        if kind in ("template", "section", "question", "exclusion"):
+            self._set_form(NodeForm(self.document, path, kind, self.language))
+        else:
+            self._set_form(None)
+        self._show_problems_in_form()
+        self._refresh_preview()
+
+    def _set_form(self, form: NodeForm | None) -> None:
+        if self.form is not None:
+            self.form.deleteLater()
+        self.form = form
+        if form is None:
+            self.form_area.takeWidget()
+            return
+        form.edited.connect(self._edited)
+        form.edited.connect(self._refresh_titles)
+        form.retype.connect(lambda: self._node_chosen(self.outline.currentItem(), None))
+        form.speak.connect(self.speak)
+        self.form_area.setWidget(form)
+
+    def _refresh_titles(self) -> None:
+        item = self.outline.currentItem()
+        if item is None or self.document is None:
+            return
+        kind, path = item.data(0, KIND_ROLE), tuple(item.data(0, PATH_ROLE))
+        if kind in ("question", "section"):
+            node = self.document.node(path)
+            key = "prompt" if kind == "question" else "title"
+            title = text_in(self.document.text(path, key), self.language)
+            item.setText(0, f"{node.get('id', '')}  {title}".strip())
+
+    def _list_for_new_question(self) -> tuple:
+        path, kind = self.current_path or (), self.current_kind
+        if kind == "eligibility":
+            return ("eligibility",)
+        if kind == "section":
+            return (*path, "questions")
+        if kind == "question":
+            node = self.document.node(path) if self.document else {}
+            if node.get("type") == QuestionType.GROUP:
+                return (*path, "questions")
+            return tuple(path[:-1])
+        return ("sections", 0, "questions")
+
+    def add_question(self, question_id: str | None = None,
+                     kind: QuestionType | None = None) -> None:
+        if self.document is None:
+            return
+        if question_id is None or kind is None:
+            dialog = NewQuestionDialog(self.language, self)
+            self.new_question_dialog = dialog
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            question_id, kind = dialog.values()
+        target = self._list_for_new_question()
+        position = None
+        if self.current_kind == "question" and tuple(self.current_path or ())[:-1] == target:
+            position = int(self.current_path[-1]) + 1  # type: ignore[index]
+        try:
+            path = self.document.add_question(target, question_id, kind, position)
+        except EditError as exc:
+            self.say(str(exc), "notice")
+            return
+        self.current_path = path
+        self._rebuild_outline()
+        self._edited()
+
+    def add_section(self, section_id: str | None = None) -> None:
+        if self.document is None:
+            return
+        if section_id is None:
+            section_id, ok = QInputDialog.getText(self, tr("add_section", self.language),
+                                                  tr("new_section_id", self.language))
+            if not ok or not section_id.strip():
+                return
+        try:
+            path = self.document.add_section(section_id.strip())
+        except EditError as exc:
+            self.say(str(exc), "notice")
+            return
+        self.current_path = path
+        self._rebuild_outline()
+        self._edited()
+
+    def remove_node(self) -> None:
+        if self.document is None or self.current_kind not in ("question", "section",
+                                                              "exclusion"):
+            return
+        assert self.current_path is not None
+        self.document.remove(self.current_path)
+        self.current_path = tuple(self.current_path[:-2]) or None
+        self._rebuild_outline()
+        self._edited()
+
+    def step_node(self, step: int) -> None:
+        if self.current_path and self.current_kind in ("question", "section", "exclusion"):
+            self.move_node(tuple(self.current_path), int(self.current_path[-1]) + step)
+
+    def move_node(self, path: tuple, new_index: int) -> None:
+        if self.document is None:
+            return
+        try:
+            self.current_path = self.document.move(path, new_index)
+        except EditError:
+            return
+        self._rebuild_outline()
+        self._edited()
+
+    # -- checking ----------------------------------------------------------------------------
+
+    def check(self) -> None:
+        """The loader's verdict on the whole draft, shown where each problem is."""
+        if self.document is None:
+            return
+        source = self.document.source()
+        filename = f"{self.template_id} ({tr('draft', self.language)})"
+        self.problems = drafts.draft_problems(source, filename)
+        self.valid_template = None
+        if not self.problems:
+            try:
+                self.valid_template = parse_template(source, filename)
+            except TemplateInvalid as exc:
+                self.problems = list(exc.problems)
+        self.status.setText(self._problem_words())
+        self._mark_problems()
+        self._show_problems_in_form()
+        self._refresh_preview()
+
+    def _problem_words(self) -> str:
+        if self.problems:
+            return tr("problems", self.language, n=len(self.problems))
+        return tr("no_problems", self.language)
+
+    def _mark_problems(self) -> None:
+        if self.document is None:
+            return
+        bad: dict[tuple, list[str]] = {}
+        for problem in self.problems:
+            path, _key = self.document.locate(problem)
+            bad.setdefault(tuple(path) if path is not None else (), []).append(problem.message)
+
+        def walk(item: QTreeWidgetItem) -> None:
+            messages = bad.get(tuple(item.data(0, PATH_ROLE)))
+            item.setForeground(0, QColor(theme.RED if messages else theme.INK))
+            item.setToolTip(0, "\n".join(messages or []))
+            for i in range(item.childCount()):
+                walk(item.child(i))
+
+        for i in range(self.outline.topLevelItemCount()):
+            walk(self.outline.topLevelItem(i))
+
+    def _show_problems_in_form(self) -> None:
+        if self.form is None or self.document is None:
+            return
+        mine = []
+        for problem in self.problems:
+            path, key = self.document.locate(problem)
+            here = tuple(path) if path is not None else ()
+            if here == tuple(self.form.path) or (self.form.kind == "template" and path is None):
+                mine.append((key, problem))
+        self.form.show_problems(mine)
+
+    def _refresh_preview(self) -> None:
+        node_id = None
+        if self.document is not None and self.current_kind == "question" and self.current_path:
+            node_id = str(self.document.node(self.current_path).get("id", ""))
+            if len(self.current_path) > 4 and self.current_path[-2] == "questions" and \
+                    self.current_path[-4] == "questions":
+                group = self.document.node(self.current_path[:-2])
+                node_id = f"{group.get('id')}[0].{node_id}"
+        self.preview.show_question(self.valid_template, node_id)
+
+    # -- reading aloud -----------------------------------------------------------------------
+
+    def speak(self, text: str, language: str) -> None:
+        if self._speech is None:
+            from ui.app import speech_player
+
+            self._speech = speech_player(self.station)
+        self._speech.say(text, language)
+
+    # -- files and versions ------------------------------------------------------------------
+
+    def export_file(self, path: Path | None = None) -> None:
+        chosen = self._chosen_version()
+        if chosen is None:
+            return
+        template_id, version = chosen
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, tr("export", self.language),
+                                                  f"{template_id}.yaml", "YAML (*.yaml)")
+            if not name:
+                return
+            path = Path(name)
+        target = path
+        wanted = version if isinstance(version, int) else None
+
+        def work(session: Any) -> None:
+            target.write_text(drafts.export_version(session, template_id, wanted),
+                              encoding="utf-8")
+
+        self._run(self._session(work, readonly=True),
+                  lambda _r: self.say(tr("exported", self.language, path=target)))
+
+    def import_file(self, path: Path | None = None) -> None:
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, tr("import", self.language), "",
+                                                  "YAML (*.yaml *.yml)")
+            if not name:
+                return
+            path = Path(name)
+        source_path, actor = path, self.username
+
+        def work(session: Any) -> str:
+            source = source_path.read_text(encoding="utf-8")
+            return drafts.import_draft(session, source, actor=actor,
+                                       filename=str(source_path)).template_id
+
+        self._run(self._session(work),
+                  lambda template_id: self.refresh_versions(lambda: self._open_chosen(
+                      template_id)))
+
+    def toggle_retired(self) -> None:
+        chosen = self._chosen_version()
+        if chosen is None or not isinstance(chosen[1], int):
+            return
+        template_id, version = chosen
+        item = self.versions.currentItem()
+        retired = tr("retired", self.language) in item.text(0) if item else False
+        actor = self.username
+
+        def work(session: Any) -> None:
+            if retired:
+                drafts.restore_version(session, template_id, version, actor=actor)
+            else:
+                drafts.retire_version(session, template_id, version, actor=actor)
+
+        self._run(self._session(work), lambda _r: self.refresh_versions())
+
+    def show_diff(self, versions: tuple[int, int] | None = None) -> None:
+        chosen = self._chosen_version()
+        if chosen is None:
+            return
+        template_id = chosen[0]
+
+        def read(session: Any) -> list[int]:
+            return [r.version for r in list_versions(session) if r.template_id == template_id]
+
+        def ask(numbers: list[int]) -> None:
+            if len(numbers) < 2:
+                self.say(tr("failed", self.language, why="—"), "notice")
+                return
+            pair = versions or (numbers[-2], numbers[-1])
+            dialog = DiffDialog(self.station, template_id, numbers, pair, self.language, self)
+            self.diff_dialog = dialog
+            dialog.open()
+
+        self._run(self._session(read, readonly=True), ask)
+
+    def closeEvent(self, event: Any) -> None:
+        self.save_now()
+        self.operations.wait()
+        super().closeEvent(event)
+
+
+class NewQuestionDialog(QDialog):
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("add_question", language))
+        self.question_id = QLineEdit()
+        self.kind = QComboBox()
+        for qtype in QuestionType:
+            self.kind.addItem(tr(f"type_{qtype.value}", language), qtype.value)
+        form = QFormLayout(self)
+        form.addRow(tr("new_id", language), self.question_id)
+        form.addRow(tr("question_type", language), self.kind)
+        ok = QPushButton(tr("ok", language))
+        ok.setProperty("role", "primary")
+        ok.clicked.connect(self.accept)
+        form.addRow("", ok)
+
+    def values(self) -> tuple[str, QuestionType]:
+        return self.question_id.text().strip(), QuestionType(self.kind.currentData())
+
+
+class NewTemplateDialog(QDialog):
+    def __init__(self, languages: tuple[str, ...], language: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("new_template", language))
+        self.template_id = QLineEdit()
+        self.titles = {code: QLineEdit() for code in languages}
+        form = QFormLayout(self)
+        form.addRow(tr("template_id", language), self.template_id)
+        names = {"zh": "中文", "en": "English"}
+        for code, edit in self.titles.items():
+            form.addRow(tr("template_title", language, language=names.get(code, code)), edit)
+        ok = QPushButton(tr("ok", language))
+        ok.setProperty("role", "primary")
+        ok.clicked.connect(self.accept)
+        form.addRow("", ok)
+
+    def values(self) -> tuple[str, dict[str, str]]:
+        return (self.template_id.text().strip(),
+                {code: edit.text().strip() for code, edit in self.titles.items()})
+
+
+class DiffDialog(QDialog):
+    """Two versions side by side as a unified diff, with the questions that changed first."""
+
+    def __init__(self, station: Station, template_id: str, numbers: list[int],
+                 pair: tuple[int, int], language: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.station = station
+        self.template_id = template_id
+        self.language = language
+        self.setWindowTitle(tr("diff_title", language, id=template_id))
+        self.old = QComboBox()
+        self.new = QComboBox()
+        for number in numbers:
+            self.old.addItem(tr("version", language, n=number), number)
+            self.new.addItem(tr("version", language, n=number), number)
+        self.old.setCurrentIndex(self.old.findData(pair[0]))
+        self.new.setCurrentIndex(self.new.findData(pair[1]))
+        self.view = QTextBrowser()
+        self.old.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.new.currentIndexChanged.connect(lambda _i: self.refresh())
+        close = QPushButton(tr("close", language))
+        close.clicked.connect(self.accept)
+        top = QHBoxLayout()
+        top.addWidget(self.old)
+        top.addWidget(QLabel("→"))
+        top.addWidget(self.new)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        self.resize(1100, 760)
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self.station.database.session(readonly=True) as session:
+            diff = drafts.diff_versions(session, self.template_id, self.old.currentData(),
+                                        self.new.currentData())
+        self.view.setHtml(diff_html(diff))
+        self.diff = diff
+
+
+def diff_html(diff: drafts.TemplateDiff) -> str:
+    """The structured summary, then the text diff with added lines green and removed red."""
+    parts = ["<div style='font-family:monospace;font-size:13px'>"]
+    if diff.summary is not None and not diff.summary.is_empty:
+        parts.append("<p>" + "<br>".join(html.escape(line) for line in diff.summary.describe())
+                     + "</p><hr>")
+    for line in diff.lines:
+        text = html.escape(line.text)
+        sign = line.kind
+        colour = {"+": theme.GREEN, "-": theme.RED}.get(sign, theme.MUTED)
+        background = {"+": theme.CALM_LIGHT, "-": theme.RED_LIGHT}.get(sign, "transparent")
+        parts.append(f"<div style='color:{colour};background:{background};white-space:pre'>"
+                     f"{html.escape(sign)} {text}</div>")
+    parts.append("</div>")
+    return "".join(parts)

@@ -1,0 +1,12 @@
+"""The names of the account roles on the staff screens, in each language."""
+
+from __future__ import annotations
+
+ROLE_NAMES = {"officer": {"zh": "民警", "en": "officer"},
+              "reviewer": {"zh": "法制员", "en": "reviewer"},
+              "approver": {"zh": "审批人", "en": "approver"},
+              "admin": {"zh": "管理员", "en": "admin"}}
+
+
+def role_words(role: str, language: str) -> str:
+    return ROLE_NAMES.get(role, {}).get(language, role)
