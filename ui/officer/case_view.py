@@ -223,6 +223,7 @@ class CaseView(QWidget):
     def clear(self) -> None:
         self.detail = None
         self.comments.clear()
+        self.comment.clear()  # a comment half-typed on another case does not follow
         self._fresh.clear()
         self.body.hide()
         self.empty.show()
