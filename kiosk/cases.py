@@ -514,7 +514,10 @@ class Deadlines:
 
 def deadlines(case: Case, settings: Settings) -> Deadlines:
     """The legal time limits, counted from the party's arrival (PR Art. 47 and 69)."""
-    arrived = case.arrived_at
+    return deadlines_from(case.arrived_at, settings)
+
+
+def deadlines_from(arrived: datetime, settings: Settings) -> Deadlines:
     return Deadlines(arrived + timedelta(hours=settings.decision_deadline_hours),
                      arrived + timedelta(hours=settings.questioning_limit_hours),
                      arrived + timedelta(hours=settings.questioning_limit_detention_hours))

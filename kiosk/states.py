@@ -16,6 +16,8 @@ class CaseStatus(StrEnum):
 
 
 FINAL = frozenset({CaseStatus.APPROVED, CaseStatus.CONVERTED})
+# The party is (or will be) at the kiosk: opened, answering, or correcting after a return.
+ANSWERING = frozenset({CaseStatus.OPENED, CaseStatus.IN_PROGRESS, CaseStatus.RETURNED})
 
 TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     CaseStatus.OPENED: frozenset({CaseStatus.IN_PROGRESS}),

@@ -22,7 +22,7 @@ from kiosk.models import Case, Document, ReviewAction, TemplateVersion
 from kiosk.party import REVIEW, SIGNATURE, WAITING
 from kiosk.review import open_comments, review_actions
 from kiosk.settings import Settings
-from kiosk.states import FINAL, CaseStatus
+from kiosk.states import ANSWERING, FINAL, CaseStatus
 from kiosk.template_model import ELIGIBILITY_SECTION_ID, text_in
 
 ACTIVE = tuple(s.value for s in CaseStatus if s not in FINAL)
@@ -175,7 +175,6 @@ class CaseDetail:
         return self.row.case_id
 
 
-_ANSWERING = (CaseStatus.OPENED, CaseStatus.IN_PROGRESS, CaseStatus.RETURNED)
 _FIXED_LABELS = {
     "@language": {"zh": "选择语言", "en": "Choosing the language"},
     "@terms": {"zh": "阅读快速办理告知", "en": "Reading the fast-track terms"},
@@ -190,7 +189,7 @@ _FIXED_LABELS = {
 
 def _step(case: Case, screens: list[Any], language: str) -> Step | None:
     path = case.current_path
-    if case.status not in _ANSWERING or not path:
+    if case.status not in ANSWERING or not path:
         return None
     if path in _FIXED_LABELS:
         return Step(path, text_in(_FIXED_LABELS[path], language))

@@ -67,6 +67,11 @@ class ChangeNotifier(QObject):
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self.start)
 
+    @property
+    def names_cases(self) -> bool:
+        """PostgreSQL's notifications name their cases; SQLite's polling never does."""
+        return self._postgres
+
     def start(self) -> None:
         """Connects (or reconnects); on failure tries again later, never raising.
 

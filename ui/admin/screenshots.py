@@ -21,13 +21,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from kiosk.cli.demo import DEMO_PASSWORD, seed_demo
 from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station, open_station
 from kiosk.users import LoginFailed, add_user, authenticate, disable_user
 from ui.admin.window import AdminWindow
+from ui.shots import ShotWalk, settle_for
 
 SHOTS = ["login", "login-not-admin", "accounts", "accounts-new-form-errors",
          "accounts-last-admin", "accounts-locked", "accounts-reset-done", "settings",
@@ -46,12 +47,7 @@ PEOPLE = {
 
 def settle(window: AdminWindow, seconds: float = 0.4) -> None:
     """Lets background work finish and the screen catch up."""
-    end = time.monotonic() + seconds
-    app = QApplication.instance()
-    assert app is not None
-    while time.monotonic() < end:
-        app.processEvents()
-        window.operations.wait(30)
+    settle_for(seconds, window.operations.wait)
 
 
 def people(station: Station, language: str) -> None:
@@ -67,20 +63,8 @@ def people(station: Station, language: str) -> None:
                          max_failures=station.settings.login_max_failures)
 
 
-class Walk:
-    def __init__(self, station: Station, folder: Path, language: str,
-                 size: tuple[int, int]) -> None:
-        self.station = station
-        self.folder = folder
-        self.language = language
-        self.size = size
-        self.number = 0
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def shot(self, widget: QWidget, name: str) -> None:
-        self.number += 1
-        assert SHOTS[self.number - 1] == name, (self.number, name)
-        widget.grab().save(str(self.folder / f"{self.number:02d}-{name}.png"))
+class Walk(ShotWalk):
+    shots = SHOTS
 
     def run(self) -> None:
         lang = self.language

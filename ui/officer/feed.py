@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.changes import changes_since, is_postgres, latest_seq
+from kiosk.changes import changes_since, latest_seq
 from kiosk.station import Station
 from kiosk.worklist import QueueRow, queue_rows
 from ui.notifier import ChangeNotifier
@@ -97,14 +97,10 @@ class QueueFeed(QObject):
 
         self.operations.run(read, self._done, self._failed)
 
-    @property
-    def names_cases(self) -> bool:
-        return is_postgres(self.station.settings.resolved_database_url)
-
     def _done(self, result: tuple[int, FeedUpdate]) -> None:
         self._reading = False
         self._seq, update = result
-        self.updated.emit(replace(update, named=self.names_cases))
+        self.updated.emit(replace(update, named=self.notifier.names_cases))
         self._schedule()
 
     def _failed(self, exc: BaseException) -> None:

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.cases import deadlines_from
 from kiosk.settings import Settings
-from kiosk.states import LABELS, CaseStatus
+from kiosk.states import ANSWERING, LABELS, CaseStatus
 from kiosk.worklist import QueueRow, Urgency, urgency
 from ui import theme
 from ui.officer.feed import FeedUpdate
@@ -59,7 +60,7 @@ _URGENCY_COLOURS = {
 
 def _questioning(row: QueueRow) -> bool:
     """The questioning limit runs while the party is being questioned (until submission)."""
-    return row.status in (CaseStatus.OPENED, CaseStatus.IN_PROGRESS, CaseStatus.RETURNED)
+    return row.status in ANSWERING
 
 
 def duration_words(delta: timedelta) -> str:
@@ -183,9 +184,8 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def _limits(self, row: QueueRow) -> tuple[datetime, datetime]:
-        s = self.settings
-        return (row.arrived_at + timedelta(hours=s.decision_deadline_hours),
-                row.arrived_at + timedelta(hours=s.questioning_limit_hours))
+        limits = deadlines_from(row.arrived_at, self.settings)
+        return limits.decision_due, limits.questioning_ends
 
     def _countdown(self, due: datetime) -> str:
         left = due - self.now
@@ -273,7 +273,7 @@ class QueueModel(QAbstractTableModel):
 FILTERS = ("filter_todo", "filter_answering", "filter_decided", "filter_all")
 _FILTER_STATES = {
     "filter_todo": {CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW},
-    "filter_answering": {CaseStatus.OPENED, CaseStatus.IN_PROGRESS, CaseStatus.RETURNED},
+    "filter_answering": ANSWERING,
     "filter_decided": {CaseStatus.APPROVED, CaseStatus.CONVERTED},
 }
 

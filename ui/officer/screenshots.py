@@ -21,17 +21,18 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from kiosk.cases import find_case
 from kiosk.cli.demo import DEMO_PASSWORD, seed_demo
 from kiosk.review import approve_level, claim_case
 from kiosk.sample_cases import open_sample_case, submitted_sample_case, walk_sample_party
 from kiosk.settings import PROJECT_ROOT
-from kiosk.station import Station, open_station
+from kiosk.station import open_station
 from kiosk.users import add_user, get_user
 from ui.officer.dialogs import DecisionDialog, NewCaseDialog, ReasonDialog, StartCodeDialog
 from ui.officer.window import OfficerWindow
+from ui.shots import ShotWalk, settle_for
 
 NAMES = {"zh": ["张三", "李四", "王五", "赵六", "钱七"],
          "en": ["Zhang San", "Li Si", "Wang Wu", "Zhao Liu", "Qian Qi"]}
@@ -43,30 +44,12 @@ SHOTS = ["login", "login-refused", "queue", "queue-new-arrival", "case-overview"
 
 def settle(window: OfficerWindow, seconds: float = 0.4) -> None:
     """Lets background reads finish and the screen catch up."""
-    end = time.monotonic() + seconds
-    app = QApplication.instance()
-    assert app is not None
-    while time.monotonic() < end:
-        app.processEvents()
-        window.operations.wait(30)
-        if window.feed is not None:
-            window.feed.operations.wait(30)
+    settle_for(seconds, window.operations.wait,
+               lambda ms: window.feed is not None and window.feed.operations.wait(ms))
 
 
-class Walk:
-    def __init__(self, station: Station, folder: Path, language: str,
-                 size: tuple[int, int]) -> None:
-        self.station = station
-        self.folder = folder
-        self.language = language
-        self.size = size
-        self.number = 0
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def shot(self, widget: QWidget, name: str) -> None:
-        self.number += 1
-        assert SHOTS[self.number - 1] == name, (self.number, name)
-        widget.grab().save(str(self.folder / f"{self.number:02d}-{name}.png"))
+class Walk(ShotWalk):
+    shots = SHOTS
 
     def run(self) -> None:
         station, lang = self.station, self.language

@@ -48,7 +48,7 @@ from kiosk.review import (
     convert_by_officer,
     return_case,
 )
-from kiosk.states import CaseStatus
+from kiosk.states import ANSWERING, CaseStatus
 from kiosk.station import Station
 from kiosk.template_model import text_in
 from kiosk.template_store import list_versions, template_of
@@ -71,7 +71,6 @@ log = logging.getLogger(__name__)
 CLOCK_MS = 30_000
 IDLE_LOGOUT_MS = 15 * 60 * 1000
 ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel})
-ANSWERING = (CaseStatus.OPENED, CaseStatus.IN_PROGRESS, CaseStatus.RETURNED)
 
 
 def render_missing_documents(station: Station, case_id: str) -> None:
