@@ -139,30 +139,37 @@ class NodeForm(QWidget):
         self._add(key, Field(key, [edit]))
         return edit
 
-    def _text(self, key: str, *, speakable: bool = False) -> dict[str, QLineEdit]:
-        current = self.document.text(self.path, key)
-        edits: dict[str, QLineEdit] = {}
+    def _language_edits(self, path: Path, key: str, name: str,
+                        then: Callable[[], None] | None = None) -> list[QLineEdit]:
+        """One line per language of the text `key` of the node at `path` (`field-NAME-LANG`)."""
+        current = self.document.text(path, key)
+        edits = []
         for lang in self.document.languages:
             edit = QLineEdit(current.get(lang, ""))
             edit.setCursorPosition(0)  # show a long text from its start
             edit.setPlaceholderText(LANGUAGE_NAMES.get(lang, lang))
-            edit.setObjectName(f"field-{key}-{lang}")
-            edit.textChanged.connect(self._text_setter(key, lang))
-            edits[lang] = edit
+            edit.setObjectName(f"field-{name}-{lang}")
+            edit.textChanged.connect(self._text_setter(path, key, lang, then))
+            edits.append(edit)
+        return edits
+
+    def _text(self, key: str, *, speakable: bool = False) -> None:
+        edits = self._language_edits(self.path, key, key, lambda: self.flag_translations(key))
         extra = None
         if speakable:
             extra = QPushButton(tr("speak", self.language))
             extra.setObjectName(f"speak-{key}")
             extra.clicked.connect(lambda: self._speak(key))
-        tags = [LANGUAGE_NAMES.get(x, x) for x in edits]
-        self._add(key, Field(key, list(edits.values()), extra, tags=tags))
+        tags = [LANGUAGE_NAMES.get(x, x) for x in self.document.languages]
+        self._add(key, Field(key, edits, extra, tags=tags))
         self.flag_translations(key)
-        return edits
 
-    def _text_setter(self, key: str, lang: str) -> Callable[[str], None]:
+    def _text_setter(self, path: Path, key: str, lang: str,
+                     then: Callable[[], None] | None) -> Callable[[str], None]:
         def changed(text: str) -> None:
-            self.document.set_text(self.path, key, lang, text)
-            self.flag_translations(key)
+            self.document.set_text(path, key, lang, text)
+            if then is not None:
+                then()
             self.edited.emit()
 
         return changed
@@ -304,26 +311,11 @@ class NodeForm(QWidget):
             return  # the prompt and the answer as given are printed; nothing to edit here
         base = (*self.path, "statement")
         for key in ("question", "answer") + (("yes", "no") if kind == QuestionType.YES_NO else ()):
-            current = self.document.text(base, key)
-            edits = []
-            for lang in self.document.languages:
-                edit = QLineEdit(current.get(lang, ""))
-                edit.setCursorPosition(0)
-                edit.setPlaceholderText(LANGUAGE_NAMES.get(lang, lang))
-                edit.setObjectName(f"field-statement-{key}-{lang}")
-                edit.textChanged.connect(self._statement_setter(base, key, lang))
-                edits.append(edit)
+            edits = self._language_edits(base, key, f"statement-{key}")
             field = Field(f"statement.{key}", edits,
                           tags=[LANGUAGE_NAMES.get(x, x) for x in self.document.languages])
             self.fields[f"statement.{key}"] = field
             self.form.addRow(tr(f"field_statement_{key}", self.language), field)
-
-    def _statement_setter(self, base: Path, key: str, lang: str) -> Callable[[str], None]:
-        def changed(text: str) -> None:
-            self.document.set_text(base, key, lang, text)
-            self.edited.emit()
-
-        return changed
 
     # -- messages --------------------------------------------------------------------------
 
