@@ -29,13 +29,13 @@ The queue converts PDF to PostScript with pdftocairo (``pdftops-renderer-default
 README for cups-pdf suggests): the default Ghostscript route drops the text layer of embedded
 TrueType CJK fonts, so the printed PDF would have no extractable Chinese text.
 
-Clean-up is defensive like `postgres_server`: ``stop()`` is idempotent, an ``atexit`` hook stops
-servers still running, and ``start()`` reaps servers left by test runs that were killed.
+Clean-up is defensive like `postgres_server` (see `scratch_server`): ``stop()`` is idempotent, an
+``atexit`` hook stops servers still running, and a new server reaps those left by test runs that
+were killed.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import pwd
@@ -44,23 +44,29 @@ import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
+
+from scratch_server import (
+    HOST,
+    ScratchServer,
+    free_port,
+    is_executable,
+    kill_and_wait,
+    log_tail,
+    pid_alive,
+    send_signal,
+    wait_for,
+    with_log_tails,
+)
 
 __all__ = ["CupsServer", "CupsServerError", "find_cupsd"]
 
-HOST = "127.0.0.1"
-SCRATCH_PREFIX = "kiosk-cups-"
-OWNER_FILE = "owner.pid"
 PID_FILE = "cupsd.pid"
 START_TIMEOUT = 30
 STOP_TIMEOUT = 15
 OUTPUT_TIMEOUT = 90
-_LOG_TAIL_LINES = 40
-_STALE_UNOWNED_SECONDS = 3600
 
 SYSTEM_CUPS_PDF_CONF = Path("/etc/cups/cups-pdf.conf")
 GENERIC_PDF_PPD = Path("/usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd")
@@ -85,7 +91,7 @@ class CupsServerError(RuntimeError):
 def find_cupsd() -> Path | None:
     """The CUPS scheduler binary, or None if CUPS is not installed."""
     for candidate in (shutil.which("cupsd"), "/usr/sbin/cupsd", "/sbin/cupsd"):
-        if candidate and _is_executable(Path(candidate)):
+        if candidate and is_executable(Path(candidate)):
             return Path(candidate)
     return None
 
@@ -98,40 +104,6 @@ def find_cups_pdf() -> tuple[Path, Path] | None:
     if backend is None or ppd is None:
         return None
     return backend, ppd
-
-
-def _is_executable(path: Path) -> bool:
-    return path.is_file() and os.access(path, os.X_OK)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rpartition(")")[2].split()[:1] != ["Z"]
-
-
-def _tail(path: Path, lines: int = _LOG_TAIL_LINES) -> str:
-    try:
-        text = path.read_text(errors="replace")
-    except OSError:
-        return f"(no log at {path})"
-    return "\n".join(text.splitlines()[-lines:]) or "(log is empty)"
 
 
 def _can_bind_mount_privately() -> bool:
@@ -173,33 +145,27 @@ class _Printer:
     existing: set[Path] = field(default_factory=set)  # system folder: what was there before
 
 
-class CupsServer:
+class CupsServer(ScratchServer):
     """A throw-away CUPS scheduler for tests."""
 
-    port: int
+    scratch_prefix = "kiosk-cups-"
 
     def __init__(self, base_dir: Path | None = None) -> None:
         cupsd = find_cupsd()
         if cupsd is None:
             raise CupsServerError("cupsd is not installed (Debian: cups)")
         self.cupsd = cupsd
-        self._base_dir = Path(base_dir) if base_dir is not None else Path(tempfile.gettempdir())
-        _reap_stale_servers(self._base_dir)
-        self.scratch_dir = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=self._base_dir))
+        super().__init__(base_dir)
         # The filters run as the `lp` user and must reach the spool inside.
         self.scratch_dir.chmod(0o755)
-        (self.scratch_dir / OWNER_FILE).write_text(f"{os.getpid()}\n")
-        _LIVE_SERVERS.add(self)
         self.server_root = self.scratch_dir / "etc"
         self.log_dir = self.scratch_dir / "log"
         self.pdf_dir = self.scratch_dir / "pdf"
         self.log_file = self.log_dir / "error_log"
-        self.port = _free_port()
         self.printers: dict[str, _Printer] = {}
         self._process: subprocess.Popen[bytes] | None = None
         self._produced: set[Path] = set()
         self._created_on_machine: list[Path] = []
-        self.startup_seconds: float | None = None
         self.cups_pdf = find_cups_pdf() if os.geteuid() == 0 else None
         self.private_cups_pdf = (self.cups_pdf is not None and SYSTEM_CUPS_PDF_CONF.is_file()
                                  and _can_bind_mount_privately())
@@ -236,10 +202,10 @@ class CupsServer:
                 self._wait_until_ready()
                 break
             except CupsServerError:
-                log = _tail(self.log_file) + "\n" + _tail(self.log_dir / "cupsd.out")
+                log = log_tail(self.log_file) + "\n" + log_tail(self.log_dir / "cupsd.out")
                 self._kill()
                 if attempt < 2 and "bind" in log.lower():
-                    self.port = _free_port()  # someone took the port meanwhile
+                    self.port = free_port()  # someone took the port meanwhile
                     continue
                 raise
         self.startup_seconds = time.monotonic() - began
@@ -250,8 +216,7 @@ class CupsServer:
             return
         try:
             if self._process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self._process.pid, signal.SIGTERM)
+                send_signal(self._process.pid, signal.SIGTERM, group=True)
                 try:
                     self._process.wait(timeout=STOP_TIMEOUT)
                 except subprocess.TimeoutExpired:
@@ -260,9 +225,9 @@ class CupsServer:
             self._process = None
 
     def cleanup(self) -> None:
-        """Stops the scheduler, removes what it wrote outside the scratch dir, and the dir."""
+        """Stops the scheduler, removes the scratch dir and what it wrote outside the dir."""
         try:
-            self.stop()
+            super().cleanup()
         finally:
             for path in self._produced | self._left_in_system_folders():
                 with contextlib.suppress(OSError):
@@ -275,20 +240,6 @@ class CupsServer:
                     else:
                         path.unlink()
             self._created_on_machine.clear()
-            shutil.rmtree(self.scratch_dir, ignore_errors=True)
-            _LIVE_SERVERS.discard(self)
-
-    def __enter__(self) -> CupsServer:
-        try:
-            self.start()
-        except BaseException:
-            self.cleanup()
-            raise
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.cleanup()
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
@@ -358,16 +309,18 @@ class CupsServer:
         printer = self.printers.get(name)
         if printer is None or not number.isdigit():
             raise CupsServerError(f"{job_id!r} is not a job of a printer this server added")
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if job_id in self.job_ids(name, "completed"):
-                found = self._output_of(printer, int(number))
-                if found is not None:
-                    return found
-            time.sleep(0.1)
-        raise CupsServerError(
-            f"no output for {job_id} within {timeout:.0f} s in {printer.folder}; pending: "
-            f"{self.job_ids(name)}\n--- tail of {self.log_file} ---\n{_tail(self.log_file)}")
+
+        def output() -> Path | None:
+            if job_id not in self.job_ids(name, "completed"):
+                return None
+            return self._output_of(printer, int(number))
+
+        found = wait_for(output, timeout, interval=0.1)
+        if found is None:
+            raise CupsServerError(with_log_tails(
+                f"no output for {job_id} within {timeout:.0f} s in {printer.folder}; pending: "
+                f"{self.job_ids(name)}", self.log_file))
+        return found
 
     # ----------------------------------------------------------------------------- internals
 
@@ -466,25 +419,25 @@ Grp lp
         (self.scratch_dir / PID_FILE).write_text(f"{self._process.pid}\n")
 
     def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self._process is None or self._process.poll() is not None:
-                raise CupsServerError(
-                    f"cupsd exited during start-up on port {self.port}:\n"
-                    f"{_tail(self.log_dir / 'cupsd.out')}\n--- {self.log_file} ---\n"
-                    f"{_tail(self.log_file)}")
+        def listening() -> bool:
+            if not self.running:
+                raise CupsServerError(with_log_tails(
+                    f"cupsd exited during start-up on port {self.port}",
+                    self.log_dir / "cupsd.out", self.log_file))
             with contextlib.suppress(OSError), socket.create_connection(
                     (HOST, self.port), timeout=1):
-                return
-            time.sleep(0.05)
-        raise CupsServerError(f"cupsd did not listen on {self.address} within {START_TIMEOUT} s"
-                              f"\n{_tail(self.log_file)}")
+                return True
+            return False
+
+        if not wait_for(listening, START_TIMEOUT):
+            raise CupsServerError(with_log_tails(
+                f"cupsd did not listen on {self.address} within {START_TIMEOUT} s",
+                self.log_file))
 
     def _kill(self) -> None:
         if self._process is None:
             return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self._process.pid, signal.SIGKILL)
+        send_signal(self._process.pid, signal.SIGKILL, group=True)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self._process.wait(timeout=STOP_TIMEOUT)
         self._process = None
@@ -493,46 +446,13 @@ Grp lp
         if not self.running:
             raise CupsServerError("the CUPS test server is not running")
 
-
-def _reap_stale_servers(base_dir: Path) -> None:
-    """Stops and removes servers left behind by test processes that died without cleaning up."""
-    try:
-        entries = list(base_dir.glob(f"{SCRATCH_PREFIX}*"))
-    except OSError:
-        return
-    for scratch in entries:
-        try:
-            owner = int((scratch / OWNER_FILE).read_text().strip())
-        except FileNotFoundError:
-            try:
-                stale = time.time() - scratch.stat().st_mtime > _STALE_UNOWNED_SECONDS
-            except OSError:
-                continue
-            if not stale:
-                continue  # perhaps being created right now
-            owner = -1
-        except (OSError, ValueError):
-            continue
-        if owner == os.getpid() or _pid_alive(owner):
-            continue
+    @staticmethod
+    def _stop_leftover(scratch: Path) -> None:
         try:
             pid = int((scratch / PID_FILE).read_text().strip())
             # Only a process still running this scratch directory's configuration.
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
         except (OSError, ValueError):
-            pid, cmdline = -1, ""
-        if pid > 0 and str(scratch) in cmdline and _pid_alive(pid):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            shutil.rmtree(scratch)
-
-
-_LIVE_SERVERS: set[CupsServer] = set()
-
-
-@atexit.register
-def _cleanup_live_servers() -> None:
-    for server in list(_LIVE_SERVERS):
-        with contextlib.suppress(Exception):
-            server.cleanup()
+            return
+        if str(scratch) in cmdline and pid_alive(pid):
+            kill_and_wait(pid, group=True)

@@ -15,14 +15,13 @@ Each server lives in its own scratch directory (data directory, unix socket dire
 authentication for the ``postgres`` superuser.  When the tests run as root the server binaries
 are run as the ``postgres`` system user (PostgreSQL refuses to run as root).
 
-Clean-up is defensive: ``stop()`` is idempotent, every server still running when the
-interpreter exits is stopped by an ``atexit`` hook, and ``start()`` reaps servers left behind by
-test runs that were killed outright (their owning process no longer exists).
+Clean-up is defensive (see `scratch_server`): ``stop()`` is idempotent, every server still
+running when the interpreter exits is stopped by an ``atexit`` hook, and a new server reaps those
+left behind by test runs that were killed outright (their owning process no longer exists).
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import functools
 import os
@@ -30,27 +29,31 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
-import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import quote
 
 import psycopg
 from psycopg import sql
+from scratch_server import (
+    HOST,
+    OWNER_FILE,
+    ScratchServer,
+    free_port,
+    is_executable,
+    kill_and_wait,
+    pid_alive,
+    send_signal,
+    wait_until_gone,
+    with_log_tails,
+)
 
 __all__ = ["PostgresServer", "PostgresServerError", "find_postgres_bin"]
 
 SUPERUSER = "postgres"
-HOST = "127.0.0.1"
-SCRATCH_PREFIX = "kiosk-pg-"
-OWNER_FILE = "owner.pid"
 START_TIMEOUT = 60
 STOP_TIMEOUT = 30
-_LOG_TAIL_LINES = 40
-_STALE_UNOWNED_SECONDS = 3600
 _PG_BIN_ROOT = Path("/usr/lib/postgresql")
 
 # Environment variables that would make the client tools talk to some other cluster.
@@ -82,7 +85,7 @@ def find_postgres_bin() -> Path | None:
     candidates: list[tuple[tuple[int, ...], Path]] = []
     if _PG_BIN_ROOT.is_dir():
         for bin_dir in _PG_BIN_ROOT.glob("*/bin"):
-            if _is_executable(bin_dir / "initdb") and _is_executable(bin_dir / "pg_ctl"):
+            if is_executable(bin_dir / "initdb") and is_executable(bin_dir / "pg_ctl"):
                 version = tuple(int(part) for part in re.findall(r"\d+", bin_dir.parent.name))
                 candidates.append((version, bin_dir))
     if candidates:
@@ -90,45 +93,9 @@ def find_postgres_bin() -> Path | None:
     initdb = shutil.which("initdb")
     if initdb is not None:
         bin_dir = Path(initdb).resolve().parent
-        if _is_executable(bin_dir / "pg_ctl"):
+        if is_executable(bin_dir / "pg_ctl"):
             return bin_dir
     return None
-
-
-def _is_executable(path: Path) -> bool:
-    return path.is_file() and os.access(path, os.X_OK)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def _pid_alive(pid: int) -> bool:
-    """Whether ``pid`` is a live (non-zombie) process."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    # The state field follows the parenthesised command name, which may itself contain spaces.
-    return stat.rpartition(")")[2].split()[:1] != ["Z"]
-
-
-def _tail(path: Path, lines: int = _LOG_TAIL_LINES) -> str:
-    try:
-        text = path.read_text(errors="replace")
-    except OSError:
-        return f"(no log at {path})"
-    return "\n".join(text.splitlines()[-lines:]) or "(log is empty)"
 
 
 def _read_from(path: Path, offset: int) -> str:
@@ -153,10 +120,10 @@ def _pick_locale() -> str:
     return "C.UTF-8" if "c.utf8" in names else "C"
 
 
-class PostgresServer:
+class PostgresServer(ScratchServer):
     """A throw-away PostgreSQL server for tests."""
 
-    port: int
+    scratch_prefix = "kiosk-pg-"
     data_dir: Path
 
     def __init__(self, bin_dir: Path | None = None, base_dir: Path | None = None) -> None:
@@ -165,17 +132,11 @@ class PostgresServer:
             raise PostgresServerError("PostgreSQL server binaries (initdb, pg_ctl) not found")
         self.bin_dir = Path(found)
         self._as_root = os.geteuid() == 0
-        self._base_dir = Path(base_dir) if base_dir is not None else Path(tempfile.gettempdir())
-        _reap_stale_servers(self._base_dir)
-        self.scratch_dir = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=self._base_dir))
-        (self.scratch_dir / OWNER_FILE).write_text(f"{os.getpid()}\n")
-        _LIVE_SERVERS.add(self)
+        super().__init__(base_dir)
         self.data_dir = self.scratch_dir / "data"
         self.socket_dir = self.scratch_dir / "sock"
         self.log_file = self.scratch_dir / "server.log"
-        self.port = _free_port()
         self._running = False
-        self.startup_seconds: float | None = None
         try:
             self.socket_dir.mkdir()
             if self._as_root:
@@ -210,19 +171,20 @@ class PostgresServer:
             result = self._pg_ctl_start()
             if result.returncode == 0:
                 break
-            log = _tail(self.log_file)
+            failure = with_log_tails(
+                f"pg_ctl start failed (exit {result.returncode}) on port {self.port}:\n"
+                f"{result.stdout}{result.stderr}",
+                self.log_file,
+            )
             this_attempt = _read_from(self.log_file, log_offset)
             try:
                 self._force_stop()
             finally:
                 self._running = False
             if attempt + 1 < attempts and "could not bind" in this_attempt:
-                self.port = _free_port()
+                self.port = free_port()
                 continue
-            raise PostgresServerError(
-                f"pg_ctl start failed (exit {result.returncode}) on port {self.port}:\n"
-                f"{result.stdout}{result.stderr}\n--- tail of {self.log_file} ---\n{log}"
-            )
+            raise PostgresServerError(failure)
         if first_start:
             self.startup_seconds = time.monotonic() - began
 
@@ -243,7 +205,7 @@ class PostgresServer:
                 "stop",
                 timeout=STOP_TIMEOUT + 15,
             )
-            if result.returncode != 0 or self._postmaster_pid() is not None:
+            if result.returncode != 0 or _live_postmaster(self.data_dir) is not None:
                 self._force_stop()
         except (OSError, subprocess.SubprocessError):
             self._force_stop()
@@ -254,30 +216,6 @@ class PostgresServer:
         """Stop and start again on the same port and data directory."""
         self.stop()
         self.start()
-
-    def cleanup(self) -> None:
-        """Stop the server and remove its scratch directory; safe to call repeatedly."""
-        try:
-            self.stop()
-        finally:
-            shutil.rmtree(self.scratch_dir, ignore_errors=True)
-            _LIVE_SERVERS.discard(self)
-
-    def __enter__(self) -> PostgresServer:
-        try:
-            self.start()
-        except BaseException:
-            self.cleanup()
-            raise
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.cleanup()
 
     def __repr__(self) -> str:
         state = "running" if self._running else "stopped"
@@ -395,18 +333,18 @@ class PostgresServer:
             timeout=START_TIMEOUT + 30,
         )
 
-    def _postmaster_pid(self) -> int | None:
-        """The pid in ``postmaster.pid`` if that process is still alive."""
-        try:
-            first = (self.data_dir / "postmaster.pid").read_text().split("\n", 1)[0]
-            pid = int(first.strip())
-        except (OSError, ValueError):
-            return None
-        return pid if _pid_alive(pid) else None
+    @staticmethod
+    def _stop_leftover(scratch: Path) -> None:
+        pid = _live_postmaster(scratch / "data")
+        if pid is None:
+            return
+        send_signal(pid, signal.SIGQUIT)  # immediate shutdown of postmaster and backends
+        if not wait_until_gone(pid, 10):
+            kill_and_wait(pid)
 
     def _force_stop(self) -> None:
         """Immediate shutdown, then SIGKILL the postmaster if it is still around."""
-        if self._postmaster_pid() is None:
+        if _live_postmaster(self.data_dir) is None:
             return
         with contextlib.suppress(OSError, subprocess.SubprocessError):
             self._run_pg(
@@ -421,7 +359,7 @@ class PostgresServer:
                 "stop",
                 timeout=30,
             )
-        _kill_and_wait(self._postmaster_pid())
+        kill_and_wait(_live_postmaster(self.data_dir))
 
     def _run_pg(
         self, program: str, *args: str, timeout: float, program_is_path: bool = True
@@ -430,6 +368,15 @@ class PostgresServer:
         return _run_as_server_user(
             [exe, *args], cwd=self.scratch_dir, timeout=timeout, as_root=self._as_root
         )
+
+
+def _live_postmaster(data_dir: Path) -> int | None:
+    """The pid in ``postmaster.pid`` of a cluster if that process is still alive."""
+    try:
+        pid = int((data_dir / "postmaster.pid").read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return None
+    return pid if pid_alive(pid) else None
 
 
 def _server_env() -> dict[str, str]:
@@ -450,21 +397,8 @@ def _run_as_server_user(
         )
         if runuser is not None:
             argv = [runuser, "-u", SUPERUSER, "--", *argv]
+    drops_privileges = as_root and runuser is None  # no util-linux: let Python drop them
     # cwd must be readable by the server user: the tools call getcwd() and fail under /root.
-    if as_root and runuser is None:  # no util-linux: let Python drop privileges instead
-        return subprocess.run(
-            argv,
-            cwd=cwd,
-            env=_server_env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-            stdin=subprocess.DEVNULL,
-            user=SUPERUSER,
-            group=SUPERUSER,
-            extra_groups=[],
-        )
     return subprocess.run(
         argv,
         cwd=cwd,
@@ -474,61 +408,7 @@ def _run_as_server_user(
         timeout=timeout,
         check=False,
         stdin=subprocess.DEVNULL,
+        user=SUPERUSER if drops_privileges else None,
+        group=SUPERUSER if drops_privileges else None,
+        extra_groups=[] if drops_privileges else None,
     )
-
-
-def _kill_and_wait(pid: int | None, timeout: float = 10.0) -> None:
-    if pid is None:
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + timeout
-    while _pid_alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-
-
-def _reap_stale_servers(base_dir: Path) -> None:
-    """Stop and remove servers left behind by test processes that died without cleaning up."""
-    try:
-        entries = list(base_dir.glob(f"{SCRATCH_PREFIX}*"))
-    except OSError:
-        return
-    for scratch in entries:
-        try:
-            owner = int((scratch / OWNER_FILE).read_text().strip())
-        except FileNotFoundError:
-            # Either being created right now by another process, or ancient debris.
-            try:
-                stale = time.time() - scratch.stat().st_mtime > _STALE_UNOWNED_SECONDS
-            except OSError:
-                continue
-            if not stale:
-                continue
-            owner = -1
-        except (OSError, ValueError):
-            continue
-        if owner == os.getpid() or _pid_alive(owner):
-            continue
-        try:
-            pid = int((scratch / "data" / "postmaster.pid").read_text().split("\n", 1)[0])
-        except (OSError, ValueError):
-            pid = None
-        if pid is not None and _pid_alive(pid):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGQUIT)  # immediate shutdown of postmaster and backends
-            deadline = time.monotonic() + 10
-            while _pid_alive(pid) and time.monotonic() < deadline:
-                time.sleep(0.05)
-            _kill_and_wait(pid)
-        with contextlib.suppress(OSError):
-            shutil.rmtree(scratch)
-
-
-_LIVE_SERVERS: set[PostgresServer] = set()
-
-
-@atexit.register
-def _cleanup_live_servers() -> None:
-    for server in list(_LIVE_SERVERS):
-        with contextlib.suppress(Exception):
-            server.cleanup()

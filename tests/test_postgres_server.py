@@ -11,12 +11,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from postgres_server import PostgresServer, find_postgres_bin
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
-
-try:  # tests/ is on sys.path when it is not a package (pytest's default "prepend" import mode)
-    from postgres_server import PostgresServer, find_postgres_bin
-except ImportError:  # pragma: no cover - tests/ turned into a package
-    from tests.postgres_server import PostgresServer, find_postgres_bin
 
 PG_BIN = find_postgres_bin()
 
