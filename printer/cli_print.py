@@ -8,9 +8,10 @@ from collections.abc import Callable, Sequence
 
 from kiosk.cli import add_json_flag, print_json
 from kiosk.station import Station, open_station
-from printer.backends import PrintError
+from printer.backends import PrintError, configured_printer
 from printer.queue import (
     FAILED,
+    QUEUED,
     JobView,
     PrintQueueError,
     job_views,
@@ -30,9 +31,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Adds `kiosk print` to the command line (entry point `kiosk.commands`)."""
     printing = commands.add_parser(
         "print", usage=USAGE, help="print a case's documents; status and retry of print jobs",
-        description="Queues a case's stored documents for the configured printer and sends "
-        "them (exit 1 if a job failed); `status` lists the print jobs; `retry` re-sends a "
-        "failed job. A failed job keeps its document and is retried by itself for a while.")
+        description="Queues a case's stored documents for this machine's printer and sends "
+        "them (exit 1 if a job failed); `status` lists the print jobs of every machine; `retry` "
+        "re-sends a failed job, or one waiting for another printer, to this machine's printer. "
+        "A failed job keeps its document and is retried by itself for a while, by a machine "
+        "that prints to its printer.")
     # CODE and the actions share one position: a case code is 27 digits, never a word.
     printing.add_argument("words", nargs="+", metavar="CODE|status|retry JOB_ID")
     printing.add_argument("--doc", metavar="KIND",
@@ -68,24 +71,33 @@ def run_print(args: argparse.Namespace) -> int:
 
 
 def show_status(station: Station, *, limit: int, as_json: bool) -> int:
-    """Lists the newest print jobs, after asking the printers about the ones still out."""
-    poll(station)
+    """Lists the newest print jobs of every printer, after asking this machine's printer about
+    its jobs still out."""
+    try:
+        here: str | None = configured_printer(station.settings)
+    except PrintError as exc:  # the list is still worth showing
+        here = None
+        print(f"warning: {exc}", file=sys.stderr)
+    else:
+        poll(station)
     with station.database.session(readonly=True) as session:
         jobs = job_views(session, limit=limit)
     if as_json:
         print_json([job.as_dict() for job in jobs])
         return 0
     for job in jobs:
-        print(describe(job))
+        print(describe(job, here))
     if not jobs:
         print("no print jobs")
     return 0
 
 
 def retry_job(station: Station, job_id: int, *, as_json: bool) -> int:
-    """Re-sends a failed job now; exit 1 if it fails again."""
+    """Re-sends a failed job (or one waiting for another printer) now, to this machine's
+    printer; exit 1 if it fails again."""
+    printer = configured_printer(station.settings)
     with station.database.session() as session:
-        resend(session, job_id, actor="cli")
+        resend(session, job_id, printer=printer, actor="cli")
     process(station)
     with station.database.session(readonly=True) as session:
         return report(job_views(session, job_ids=[job_id]), as_json=as_json)
@@ -101,8 +113,9 @@ def report(jobs: Sequence[JobView], *, as_json: bool) -> int:
     return 1 if any(job.status == FAILED for job in jobs) else 0
 
 
-def describe(job: JobView) -> str:
-    """One line about a job: id, case, kind, printer, state, attempts and the last error."""
+def describe(job: JobView, here: str | None = None) -> str:
+    """One line about a job: id, case, kind, printer, state, attempts and the last error; and,
+    for a job waiting for a printer other than `here` (this machine's), how to print it here."""
     line = (f"job {job.id}  {job.case_code}  {job.kind}  {job.printer}  {job.status}"
             + (f" ({job.external_id})" if job.external_id and job.status != FAILED else "")
             + f"  attempts {job.attempts}")
@@ -111,4 +124,7 @@ def describe(job: JobView) -> str:
                 if job.will_retry and job.next_attempt_at is not None
                 else f"no more automatic retries: `kiosk print retry {job.id}`")
         line += f"  error: {job.last_error}; {then}"
+    if here is not None and job.printer != here and job.status in (QUEUED, FAILED):
+        line += (f"  (waits for a machine that prints to {job.printer}; "
+                 f"`kiosk print retry {job.id}` sends it to this machine's printer)")
     return line

@@ -8,6 +8,10 @@ in `documents`, so a jammed or missing printer loses nothing.
 Each step is its own short transaction and the printer is never talked to inside one, so a slow
 `lp` does not hold the database; a job is claimed (status "sending") before it is sent, so two
 kiosks processing the queue at once never print the same job twice.
+
+Several machines share the station's database, but a printer string means something only on a
+machine that prints to it (a CUPS queue it has, a folder of its own), so each machine handles
+only the jobs queued for its own configured printer; the others wait for their machine.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from kiosk.audit import record_event
@@ -124,19 +128,29 @@ def enqueue(session: Session, document: Document, printer: str, *,
     return job
 
 
-def resend(session: Session, job_id: int, *, actor: str = ACTOR) -> PrintJob:
-    """Puts a failed job back in the queue (its attempts are kept); audited."""
+def resend(session: Session, job_id: int, *, printer: str, actor: str = ACTOR) -> PrintJob:
+    """Puts a failed job back in the queue for `printer`, the printer of the machine re-sending
+    it (its attempts are kept); audited, with the printer it leaves if that differs.
+
+    The job moves to that printer even when it was queued for another one: the officer asks for
+    the document here, and a job whose printer is no longer any machine's (the setting changed
+    after it was queued) would otherwise wait for ever. For the same reason a job still queued
+    for another printer may be re-sent too.
+    """
     job = session.get(PrintJob, job_id, with_for_update=True)
     if job is None:
         raise PrintQueueError(f"no print job {job_id}")
-    if job.status != FAILED:
-        raise PrintQueueError(f"print job {job_id} is {job.status}; only a failed job is re-sent "
-                              "(print the case again for another copy)")
+    if not (job.status == FAILED or (job.status == QUEUED and job.printer != printer)):
+        raise PrintQueueError(f"print job {job_id} is {job.status}; only a failed job, or one "
+                              "queued for another printer, is re-sent (print the case again "
+                              "for another copy)")
     document = session.get_one(Document, job.document_id)
+    moved_from = {"previous_printer": job.printer} if job.printer != printer else {}
+    job.printer = printer
     job.status = QUEUED
     job.next_attempt_at = None
     job.updated_at = utcnow()
-    _audit(session, "print.resent", job, document, actor)
+    _audit(session, "print.resent", job, document, actor, **moved_from)
     return job
 
 
@@ -199,21 +213,25 @@ class _Claimed:
     title: str
 
 
-def process(station: Station, now: datetime | None = None, *,
+def process(station: Station, now: datetime | None = None, *, every_printer: bool = False,
             backend_for: BackendFactory = backend_for_printer) -> list[PrintJob]:
-    """Sends every due job (queued, or failed and due for another try) and asks the printer
-    about every sent one; returns the jobs it changed, in id order.
+    """Sends this machine's due jobs (queued, or failed and due for another try) and asks its
+    printer about its sent ones; returns the jobs it changed, in id order.
 
-    `now` is the moment retries are counted from (the station's clock by default).
+    This machine's jobs are those queued for its configured printer; the jobs of other printers
+    wait for a machine that prints to them. `every_printer` handles every job instead, for a
+    caller that can reach every printer named in the queue. `now` is the moment retries are
+    counted from (the station's clock by default).
     """
     now = station.now() if now is None else now
+    handled = _handled_jobs(station, every_printer)
     changed: dict[int, PrintJob] = {}
-    for job in _recover_stalled(station, now):
+    for job in _recover_stalled(station, now, handled):
         changed[job.id] = job
-    for job_id in _due_job_ids(station, now):
-        claimed = _claim(station, job_id, now)
+    for job_id in _due_job_ids(station, now, handled):
+        claimed = _claim(station, job_id, now, handled)
         if claimed is None:
-            continue  # another kiosk took it meanwhile
+            continue  # another kiosk took it meanwhile, or it was re-sent to another printer
         try:
             external_id = backend_for(claimed.printer).send(claimed.pdf, claimed.title)
         except PrintError as exc:
@@ -222,20 +240,22 @@ def process(station: Station, now: datetime | None = None, *,
             job = _record_sent(station, job_id, external_id, now)
         if job is not None:
             changed[job.id] = job
-    for job in poll(station, now, backend_for=backend_for):
+    for job in poll(station, now, every_printer=every_printer, backend_for=backend_for):
         changed[job.id] = job
     return [changed[job_id] for job_id in sorted(changed)]
 
 
-def poll(station: Station, now: datetime | None = None, *,
+def poll(station: Station, now: datetime | None = None, *, every_printer: bool = False,
          backend_for: BackendFactory = backend_for_printer) -> list[PrintJob]:
-    """Asks the printers about every sent job: printed ones are marked so, ones the printer
-    gave up on are failed (and retried like a failed send). Returns the jobs it changed."""
+    """Asks this machine's printer (or every printer) about its sent jobs: printed ones are
+    marked so, ones the printer gave up on are failed (and retried like a failed send). Returns
+    the jobs it changed."""
     now = station.now() if now is None else now
     with station.database.session(readonly=True) as session:
         sent = session.execute(
             select(PrintJob.id, PrintJob.printer, PrintJob.external_id)
-            .where(PrintJob.status == SENT).order_by(PrintJob.id)
+            .where(PrintJob.status == SENT, _handled_jobs(station, every_printer))
+            .order_by(PrintJob.id)
         ).all()
     changed: list[PrintJob] = []
     for job_id, printer, external_id in sent:
@@ -256,10 +276,21 @@ def _ask(backend_for: BackendFactory, printer: str, external_id: str | None) -> 
         return "unknown"
 
 
-def _due_job_ids(station: Station, now: datetime) -> list[int]:
+def _handled_jobs(station: Station, every_printer: bool) -> ColumnElement[bool]:
+    """Which jobs this machine handles: those queued for its configured printer, or all.
+
+    Compared as the string a job stores, so a machine handles the jobs of every machine that
+    names its printer the same way. PrintError if this machine's printer setting is incomplete.
+    """
+    if every_printer:
+        return true()
+    return PrintJob.printer == configured_printer(station.settings)
+
+
+def _due_job_ids(station: Station, now: datetime, handled: ColumnElement[bool]) -> list[int]:
     with station.database.session(readonly=True) as session:
         return list(session.execute(
-            select(PrintJob.id).where(_is_due(now)).order_by(PrintJob.id)
+            select(PrintJob.id).where(_is_due(now), handled).order_by(PrintJob.id)
         ).scalars())
 
 
@@ -272,11 +303,14 @@ def _is_due(now: datetime) -> Any:
     )
 
 
-def _claim(station: Station, job_id: int, now: datetime) -> _Claimed | None:
+def _claim(station: Station, job_id: int, now: datetime,
+           handled: ColumnElement[bool]) -> _Claimed | None:
     """Marks a due job "sending" (so no one else sends it) and reads its document."""
     with station.database.session() as session:
+        # `handled` again: the job may have been re-sent to another printer since it was listed.
         job = session.execute(
-            select(PrintJob).where(PrintJob.id == job_id, _is_due(now)).with_for_update()
+            select(PrintJob).where(PrintJob.id == job_id, _is_due(now), handled)
+            .with_for_update()
         ).scalar_one_or_none()
         if job is None:
             return None
@@ -342,13 +376,14 @@ def _record_outcome(station: Station, job_id: int, status: JobStatus,
         return job
 
 
-def _recover_stalled(station: Station, now: datetime) -> list[PrintJob]:
+def _recover_stalled(station: Station, now: datetime,
+                     handled: ColumnElement[bool]) -> list[PrintJob]:
     """Fails jobs left "sending" by a process that died; they are retried like any failure
     (at worst a second copy of the same stored document, never a lost one)."""
     with station.database.session(readonly=True) as session:
         stalled = list(session.execute(
             select(PrintJob.id).where(PrintJob.status == SENDING,
-                                      PrintJob.updated_at < now - STALLED_AFTER)
+                                      PrintJob.updated_at < now - STALLED_AFTER, handled)
         ).scalars())
     recovered = [_record_failure(station, job_id, "interrupted while sending; it may or may "
                                  "not have reached the printer", now) for job_id in stalled]
