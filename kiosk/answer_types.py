@@ -181,19 +181,33 @@ def display_answer(question: Question, stored: Any, language: str) -> str:
             if choice is not None:
                 labels.append(text_in(choice.statement or choice.label, language))
         return msg.pick(msg.LIST_SEPARATOR, language).join(labels)
-    if kind is QuestionType.DATE:
-        return format_date(date.fromisoformat(stored), language)
-    if kind is QuestionType.TIME:
-        return format_time(time.fromisoformat(stored), language)
-    if kind is QuestionType.DATETIME:
-        moment = datetime.fromisoformat(stored)
-        return format_date(moment.date(), language) + (
-            format_time(moment.time(), language) if language == "zh"
-            else " " + format_time(moment.time(), language))
+    if kind in (QuestionType.DATE, QuestionType.TIME, QuestionType.DATETIME):
+        return display_value(typed_value(question, stored), language)
     if kind is QuestionType.IDENTITY_DOCUMENT:
         label = DOCUMENT_TYPE_LABELS.get(DocumentType(stored["type"]), {})
         return f"{text_in(label, language)} {stored['number']}".strip()
     return _plain(stored)
+
+
+def display_value(value: Any, language: str) -> str:
+    """A calculated value as the party reads it: yes/no, dates and numbers as answers read."""
+    if value is None:
+        return msg.pick(msg.NOT_ANSWERED, language)
+    if isinstance(value, bool):
+        return msg.pick(msg.YES if value else msg.NO, language)
+    if isinstance(value, datetime):
+        return format_date(value.date(), language) + (
+            "" if language == "zh" else " ") + format_time(value.time(), language)
+    if isinstance(value, date):
+        return format_date(value, language)
+    if isinstance(value, time):
+        return format_time(value, language)
+    if isinstance(value, float):
+        return _plain(round(value, 2))
+    if isinstance(value, list | tuple):
+        return msg.pick(msg.LIST_SEPARATOR, language).join(display_value(v, language)
+                                                           for v in value)
+    return _plain(value)
 
 
 def format_date(day: date, language: str) -> str:

@@ -10,14 +10,21 @@ question, `other_people[0].name` for a question of the first item of a repeated 
 from __future__ import annotations
 
 import math
+from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from kiosk import messages as msg
-from kiosk.answer_types import AnswerError, check_answer, display_answer, typed_value
+from kiosk.answer_types import (
+    AnswerError,
+    check_answer,
+    display_answer,
+    display_value,
+    typed_value,
+)
 from kiosk.expressions import PARTY_FIELDS, EvaluationError, Expression, MissingValue
 from kiosk.rendering import render_text
 from kiosk.template_model import (
@@ -168,11 +175,22 @@ class Interview:
             return 0
         return max(0, min(int(count), limit))
 
+    def _calculate(self, question: Question, scope: Mapping[str, Any]) -> Any:
+        """A calculated value: None (like an unanswered question) while its calculation reads
+        an unanswered question or fails on these values."""
+        if question.calculation is None:
+            return None
+        try:
+            return self._run(question.calculation, scope)
+        except (MissingValue, EvaluationError):
+            return None
+
     @cached_property
-    def _layout(self) -> tuple[list[tuple[str, Question, Section, Question | None, int | None]],
-                               dict[str, Any]]:
-        """The visible questions in order, and the typed values of the visible answers."""
+    def _layout(self) -> _Layout:
+        """The visible questions in order, the typed values of the visible answers, and the
+        calculated values (by path), each worked out from what comes before it."""
         scope: dict[str, Any] = {}
+        calculated: dict[str, Any] = {}
         for section in self.template.sections:
             for question in section.questions:
                 scope.setdefault(question.id, None)
@@ -183,7 +201,9 @@ class Interview:
             for question in section.questions:
                 if not self._evaluate(question.show_if, scope):
                     continue
-                if question.is_group:
+                if question.is_calculated:
+                    scope[question.id] = calculated[question.id] = self._calculate(question, scope)
+                elif question.is_group:
                     count = self._count(question.repeat_count, scope, question.max_items)
                     items = []
                     for index in range(count):
@@ -195,6 +215,9 @@ class Interview:
                             if not self._evaluate(sub.show_if, item_scope):
                                 continue
                             path = f"{question.id}[{index}].{sub.id}"
+                            if sub.is_calculated:
+                                local[sub.id] = calculated[path] = self._calculate(sub, item_scope)
+                                continue
                             visible.append((path, sub, section, question, index))
                             local[sub.id] = typed_value(sub, self.answers.get(path))
                         items.append(local)
@@ -202,13 +225,18 @@ class Interview:
                 else:
                     visible.append((question.id, question, section, None, None))
                     scope[question.id] = typed_value(question, self.answers.get(question.id))
-        return visible, scope
+        return _Layout(visible, scope, calculated)
+
+    def calculated(self) -> dict[str, Any]:
+        """The calculated values by path ("age_at_incident", "others[0].share"); None while
+        one cannot be worked out yet."""
+        return dict(self._layout.calculated)
 
     # -- screens and navigation --------------------------------------------------------------
 
     @cached_property
     def screens(self) -> tuple[Screen, ...]:
-        visible, _ = self._layout
+        visible = self._layout.visible
         total = len(visible)
         return tuple(Screen(path, q, section, group, item, step, total)
                      for step, (path, q, section, group, item) in enumerate(visible, start=1))
@@ -258,7 +286,7 @@ class Interview:
                 raise AnswerError(msg.REQUIRED)
             return None
         if question.constraint is not None:
-            _, scope = self._layout
+            scope = self._layout.scope
             if screen.group is not None and screen.item is not None:
                 items = scope.get(screen.group.id) or []
                 local = items[screen.item] if screen.item < len(items) else {}
@@ -279,7 +307,7 @@ class Interview:
 
     def exclusion(self) -> ExclusionHit | None:
         """The first exclusion that applies to the answers so far, if any."""
-        _, scope = self._layout
+        scope = self._layout.scope
         for exclusion in self.template.exclusions:
             if self._evaluate(exclusion.when, scope):
                 return ExclusionHit(exclusion)
@@ -357,6 +385,14 @@ class Interview:
                 names[group] = display_answer(other.question, stored, language)
             elif screen.group is not None and group == screen.group.id and index == screen.item:
                 names[inner] = display_answer(other.question, stored, language)
+        for path, value in self._layout.calculated.items():
+            group, index, inner = split_path(path)
+            if value is None:
+                continue
+            if inner is None:
+                names[group] = display_value(value, language)
+            elif screen.group is not None and group == screen.group.id and index == screen.item:
+                names[inner] = display_value(value, language)
         if screen.item is not None:
             names["n"] = str(screen.item + 1)
         return names
@@ -378,12 +414,18 @@ class Interview:
         return render_text(text_in(wording, language), names)
 
 
-class _Layered(dict):  # type: ignore[type-arg]
-    """A group item's names over the top-level names (a dict, so `in` and get work)."""
+class _Layout(NamedTuple):
+    visible: list[tuple[str, Question, Section, Question | None, int | None]]
+    scope: dict[str, Any]
+    calculated: dict[str, Any]
+
+
+class _Layered(ChainMap):  # type: ignore[type-arg]
+    """A group item's names over the top-level names. Read live, so a question in an item sees
+    the answers given earlier in the same item."""
 
     def __init__(self, local: Mapping[str, Any], outer: Mapping[str, Any]) -> None:
-        super().__init__(outer)
-        self.update(local)
+        super().__init__(local, outer)  # type: ignore[arg-type]
 
 
 def nest_answers(template: Template, flat: Mapping[str, Any]) -> dict[str, Any]:
@@ -410,12 +452,19 @@ def flatten_answers(template: Template, nested: Mapping[str, Any]) -> dict[str, 
         except KeyError as exc:
             raise InterviewError(f"'{key}' is not a question of template "
                                  f"{template.id} v{template.version}") from exc
+        if question.is_calculated:
+            raise InterviewError(f"'{key}' is worked out by the template from other answers; "
+                                 f"leave it out of the answers")
         if question.type is QuestionType.GROUP:
             if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
                 raise InterviewError(f"'{key}' is a repeated group: give a list of items")
             for index, item in enumerate(value):
                 for inner, inner_value in item.items():
-                    if not any(sub.id == inner for sub in question.questions):
+                    sub = next((s for s in question.questions if s.id == inner), None)
+                    if sub is not None and sub.is_calculated:
+                        raise InterviewError(f"'{key}[{index}].{inner}' is worked out by the "
+                                             f"template from other answers; leave it out")
+                    if sub is None:
                         raise InterviewError(f"'{key}[{index}].{inner}' is not a question of "
                                              f"the group '{key}'")
                     flat[f"{key}[{index}].{inner}"] = inner_value

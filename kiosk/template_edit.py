@@ -18,14 +18,14 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from kiosk.template_loader import TemplateProblem, _yaml
-from kiosk.template_model import CHOICE_TYPES, QuestionType
+from kiosk.template_loader import TemplateProblem, _yaml, question_keys
+from kiosk.template_model import QuestionType
 
 Path = tuple[str | int, ...]
 ELIGIBILITY: Path = ("eligibility",)
 SECTIONS: Path = ("sections",)
 TEXT_KEYS = ("prompt", "help", "read_aloud", "constraint_message", "item_label", "title")
-EXPRESSION_KEYS = ("show_if", "constraint", "repeat_count", "when")
+EXPRESSION_KEYS = ("show_if", "constraint", "repeat_count", "when", "calculation")
 _KEY_IN_MESSAGE = re.compile(r"^(?:a |an |the )?'([a-z_]+)'")
 
 
@@ -196,16 +196,34 @@ class TemplateDocument:
         question = CommentedMap()
         question["id"] = question_id
         question["type"] = kind.value
-        question["prompt"] = self._empty_text()
-        if kind in CHOICE_TYPES:
-            question["choices"] = CommentedSeq()
-        if kind is QuestionType.GROUP:
-            question["repeat_count"] = "1"
-            question["item_label"] = self._empty_text()
-            question["questions"] = CommentedSeq()
+        self._fill_required(question, kind)
         index = len(questions) if position is None else position
         questions.insert(index, question)
         return (*list_path, index)
+
+    def retype(self, path: Path, kind: QuestionType) -> None:
+        """Changes a question's type. Keys the new type cannot have are removed (they would only
+        be reported as unknown), and the keys it needs are added, empty."""
+        node = self.node(path)
+        node["type"] = kind.value
+        allowed, required = question_keys(kind)
+        for key in [k for k in node if k not in allowed
+                    or (k not in required and node[k] in ({}, []))]:  # empty, to be written
+            del node[key]
+        self._fill_required(node, kind)
+
+    def _fill_required(self, question: CommentedMap, kind: QuestionType) -> None:
+        """The keys a question of this type needs, where missing: texts empty, to be written."""
+        _, required = question_keys(kind)
+        empty: dict[str, Any] = {
+            "prompt": self._empty_text, "item_label": self._empty_text,
+            "choices": CommentedSeq, "questions": CommentedSeq,
+            "repeat_count": lambda: "1",
+            "calculation": lambda: "0",  # valid from the start; the admin writes the real one
+        }
+        for key, make in empty.items():
+            if key in required and key not in question:
+                question[key] = make()
 
     def add_section(self, section_id: str, position: int | None = None) -> Path:
         sections = self._list(SECTIONS)

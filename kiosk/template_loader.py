@@ -49,6 +49,23 @@ TYPE_KEYS: dict[QuestionType, set[str]] = {
     QuestionType.LONG_TEXT: {"min", "max"},
     QuestionType.GROUP: {"repeat_count", "max_items", "item_label", "questions"},
 }
+# A calculated value is never asked: it has a name (the prompt, optional), a condition and its
+# calculation, and none of the keys about asking, checking or printing an answer.
+CALCULATE_KEYS = {"id", "type", "prompt", "show_if", "calculation"}
+
+
+def question_keys(kind: QuestionType) -> tuple[set[str], set[str]]:
+    """The keys a question of this type may have, and those it must have."""
+    if kind is QuestionType.CALCULATE:
+        return set(CALCULATE_KEYS), {"id", "type", "calculation"}
+    required = {"id", "type", "prompt"}
+    if kind in CHOICE_TYPES:
+        required.add("choices")
+    if kind is QuestionType.GROUP:
+        required |= {"repeat_count", "questions", "item_label"}
+    return QUESTION_KEYS | TYPE_KEYS.get(kind, set()), required
+
+
 CHOICE_KEYS = {"id", "label", "statement"}
 STATEMENT_KEYS = {"question", "answer", "yes", "no"}
 TEXT_NAMES = {"answer", "n"}
@@ -302,17 +319,12 @@ class YamlReader:
             if qid:
                 self.unreadable.add(qid)
             return None
-        allowed = QUESTION_KEYS | TYPE_KEYS.get(qtype, set())
-        required = {"id", "type", "prompt"}
-        if qtype in CHOICE_TYPES:
-            required.add("choices")
-        if qtype is QuestionType.GROUP:
-            required |= {"repeat_count", "questions", "item_label"}
+        allowed, required = question_keys(qtype)
         self.keys(node, allowed, required, f"question '{qid}'", qid)
         qid = self.identifier(node, "question")
         line = _line_of(node) or 0
         statement = self.statement(node, qid)
-        constraint = self.expression(node, "constraint", qid)
+        constraint = self.expression(node, "constraint", qid) if "constraint" in allowed else None
         constraint_message = self.text(node, "constraint_message", qid, required=False)
         if constraint is not None and constraint_message is None:
             self.problem(_line_of(node, "constraint"), "a 'constraint' needs a "
@@ -348,6 +360,7 @@ class YamlReader:
             max_items=max_items,
             item_label=self.text(node, "item_label", qid, names={"n"}, required=False),
             questions=questions,
+            calculation=self.expression(node, "calculation", qid),
         )
 
     def statement(self, node: CommentedMap, qid: str) -> StatementWording:
@@ -468,10 +481,13 @@ def _check_references(template: Template, problems: list[TemplateProblem],
                   set(), True)
             check(question.repeat_count, "repeat_count", question.id, question.line, question.id,
                   set(), False)
+            check(question.calculation, "calculation", question.id, question.line, question.id,
+                  set(), False)
             for sub in question.questions:
                 qid = f"{question.id}.{sub.id}"
                 check(sub.show_if, "show_if", qid, sub.line, question.id, local, False)
                 check(sub.constraint, "constraint", qid, sub.line, question.id, local, True)
+                check(sub.calculation, "calculation", qid, sub.line, question.id, local, False)
     for exclusion in template.exclusions:
         check(exclusion.when, "when", None, exclusion.line, None, set(), False)
 

@@ -27,6 +27,8 @@ class QuestionType(StrEnum):
     PHONE = "phone"
     CONFIRMATION = "confirmation"
     GROUP = "group"
+    CALCULATE = "calculate"
+    """Not asked: a value worked out from other answers by its `calculation`."""
 
 
 CHOICE_TYPES = frozenset({QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE})
@@ -73,10 +75,16 @@ class Question:
     max_items: int = 10
     item_label: Text | None = None
     questions: tuple[Question, ...] = ()
+    calculation: Expression | None = None
 
     @property
     def is_group(self) -> bool:
         return self.type is QuestionType.GROUP
+
+    @property
+    def is_calculated(self) -> bool:
+        """Worked out, never asked: no screen, no answer to store, not printed by itself."""
+        return self.type is QuestionType.CALCULATE
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((c for c in self.choices if c.id == choice_id), None)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from kiosk import messages as msg
 from kiosk.answer_types import AnswerError
 from kiosk.expressions import EvaluationError
-from kiosk.interview import Interview, InterviewError, Party
+from kiosk.interview import Interview, InterviewError, Party, flatten_answers
 from kiosk.settings import PROJECT_ROOT
 from kiosk.template_loader import load_template_file, parse_template, shipped_template_files
 from kiosk.template_model import Exclusion, Question, QuestionType, Template
@@ -775,3 +775,109 @@ def test_shipped_statement_opens_with_the_officers_introduction(path: Path) -> N
     assert paths(interview)[0] == "admits_facts"
     assert interview.screen("duty_understood").section.id == "opening"
     assert [e.path for e in interview.statement("zh")] == ["duty_understood", "admits_facts"]
+
+
+# -- calculated values and questions inside a group ---------------------------------------------
+
+CALCULATED_YAML = """\
+id: calculated-demo
+version: 1
+languages: [zh, en]
+title: {zh: 示例, en: Demo}
+legal_basis: {zh: 依据, en: Basis}
+eligibility: []
+sections:
+  - id: facts
+    title: {zh: 经过, en: What happened}
+    questions:
+      - id: incident_date
+        type: date
+        prompt: {zh: 哪一天？, en: On what day?}
+      - id: age_then
+        type: calculate
+        prompt: {zh: 当时的年龄, en: Age at the time}
+        calculation: age(party.birth_date, incident_date)
+      - id: items_count
+        type: number
+        prompt: {zh: 拿了几件东西？, en: How many things did you take?}
+      - id: items
+        type: group
+        prompt: {zh: 每件东西, en: Each thing}
+        repeat_count: items_count
+        item_label: {zh: "第 {n} 件", en: "Thing {n}"}
+        questions:
+          - id: price
+            type: number
+            prompt: {zh: 值多少钱？, en: What was it worth?}
+          - id: expensive
+            type: calculate
+            calculation: price >= 100
+          - id: receipt
+            type: yes_no
+            prompt: {zh: 有发票吗？, en: Is there a receipt?}
+            show_if: expensive
+      - id: total_value
+        type: calculate
+        calculation: items_count * 10
+      - id: confirm
+        type: confirmation
+        prompt: {zh: 以上属实。, en: The above is true.}
+        statement:
+          answer: {zh: "属实。事发时我{age_then}岁，共{items_count}件。",
+                   en: "True. I was {age_then} then."}
+exclusions:
+  - id: minor
+    when: age_then < 18
+    reason: {zh: 未成年。, en: A minor.}
+"""
+
+
+@pytest.fixture
+def calculated() -> Template:
+    return parse_template(CALCULATED_YAML, "calculated-demo.yaml")
+
+
+def test_a_calculated_value_is_never_a_screen_and_is_worked_out_from_earlier_answers(
+        calculated: Template) -> None:
+    interview = Interview(calculated, {}, ADULT, TODAY, NOW)
+    assert "age_then" not in [s.path for s in interview.screens]
+    assert interview.calculated()["age_then"] is None  # the date is not answered yet
+    interview = interview.with_answer("incident_date", "2026-03-01")
+    assert interview.calculated()["age_then"] == 35
+
+
+def test_an_exclusion_can_use_a_calculated_value(calculated: Template) -> None:
+    young = Party(date(2010, 1, 1), "male", "CHN")
+    interview = Interview(calculated, {}, young, TODAY, NOW).with_answer("incident_date",
+                                                                           "2026-03-01")
+    hit = interview.exclusion()
+    assert hit is not None and hit.exclusion.id == "minor"
+    assert Interview(calculated, {"incident_date": "2026-03-01"}, ADULT, TODAY,
+                     NOW).exclusion() is None
+
+
+def test_a_question_in_a_group_item_follows_the_answers_of_the_same_item(
+        calculated: Template) -> None:
+    interview = Interview(calculated, {"incident_date": "2026-03-01", "items_count": 2,
+                                       "items[0].price": 250, "items[1].price": 20},
+                          ADULT, TODAY, NOW)
+    paths = [s.path for s in interview.screens]
+    assert "items[0].receipt" in paths  # its own item's price is 100 or more
+    assert "items[1].receipt" not in paths
+    assert interview.calculated()["items[0].expensive"] is True
+    assert interview.calculated()["items[1].expensive"] is False
+
+
+def test_the_statement_wording_reads_a_calculated_value(calculated: Template) -> None:
+    interview = Interview(calculated, {"incident_date": "2026-03-01", "items_count": 0,
+                                       "confirm": True}, ADULT, TODAY, NOW)
+    answers = {entry.path: entry.answer for entry in interview.statement("zh")}
+    assert answers["confirm"] == "属实。事发时我35岁，共0件。"
+    assert "age_then" not in answers  # not printed by itself
+
+
+def test_an_answers_file_cannot_set_a_calculated_value(calculated: Template) -> None:
+    with pytest.raises(InterviewError, match=r"age_then.*worked out"):
+        flatten_answers(calculated, {"age_then": 12})
+    with pytest.raises(InterviewError, match=r"items\[0\]\.expensive.*worked out"):
+        flatten_answers(calculated, {"items": [{"price": 5, "expensive": False}]})

@@ -523,3 +523,71 @@ def test_yaml_aliases_are_refused_before_they_can_blow_up(tmp_path: Path) -> Non
            for i in range(1, 9)])
     with pytest.raises(TemplateInvalid, match="aliases"):
         parse_template(laughs, FILE)
+
+
+# -- calculated values --------------------------------------------------------------------------
+
+
+def test_a_calculated_value_needs_no_prompt_and_may_be_used_by_later_questions() -> None:
+    parsed = parse_template(template(facts="""
+        - id: many_people
+          type: calculate
+          calculation: people_count > 2
+        - id: weapons
+          type: yes_no
+          prompt: {zh: 有没有用工具？, en: Was anything used as a weapon?}
+          show_if: many_people
+        """), FILE)
+    calculated = parsed.question("many_people")
+    assert calculated.is_calculated
+    assert calculated.calculation is not None
+    assert calculated.calculation.source == "people_count > 2"
+
+
+def test_a_calculated_value_without_its_calculation() -> None:
+    source = template(facts="""
+        - id: many_people
+          type: calculate
+        """)
+    problem = only_problem(source)
+    assert problem.question == "many_people"
+    assert "'calculation'" in problem.message
+
+
+def test_a_calculated_value_cannot_have_the_keys_of_an_asked_question() -> None:
+    source = template(facts="""
+        - id: many_people
+          type: calculate
+          calculation: people_count > 2
+          required: false
+        """)
+    problem = only_problem(source)
+    assert problem.line == line_of(source, "required: false")
+    assert "unknown key 'required'" in problem.message
+
+
+def test_a_calculation_is_checked_like_any_expression() -> None:
+    source = template(facts="""
+        - id: many_people
+          type: calculate
+          calculation: people_count >
+        """)
+    problem = only_problem(source)
+    assert problem.line == line_of(source, "calculation: people_count >")
+    assert "'calculation' is not a valid expression" in problem.message
+
+    source = template(facts="""
+        - id: many_people
+          type: calculate
+          calculation: witness_count > 2
+        """, sections="""
+        - id: witnesses
+          title: {zh: 证人, en: Witnesses}
+          questions:
+            - id: witness_count
+              type: number
+              prompt: {zh: 几个证人？, en: How many witnesses?}
+        """)
+    problem = only_problem(source)  # witness_count is asked after it
+    assert problem.question == "many_people"
+    assert "asked later" in problem.message

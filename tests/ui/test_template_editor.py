@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from kiosk_driver import KioskDriver
-from PySide6.QtWidgets import QLineEdit, QPushButton
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton
 
 from kiosk.cases import find_case, interview_of
 from kiosk.cli.demo import seed_demo
@@ -337,3 +337,48 @@ def test_with_four_eyes_a_second_admin_approves_the_publication(
     with station.database.session(readonly=True) as session:
         assert get_version(session, "minor-assault").version == 2
     first.operations.wait()
+
+
+def test_a_calculated_value_is_written_checked_and_previewed(qtbot, page: TemplateEditorPage,
+                                                            station: Station) -> None:
+    page.new_template("petty-fraud", {"zh": "诈骗", "en": "Fraud"})
+    qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
+    settle(qtbot, page)
+    page.add_question("amount", QuestionType.NUMBER)
+    choose(page, "amount")
+    type_text(qtbot, field(page, "prompt-zh"), "大约值多少元？")
+    type_text(qtbot, field(page, "prompt-en"), "About how many yuan?")
+    page.add_question("large", QuestionType.TEXT)
+    choose(page, "large")
+    type_text(qtbot, field(page, "help-zh"), "一行提示")
+
+    # Turned into a calculated value: the keys of an asked question go, the calculation comes.
+    types = page.form.findChild(QComboBox, "field-type")
+    types.setCurrentIndex(types.findData("calculate"))
+    qtbot.waitUntil(lambda: page.form is not None and "calculation" in page.form.fields,
+                    timeout=WAIT_MS)
+    assert "help" not in page.form.fields
+    assert "help" not in page.document.node(page.document.path_of("large"))
+
+    type_text(qtbot, field(page, "calculation"), "amount >")
+    assert page.form.fields["calculation"].error.text().startswith("表达式有误")
+    type_text(qtbot, field(page, "calculation"), "amount >= 500")
+    checked(qtbot, page)
+    assert page.problems == [], [str(p) for p in page.problems]
+    # With the sample answers (1 yuan) the preview says what it works out to.
+    assert page.preview.note.isVisible()
+    assert page.preview.note.text().endswith("它的值是：否"), page.preview.note.text()
+
+    # The statement preview is the kiosk's review screen, built from the sample answers.
+    page.preview.mode.setCurrentIndex(page.preview.mode.findData("statement"))
+    assert page.preview.stack.currentWidget() is page.preview.review
+    assert page.preview.review.isVisible()
+    texts = [w.text() for w in page.preview.review.body.findChildren(QLabel)]
+    assert "问：大约值多少元？" in texts and "答：1" in texts, texts
+    assert not any("large" in text for text in texts)  # a calculated value is not printed
+
+    page.publish()
+    settle(qtbot, page)
+    with station.database.session(readonly=True) as session:
+        published = get_version(session, "petty-fraud")
+        assert "calculation: amount >= 500" in published.source

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.cli.demo import DEMO_PASSWORD, seed_demo
 from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station, open_station
+from kiosk.template_model import QuestionType
 from kiosk.users import LoginFailed, add_user, authenticate, disable_user
 from ui.admin.window import AdminWindow
 from ui.shots import ShotWalk, settle_for
@@ -33,7 +34,8 @@ from ui.shots import ShotWalk, settle_for
 SHOTS = ["login", "login-not-admin", "accounts", "accounts-new-form-errors",
          "accounts-last-admin", "accounts-locked", "accounts-reset-done", "settings",
          "settings-refused", "settings-saved", "templates-draft-problems",
-         "templates-preview", "templates-diff"]
+         "templates-preview", "templates-statement-preview", "templates-calculated",
+         "templates-diff"]
 
 PEOPLE = {
     "zh": [("wang.wu", "法制员 王五", ["officer", "reviewer"]),
@@ -189,6 +191,21 @@ class Walk(ShotWalk):
         choose("other_party_relationship")
         settle(window, 0.6)
         self.shot(window, "templates-preview")
+        page.preview.mode.setCurrentIndex(page.preview.mode.findData("statement"))
+        settle(window, 0.6)
+        self.shot(window, "templates-statement-preview")
+        page.preview.mode.setCurrentIndex(page.preview.mode.findData("question"))
+        choose("hit_count")
+        page.add_question("many_hits", QuestionType.CALCULATE)
+        choose("many_hits")
+        settle(window, 0.3)
+        names = {"zh": "打了三下以上", "en": "Hit more than three times"}
+        for lang, name in names.items():
+            page.form.findChild(QLineEdit, f"field-prompt-{lang}").setText(name)
+        page.form.findChild(QLineEdit, "field-calculation").setText("hit_count > 3")
+        page.check()
+        settle(window, 0.6)
+        self.shot(window, "templates-calculated")
         page.publish()
         settle(window, 1.0)
         page._choose_version("minor-assault", 2)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.expressions import ExpressionError, parse_expression
-from kiosk.template_edit import Path, TemplateDocument
+from kiosk.template_edit import EXPRESSION_KEYS, Path, TemplateDocument
 from kiosk.template_loader import TemplateProblem
 from kiosk.template_model import CHOICE_TYPES, QuestionType
 from ui.admin.editor.strings import tr
@@ -36,7 +36,6 @@ from ui.widgets.fields import error_label as _error_label
 from ui.widgets.fields import mark_invalid as _mark
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
-EXPRESSION_KEYS = ("show_if", "constraint", "repeat_count", "when")
 TEXT_FIELDS = ("prompt", "help", "read_aloud", "constraint_message", "item_label", "title",
                "reason", "description", "legal_basis")
 
@@ -228,12 +227,16 @@ class NodeForm(QWidget):
         types.setCurrentIndex(max(types.findData(kind), 0))
 
         def type_changed(_index: int) -> None:
-            self.document.set(self.path, "type", types.currentData())
+            self.document.retype(self.path, QuestionType(types.currentData()))
             self.edited.emit()
-            self.retype.emit()
+            # After this signal returns: the page rebuilds the form, deleting this combo box.
+            QTimer.singleShot(0, self, self.retype.emit)
 
         types.currentIndexChanged.connect(type_changed)
         self._add("type", Field("type", [types]))
+        if kind == QuestionType.CALCULATE:
+            self._calculated_fields()
+            return
         self._text("prompt")
         self._text("help")
         self._text("read_aloud", speakable=True)
@@ -255,6 +258,17 @@ class NodeForm(QWidget):
             self._statement(kind)
 
     retype = Signal()  # the question's type changed: the page rebuilds the form
+
+    def _calculated_fields(self) -> None:
+        """A calculated value: its name (the prompt, for the admin and the officer), when it
+        applies and its calculation; nothing about asking or printing."""
+        explain = QLabel(tr("calculate_help", self.language))
+        explain.setWordWrap(True)
+        explain.setProperty("role", "help")
+        self.form.addRow(explain)
+        self._text("prompt")
+        self._expression("show_if")
+        self._expression("calculation")
 
     def _choices(self) -> None:
         langs = self.document.languages

@@ -19,6 +19,7 @@ _TYPES = {
     QuestionType.PHONE: ("电话号码", "Phone number"),
     QuestionType.CONFIRMATION: ("确认", "Confirmation"),
     QuestionType.GROUP: ("重复组", "Repeated group"),
+    QuestionType.CALCULATE: ("计算值（不提问）", "Calculated value (not asked)"),
 }
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -55,6 +56,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "remove": {"zh": "删除", "en": "Remove"},
     "up": {"zh": "上移", "en": "Move up"},
     "down": {"zh": "下移", "en": "Move down"},
+    "undo": {"zh": "撤销", "en": "Undo"},
+    "redo": {"zh": "重做", "en": "Redo"},
+    "undo_tip": {"zh": "撤销上一步修改（Ctrl+Z）", "en": "Undo the last change (Ctrl+Z)"},
+    "redo_tip": {"zh": "重做刚撤销的修改（Ctrl+Shift+Z 或 Ctrl+Y）",
+                 "en": "Redo the change just undone (Ctrl+Shift+Z or Ctrl+Y)"},
     "new_id": {"zh": "新问题的编号（小写字母、数字、下划线）",
                "en": "The new question's id (lower-case letters, digits, _)"},
     "new_section_id": {"zh": "新部分的编号", "en": "The new section's id"},
@@ -67,6 +73,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "preview": {"zh": "自助机预览", "en": "Kiosk preview"},
     "preview_hidden": {"zh": "此问题只在以下条件成立时显示：{condition}",
                        "en": "This question shows only when: {condition}"},
+    "preview_question": {"zh": "问题画面", "en": "Question screen"},
+    "preview_statement": {"zh": "笔录（当事人核对时所见）",
+                          "en": "Statement (as the party reviews it)"},
+    "preview_choose": {"zh": "在左侧选择一个问题，这里显示自助机上的画面。",
+                       "en": "Choose a question on the left to see its kiosk screen here."},
+    "preview_calculated": {
+        "zh": "计算值不向当事人提问。按示例回答，它的值是：{value}",
+        "en": "A calculated value is not asked. With the sample answers it is: {value}",
+    },
     "preview_invalid": {
         "zh": "改正问题后显示预览。",
         "en": "Correct the problems to see the preview.",
@@ -102,6 +117,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "field_repeat_count": {"zh": "重复次数（表达式）", "en": "Repeat count (expression)"},
     "field_max_items": {"zh": "最多重复", "en": "At most"},
     "field_item_label": {"zh": "每项标题（{n} 为序号）", "en": "Item title ({n}: number)"},
+    "field_calculation": {"zh": "计算公式（表达式）", "en": "Calculation (expression)"},
+    "calculate_help": {
+        "zh": "计算值不向当事人提问，由公式根据前面的回答得出；其他问题的显示条件、约束、"
+              "不适用情形和笔录文字（{编号}）都可以使用它。",
+        "en": "A calculated value is not asked: its calculation works it out from the answers "
+              "before it. Show-if conditions, constraints, exclusions and the statement "
+              "wording ({id}) can use it.",
+    },
     "field_when": {"zh": "何时不适用（表达式）", "en": "When (expression)"},
     "field_reason": {"zh": "原因", "en": "Reason"},
     "field_statement_question": {"zh": "笔录中的问", "en": "Statement: question"},
