@@ -45,7 +45,16 @@ ARRIVAL_LABELS = {
 
 
 class CaseError(ValueError):
-    """A request about a case that cannot be carried out; the message says why."""
+    """A request about a case that cannot be carried out; the message says why.
+
+    `reason` names the rule in a form a screen can word in its own language (`values` fill
+    it), as AccountError does: the message stays the English the command line prints.
+    """
+
+    def __init__(self, message: str, *, reason: str = "", **values: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
 
 
 class CaseNotFound(LookupError):
@@ -58,7 +67,8 @@ class AnswerRejected(CaseError):
     def __init__(self, path: str, messages: Mapping[str, str]) -> None:
         self.path = path
         self.messages = dict(messages)
-        super().__init__(f"{path}: {self.messages.get('zh', '')} / {self.messages.get('en', '')}")
+        super().__init__(f"{path}: {self.messages.get('zh', '')} / {self.messages.get('en', '')}",
+                         reason="answer_rejected", path=path)
 
 
 class Conflict(RuntimeError):
@@ -127,7 +137,8 @@ def _unused_start_code(session: Session) -> str:
         ).scalar_one()
         if not taken:
             return code
-    raise CaseError("could not find a free start code; too many open cases")
+    raise CaseError("could not find a free start code; too many open cases",
+                    reason="no_start_code")
 
 
 def open_case(session: Session, settings: Settings, template_id: str, party_name: str, *,
@@ -136,27 +147,31 @@ def open_case(session: Session, settings: Settings, template_id: str, party_name
     """Opens a case for a party the officer found eligible; gives it its codes."""
     party_name = " ".join(party_name.split())
     if not party_name:
-        raise CaseError("the party's name is empty")
+        raise CaseError("the party's name is empty", reason="party_name_empty")
     if len(party_name) > MAX_NAME_LENGTH:
-        raise CaseError(f"the party's name is longer than {MAX_NAME_LENGTH} characters")
+        raise CaseError(f"the party's name is longer than {MAX_NAME_LENGTH} characters",
+                        reason="party_name_long", max=MAX_NAME_LENGTH)
     try:
         mode = ArrivalMode(arrival_mode)
     except ValueError as exc:
         modes = ", ".join(m.value for m in ArrivalMode)
-        raise CaseError(f"unknown arrival mode {arrival_mode!r} (one of: {modes})") from exc
+        raise CaseError(f"unknown arrival mode {arrival_mode!r} (one of: {modes})",
+                        reason="arrival_mode_unknown", mode=arrival_mode) from exc
     if arrived_at.tzinfo is None:
-        raise CaseError("the arrival time needs a time zone")
+        raise CaseError("the arrival time needs a time zone", reason="arrival_no_zone")
     if arrived_at > datetime.now(UTC) + timedelta(minutes=5):
-        raise CaseError("the arrival time is in the future")
+        raise CaseError("the arrival time is in the future", reason="arrival_future")
     language = language or settings.languages[0]
     if language not in settings.languages:
-        raise CaseError(f"language {language!r} is not offered (settings: languages)")
+        raise CaseError(f"language {language!r} is not offered (settings: languages)",
+                        reason="language_not_offered", language=language)
     version = get_version(session, template_id)
     day = today.strftime("%y%m%d")
     sequence = next_sequence(session, settings.department_code, day)
     if sequence > 9999:
         raise CaseError(f"department {settings.department_code} has used all 9999 case codes "
-                        f"of {today.isoformat()}")
+                        f"of {today.isoformat()}", reason="case_codes_used_up",
+                        department=settings.department_code, day=today.isoformat())
     code = compose_case_code(CaseCodeParts(settings.action_type_code, settings.department_code,
                                            today, sequence, settings.custom_code))
     case = Case(id=str(uuid.uuid4()), code=code, start_code=_unused_start_code(session),
@@ -188,7 +203,8 @@ def start_interview(session: Session, case: Case, *, actor: str = "party") -> No
 
 def set_language(session: Session, case: Case, language: str, settings: Settings) -> None:
     if language not in settings.languages:
-        raise CaseError(f"language {language!r} is not offered")
+        raise CaseError(f"language {language!r} is not offered", reason="language_not_offered",
+                        language=language)
     case.language = language
 
 
@@ -422,7 +438,8 @@ class Incomplete(CaseError):
 
     def __init__(self, missing: list[str]) -> None:
         self.missing = missing
-        super().__init__("not ready to submit: " + "; ".join(missing))
+        super().__init__("not ready to submit: " + "; ".join(missing), reason="incomplete",
+                         missing="; ".join(missing))
 
 
 def submit_case(session: Session, case: Case, *, today: date, now: datetime,
@@ -464,7 +481,7 @@ def convert_case(session: Session, case: Case, reason: str, *, actor: str,
     lock(case, expected_version)
     reason = reason.strip()
     if not reason:
-        raise CaseError("converting a case needs a reason")
+        raise CaseError("converting a case needs a reason", reason="conversion_reason_empty")
     move(case, CaseStatus.CONVERTED)
     case.conversion_reason = reason
     case.decided_at = datetime.now(UTC)
@@ -478,11 +495,13 @@ def convert_case(session: Session, case: Case, reason: str, *, actor: str,
 def _require_fixed_steps(case: Case) -> None:
     """Questions come after the rights, the consent and the identity (so age exclusions work)."""
     if case.rights_acknowledged_at is None:
-        raise CaseError("the party has not yet acknowledged the rights notice")
+        raise CaseError("the party has not yet acknowledged the rights notice",
+                        reason="rights_not_acknowledged")
     if case.consent_at is None:
-        raise CaseError("the party has not yet agreed to the fast-track")
+        raise CaseError("the party has not yet agreed to the fast-track", reason="no_consent")
     if not case.party:
-        raise CaseError("the party's identity has not yet been recorded")
+        raise CaseError("the party's identity has not yet been recorded",
+                        reason="no_identity")
 
 
 def convert_if_excluded(session: Session, case: Case, interview: Interview, *,
@@ -499,7 +518,9 @@ def convert_if_excluded(session: Session, case: Case, interview: Interview, *,
 def _require_status(case: Case, *allowed: CaseStatus) -> None:
     if case.status not in allowed:
         names = " or ".join(a.value for a in allowed)
-        raise CaseError(f"case {case.code} is {case.status}; this needs it to be {names}")
+        raise CaseError(f"case {case.code} is {case.status}; this needs it to be {names}",
+                        reason="wrong_status", code=case.code, status=case.status,
+                        needed=[a.value for a in allowed])
 
 
 # -- time limits ---------------------------------------------------------------------------
@@ -507,20 +528,63 @@ def _require_status(case: Case, *allowed: CaseStatus) -> None:
 
 @dataclass(frozen=True)
 class Deadlines:
+    """A case's legal time limits, counted from the party's arrival (PR Art. 47 and 69).
+
+    Questioning lasts at most the ordinary limit (8 hours by default) unless an officer marked
+    that detention is possible; then the longer one (24 hours). `questioning_ends` is the
+    limit that applies to the case.
+    """
+
     decision_due: datetime
     questioning_ends: datetime
     questioning_ends_if_detention: datetime
+    ordinary_questioning_hours: int
+    detention_questioning_hours: int
+    detention_possible: bool = False
+
+    @property
+    def questioning_hours(self) -> int:
+        """How long the questioning limit that applies is."""
+        return self.detention_questioning_hours if self.detention_possible \
+            else self.ordinary_questioning_hours
 
 
 def deadlines(case: Case, settings: Settings) -> Deadlines:
-    """The legal time limits, counted from the party's arrival (PR Art. 47 and 69)."""
-    return deadlines_from(case.arrived_at, settings)
+    """The legal time limits of a case as it stands."""
+    return deadlines_from(case.arrived_at, settings, detention_possible=case.detention_possible)
 
 
-def deadlines_from(arrived: datetime, settings: Settings) -> Deadlines:
+def deadlines_from(arrived: datetime, settings: Settings, *,
+                   detention_possible: bool = False) -> Deadlines:
+    ordinary = settings.questioning_limit_hours
+    longer = settings.questioning_limit_detention_hours
     return Deadlines(arrived + timedelta(hours=settings.decision_deadline_hours),
-                     arrived + timedelta(hours=settings.questioning_limit_hours),
-                     arrived + timedelta(hours=settings.questioning_limit_detention_hours))
+                     arrived + timedelta(hours=longer if detention_possible else ordinary),
+                     arrived + timedelta(hours=longer), ordinary, longer, detention_possible)
+
+
+def set_detention_possible(session: Session, case: Case, settings: Settings, possible: bool, *,
+                           actor: str, expected_version: int | None = None) -> Case:
+    """Marks (or unmarks) that detention is possible, so questioning may last the longer limit.
+
+    The conservative ordinary limit applies until an officer says otherwise (PR Art. 69); the
+    marking is audited and can be taken back while the case is open, never once it is decided.
+    Marking what is already marked changes nothing.
+    """
+    lock(case, expected_version)
+    if case.status in FINAL:
+        raise CaseError(f"case {case.code} is already decided ({case.status}); whether "
+                        f"detention is possible can no longer change",
+                        reason="detention_case_decided", code=case.code, status=case.status)
+    if case.detention_possible == possible:
+        return case
+    case.detention_possible = possible  # an UPDATE of the case row: other consoles hear of it
+    limits = deadlines(case, settings)
+    record_event(session, actor, "case.detention_possible", case_id=case.id,
+                 payload={"detention_possible": possible,
+                          "questioning_limit_hours": limits.questioning_hours,
+                          "questioning_ends": limits.questioning_ends.isoformat()})
+    return case
 
 
 def list_cases(session: Session, status: str | None = None, limit: int = 500) -> list[Case]:

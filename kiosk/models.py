@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -153,6 +154,10 @@ class Case(Base):
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     decided_at: Mapped[datetime | None]
     conversion_reason: Mapped[str | None] = mapped_column(Text)
+    # An officer marked that detention is possible: questioning may last the longer limit
+    # (PR Art. 69). False, the conservative default, until someone says so.
+    detention_possible: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                     server_default=false())
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     template_version: Mapped[TemplateVersion] = relationship(lazy="joined")

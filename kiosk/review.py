@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.audit import record_event
-from kiosk.cases import CaseError, convert_case, interview_of, lock, move
+from kiosk.cases import CaseError, convert_case, interview_of, lock, move, set_detention_possible
 from kiosk.models import Case, ReviewAction, ReviewComment, User
 from kiosk.roles import Role
 from kiosk.settings import Settings
@@ -22,7 +22,15 @@ DECIDING_ROLES = frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER})
 
 
 class ReviewError(CaseError):
-    """A review step this officer may not take on this case now; the message says why."""
+    """A review step this officer may not take on this case now; the message says why.
+
+    Like every CaseError it names its rule (`reason`, `values`) for screens in other languages.
+    """
+
+
+# What an officer was refused, in the words of the English messages (the key is the screens').
+ACTIONS = {"review": "review cases", "return": "return cases", "convert": "convert cases",
+           "detention": "mark whether detention is possible"}
 
 
 class PenaltyType(StrEnum):
@@ -48,50 +56,65 @@ class Decision:
             kind = PenaltyType(self.penalty_type)
         except ValueError as exc:
             kinds = ", ".join(p.value for p in PenaltyType)
-            raise ReviewError(f"unknown penalty type {self.penalty_type!r} (one of: {kinds})") \
-                from exc
+            raise ReviewError(f"unknown penalty type {self.penalty_type!r} (one of: {kinds})",
+                              reason="penalty_unknown", penalty=self.penalty_type) from exc
         if not self.basis.strip():
-            raise ReviewError("the decision needs its legal basis (--basis)")
+            raise ReviewError("the decision needs its legal basis (--basis)",
+                              reason="basis_missing")
         if not self.circumstances.strip():
-            raise ReviewError("the decision needs the circumstances considered (--circumstances)")
+            raise ReviewError("the decision needs the circumstances considered (--circumstances)",
+                              reason="circumstances_missing")
         if kind is PenaltyType.FINE:
             if self.amount is None or self.amount <= 0:
-                raise ReviewError("a fine needs its amount in yuan (--amount)")
+                raise ReviewError("a fine needs its amount in yuan (--amount)",
+                                  reason="amount_missing")
             if self.amount >= settings.hearing_fine_threshold:
                 raise ReviewError(f"a fine of {self.amount} yuan reaches the hearing threshold "
                                   f"({settings.hearing_fine_threshold}); convert the case to the "
-                                  f"ordinary procedure instead")
+                                  f"ordinary procedure instead", reason="amount_needs_hearing",
+                                  amount=self.amount, limit=settings.hearing_fine_threshold)
         elif self.amount is not None:
-            raise ReviewError(f"an amount only goes with a fine, not with {kind.value}")
+            raise ReviewError(f"an amount only goes with a fine, not with {kind.value}",
+                              reason="amount_not_fine", penalty=kind.value)
         if kind is PenaltyType.DETENTION:
             if self.days is None or self.days <= 0:
-                raise ReviewError("detention needs its number of days (--days)")
+                raise ReviewError("detention needs its number of days (--days)",
+                                  reason="days_missing")
             if self.days >= settings.detention_days_excluded:
                 raise ReviewError(f"detention of {self.days} days is outside the fast-track "
                                   f"({settings.detention_days_excluded} days or more); convert "
-                                  f"the case to the ordinary procedure instead")
+                                  f"the case to the ordinary procedure instead",
+                                  reason="days_excluded", days=self.days,
+                                  limit=settings.detention_days_excluded)
         elif self.days is not None:
-            raise ReviewError(f"days only go with detention, not with {kind.value}")
+            raise ReviewError(f"days only go with detention, not with {kind.value}",
+                              reason="days_not_detention", penalty=kind.value)
         return Decision(kind.value, self.basis.strip(), self.circumstances.strip(), self.amount,
                         self.days)
 
 
 def _require_active(user: User) -> None:
     if user.is_disabled:
-        raise ReviewError(f"the account {user.username!r} is disabled; it may not review cases")
+        raise ReviewError(f"the account {user.username!r} is disabled; it may not review cases",
+                          reason="account_disabled", user=user.username)
 
 
-def _require_role(user: User, role: str, what: str) -> None:
+def _require_level_role(user: User, level: int, role: str) -> None:
+    """`level` counts from 0, as `Case.review_level` does; messages count from 1."""
     _require_active(user)
     if role not in user.roles:
-        raise ReviewError(f"{user.username} may not {what}: it needs the role '{role}'")
+        raise ReviewError(f"{user.username} may not approve level {level + 1} ({role}): it "
+                          f"needs the role '{role}'", reason="level_role_needed",
+                          user=user.username, level=level + 1, role=role)
 
 
-def _require_any_role(user: User, roles: frozenset[Role], what: str) -> None:
+def _require_any_role(user: User, roles: frozenset[Role], action: str) -> None:
     _require_active(user)
     if not set(user.roles) & set(roles):
         names = ", ".join(sorted(roles))
-        raise ReviewError(f"{user.username} may not {what}: it needs one of the roles {names}")
+        raise ReviewError(f"{user.username} may not {ACTIONS[action]}: it needs one of the "
+                          f"roles {names}", reason="role_needed", user=user.username,
+                          action=action, roles=sorted(roles))
 
 
 def _log(session: Session, case: Case, user: User, action: str, *, level: int | None = None,
@@ -111,18 +134,20 @@ def claim_case(session: Session, case: Case, user: User, *, take_over: bool = Fa
     recorded, so two officers never work on one case without knowing it.
     """
     lock(case, expected_version)
-    _require_any_role(user, DECIDING_ROLES, "review cases")
+    _require_any_role(user, DECIDING_ROLES, "review")
     if case.status == CaseStatus.SUBMITTED:
         move(case, CaseStatus.IN_REVIEW)
     elif case.status != CaseStatus.IN_REVIEW:
         raise ReviewError(f"case {case.code} is {_status_words(case)}; only a submitted case "
-                          f"or one in review can be claimed")
+                          f"or one in review can be claimed", reason="not_claimable",
+                          code=case.code, status=case.status)
     if case.claimed_by == user.username:
         return case
     previous = case.claimed_by
     if previous and not take_over:
         raise ReviewError(f"case {case.code} is being reviewed by {previous}; take it over "
-                          f"on purpose (--take-over) if they cannot go on")
+                          f"on purpose (--take-over) if they cannot go on",
+                          reason="claimed_by_other", code=case.code, user=previous)
     case.claimed_by = user.username
     case.claimed_at = datetime.now(UTC)
     _log(session, case, user, "taken_over" if previous else "claimed", level=case.review_level,
@@ -159,9 +184,11 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
     level = case.review_level
     if case.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW):
         raise ReviewError(f"case {case.code} is {_status_words(case)}; only a submitted case "
-                          f"or one in review can be approved")
+                          f"or one in review can be approved", reason="not_approvable",
+                          code=case.code, status=case.status)
     if level >= len(chain):
-        raise ReviewError(f"case {case.code} has no review level {level + 1}")
+        raise ReviewError(f"case {case.code} has no review level {level + 1}",
+                          reason="no_such_level", code=case.code, level=level + 1)
     role = chain[level]
     if role not in user.roles and level > 0:
         # Often a race: this officer meant the level someone else approved a moment ago.
@@ -169,19 +196,24 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
         if last is not None:
             raise ReviewError(f"{user.username} may not approve level {level + 1} ({role}): it "
                               f"needs the role '{role}'. Level {level} was approved by "
-                              f"{last.actor} at {last.at:%H:%M:%S} UTC")
-    _require_role(user, role, f"approve level {level + 1} ({role})")
+                              f"{last.actor} at {last.at:%H:%M:%S} UTC",
+                              reason="level_role_needed_after", user=user.username,
+                              level=level + 1, role=role, previous=level, actor=last.actor,
+                              at=last.at)
+    _require_level_role(user, level, role)
     if user.username in _approvers_of_this_round(session, case):
         raise ReviewError(f"{user.username} already approved an earlier level of this case; "
-                          f"each level is decided by a different person")
+                          f"each level is decided by a different person",
+                          reason="approved_before", user=user.username)
     is_final = level == len(chain) - 1
     checked = decision.checked(settings) if decision is not None else None
     if is_final and checked is None:
         raise ReviewError("the final level needs the decision: --penalty-type, --amount or "
-                          "--days, --basis and --circumstances")
+                          "--days, --basis and --circumstances", reason="decision_missing")
     if not is_final and checked is not None:
         raise ReviewError(f"the decision is given at the final level ({chain[-1]}), not at "
-                          f"level {level + 1}")
+                          f"level {level + 1}", reason="decision_too_early", role=chain[-1],
+                          level=level + 1)
     claim_case(session, case, user, take_over=take_over)
     details: dict[str, Any] = {"submission": case.submission_count, "chain": list(chain)}
     if is_final:
@@ -203,19 +235,23 @@ def return_case(session: Session, case: Case, user: User, comments: Mapping[str,
                 expected_version: int | None = None) -> Case:
     """Sends the case back to the party with a comment on each answer to correct."""
     lock(case, expected_version)
-    _require_any_role(user, DECIDING_ROLES, "return cases")
+    _require_any_role(user, DECIDING_ROLES, "return")
     if not comments:
-        raise ReviewError("a return needs at least one comment on an answer (--comment ID=TEXT)")
+        raise ReviewError("a return needs at least one comment on an answer (--comment ID=TEXT)",
+                          reason="comments_missing")
     interview = interview_of(session, case, today=today, now=now)
     shown = {screen.path for screen in interview.screens}
     for path, text in comments.items():
         if path not in shown:
-            raise ReviewError(f"'{path}' is not a question of this case's statement")
+            raise ReviewError(f"'{path}' is not a question of this case's statement",
+                              reason="not_a_question", path=path)
         if not text.strip():
-            raise ReviewError(f"the comment on '{path}' is empty")
+            raise ReviewError(f"the comment on '{path}' is empty", reason="comment_empty",
+                              path=path)
     if case.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW):
         raise ReviewError(f"case {case.code} is {_status_words(case)}; only a case in review "
-                          f"can be returned")
+                          f"can be returned", reason="not_returnable", code=case.code,
+                          status=case.status)
     claim_case(session, case, user, take_over=take_over)
     move(case, CaseStatus.RETURNED)
     for path, text in comments.items():
@@ -229,14 +265,28 @@ def return_case(session: Session, case: Case, user: User, comments: Mapping[str,
 
 def convert_by_officer(session: Session, case: Case, user: User, reason: str, *,
                        expected_version: int | None = None) -> Case:
-    _require_any_role(user, DECIDING_ROLES, "convert cases")
+    _require_any_role(user, DECIDING_ROLES, "convert")
     lock(case, expected_version)
     if case.status in FINAL:
-        raise ReviewError(f"case {case.code} is already {_status_words(case)}")
+        raise ReviewError(f"case {case.code} is already {_status_words(case)}",
+                          reason="already_decided", code=case.code, status=case.status)
     convert_case(session, case, reason, actor=user.username)
     session.add(ReviewAction(case_id=case.id, action="converted", level=None, role=None,
                              actor=user.username, details={"reason": reason}))
     return case
+
+
+def mark_detention_possible(session: Session, case: Case, user: User, settings: Settings,
+                            possible: bool = True, *,
+                            expected_version: int | None = None) -> Case:
+    """An officer marks (or unmarks) that detention is possible: the longer questioning limit.
+
+    Not a review step (nobody claims the case for it, and it decides nothing): any officer who
+    may decide cases may mark it while the case is open, and the audit chain says who did.
+    """
+    _require_any_role(user, DECIDING_ROLES, "detention")
+    return set_detention_possible(session, case, settings, possible, actor=user.username,
+                                  expected_version=expected_version)
 
 
 def open_comments(session: Session, case: Case) -> list[ReviewComment]:

@@ -34,7 +34,16 @@ class AccountError(ValueError):
 
 
 class LoginFailed(PermissionError):
-    """Wrong user name or password, a disabled or a locked account (the message says which)."""
+    """Wrong user name or password, a disabled or a locked account (the message says which).
+
+    `reason` says which for screens in other languages: "login_failed", "login_disabled" or
+    "login_locked" (`values` fill the wording).
+    """
+
+    def __init__(self, message: str, *, reason: str = "login_failed", **values: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
 
 
 @lru_cache(maxsize=1)
@@ -196,11 +205,13 @@ def authenticate(database: Database, username: str, password: str, *, max_failur
             failure = LoginFailed("wrong user name or password")
         elif user.is_disabled:
             record_event(session, username, "login.failed", payload={"reason": "disabled"})
-            failure = LoginFailed(f"the account {username!r} is disabled")
+            failure = LoginFailed(f"the account {username!r} is disabled",
+                                  reason="login_disabled", user=username)
         elif user.failed_logins >= max_failures:
             record_event(session, username, "login.failed", payload={"reason": "locked"})
             failure = LoginFailed(f"the account {username!r} is locked after {max_failures} "
-                                  f"failed logins; an admin must reset its password")
+                                  f"failed logins; an admin must reset its password",
+                                  reason="login_locked", user=username, failures=max_failures)
         else:
             if not _verify(user.password_hash, password):
                 user.failed_logins += 1

@@ -16,7 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.audit import case_events
-from kiosk.cases import answer_history, deadlines, find_case, interview_of
+from kiosk.cases import (
+    Deadlines,
+    answer_history,
+    deadlines,
+    deadlines_from,
+    find_case,
+    interview_of,
+)
 from kiosk.interview import ReviewItem
 from kiosk.models import Case, Document, ReviewAction, TemplateVersion
 from kiosk.party import REVIEW, SIGNATURE, WAITING
@@ -68,10 +75,16 @@ class QueueRow:
     review_level: int
     current_path: str | None
     lock_version: int
+    detention_possible: bool
 
     @property
     def is_final(self) -> bool:
         return self.status not in ACTIVE
+
+    def limits(self, settings: Settings) -> Deadlines:
+        """The case's time limits: the questioning limit as it applies to this case."""
+        return deadlines_from(self.arrived_at, settings,
+                              detention_possible=self.detention_possible)
 
     def title(self, language: str) -> str:
         return text_in(self.template_title, language)
@@ -84,7 +97,7 @@ class QueueRow:
 _COLUMNS = (Case.id, Case.code, Case.party_name, TemplateVersion.template_id,
             TemplateVersion.title, Case.status, Case.arrived_at, Case.arrival_mode,
             Case.submitted_at, Case.decided_at, Case.claimed_by, Case.review_level,
-            Case.current_path, Case.lock_version)
+            Case.current_path, Case.lock_version, Case.detention_possible)
 
 
 def queue_rows(session: Session, *, now: datetime,
@@ -160,8 +173,8 @@ class CaseDetail:
     interview_ended_at: datetime | None
     decision: dict[str, Any] | None
     conversion_reason: str | None
-    decision_due: datetime
-    questioning_ends: datetime
+    limits: Deadlines
+    detention_marked: tuple[str, datetime] | None  # who marked detention possible, and when
     step: Step | None
     eligibility: tuple[AnswerLine, ...]
     answers: tuple[AnswerLine, ...]
@@ -173,6 +186,15 @@ class CaseDetail:
     @property
     def case_id(self) -> str:
         return self.row.case_id
+
+    @property
+    def decision_due(self) -> datetime:
+        return self.limits.decision_due
+
+    @property
+    def questioning_ends(self) -> datetime:
+        """The questioning limit that applies (the longer one once detention is possible)."""
+        return self.limits.questioning_ends
 
 
 _FIXED_LABELS = {
@@ -214,6 +236,8 @@ def case_detail(session: Session, key: str, settings: Settings, *, language: str
     lines = [AnswerLine(item, tuple(history.get(item.path, ())), comments.get(item.path, ""))
              for item in interview.review(language)]
     limits = deadlines(case, settings)
+    events = case_events(session, case.id)
+    marked = next((e for e in reversed(events) if e.action == "case.detention_possible"), None)
     documents = session.execute(
         select(Document.id, Document.kind, Document.submission, Document.pages,
                Document.created_at).where(Document.case_id == case.id).order_by(Document.id)
@@ -225,14 +249,15 @@ def case_detail(session: Session, key: str, settings: Settings, *, language: str
         rights_acknowledged_at=case.rights_acknowledged_at,
         interview_started_at=case.interview_started_at,
         interview_ended_at=case.interview_ended_at, decision=case.decision,
-        conversion_reason=case.conversion_reason, decision_due=limits.decision_due,
-        questioning_ends=limits.questioning_ends,
+        conversion_reason=case.conversion_reason, limits=limits,
+        detention_marked=(marked.actor, marked.at)
+        if marked is not None and case.detention_possible else None,
         step=_step(case, list(interview.screens), language),
         eligibility=tuple(line for line in lines if line.item.section_id == ELIGIBILITY_SECTION_ID),
         answers=tuple(lines),
         review=tuple(review_actions(session, case)),
         audit=tuple({"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
-                     "payload": e.payload} for e in case_events(session, case.id)),
+                     "payload": e.payload} for e in events),
         documents=tuple(DocumentInfo(*doc) for doc in documents),
         comments=comments,
     )

@@ -16,13 +16,16 @@ from kiosk.cases import (
     Incomplete,
     acknowledge_rights,
     answer_history,
+    convert_case,
     current_answers,
+    deadlines,
     find_by_start_code,
     find_case,
     open_case,
     record_consent,
     record_identity,
     save_answers,
+    set_detention_possible,
     start_interview,
     submit_case,
 )
@@ -321,3 +324,112 @@ def test_resubmitting_a_submitted_case_changes_nothing(station: Station) -> None
     case = submit_answers(station, answers)
     again = submit_answers(station, answers, case_code=case.code)
     assert again.status == "submitted" and again.submission_count == 1
+
+
+# -- the questioning limit (PR Art. 69) ----------------------------------------------------------
+
+
+def _detention_events(session, case_id: str) -> list:
+    from kiosk.audit import case_events
+
+    return [e for e in case_events(session, case_id) if e.action == "case.detention_possible"]
+
+
+def test_marking_detention_possible_moves_the_questioning_limit_and_is_audited(
+        station: Station) -> None:
+    case = open_new(station)
+    settings = station.settings
+    with station.database.session() as session:
+        current = find_case(session, case.code)
+        limits = deadlines(current, settings)
+        assert not current.detention_possible  # the conservative default
+        assert limits.questioning_ends == current.arrived_at + timedelta(hours=8)
+        assert limits.questioning_hours == 8
+        version = current.lock_version
+        set_detention_possible(session, current, settings, True, actor="legal")
+        session.flush()
+        assert current.lock_version == version + 1  # the case row itself changed
+    with station.database.session() as session:
+        current = find_case(session, case.code)
+        limits = deadlines(current, settings)
+        assert current.detention_possible
+        assert limits.questioning_ends == current.arrived_at + timedelta(hours=24)
+        assert limits.questioning_hours == 24 and limits.ordinary_questioning_hours == 8
+        assert limits.decision_due == current.arrived_at + timedelta(hours=48)  # unchanged
+        set_detention_possible(session, current, settings, True, actor="legal2")  # no change
+    with station.database.session() as session:
+        [event] = _detention_events(session, case.id)
+        assert event.actor == "legal"
+        assert event.payload == {"detention_possible": True, "questioning_limit_hours": 24,
+                                 "questioning_ends": limits.questioning_ends.isoformat()}
+        set_detention_possible(session, find_case(session, case.code), settings, False,
+                               actor="legal")  # reversible
+    with station.database.session() as session:
+        current = find_case(session, case.code)
+        assert deadlines(current, settings).questioning_hours == 8
+        assert [e.payload["detention_possible"] for e in _detention_events(session, case.id)] \
+            == [True, False]
+        assert verify_chain(session).is_intact
+
+
+def test_whether_detention_is_possible_is_fixed_once_the_case_is_decided(
+        station: Station) -> None:
+    case = open_new(station)
+    with station.database.session() as session:
+        convert_case(session, find_case(session, case.code), "不认错", actor="duty")
+    with station.database.session() as session, pytest.raises(CaseError) as refused:
+        set_detention_possible(session, find_case(session, case.code), station.settings, True,
+                               actor="legal")
+    assert str(refused.value) == (f"case {case.code} is already decided (converted); whether "
+                                  f"detention is possible can no longer change")
+    assert refused.value.reason == "detention_case_decided"
+    assert refused.value.values == {"code": case.code, "status": "converted"}
+    with station.database.session(readonly=True) as session:
+        assert not find_case(session, case.code).detention_possible
+        assert _detention_events(session, case.id) == []
+
+
+def test_refusals_name_their_rule_for_other_languages(station: Station) -> None:
+    with station.database.session() as session, pytest.raises(CaseError) as refused:
+        open_case(session, station.settings, "minor-assault", "张" * 70,
+                  arrived_at=datetime.now(UTC), arrival_mode="came_in", actor="duty",
+                  today=station.today())
+    assert (refused.value.reason, refused.value.values) == ("party_name_long", {"max": 64})
+    assert str(refused.value) == "the party's name is longer than 64 characters"  # as before
+
+
+def test_the_detention_column_migrates_with_existing_cases(database_url: str) -> None:
+    """0006 -> 0007 on SQLite and PostgreSQL: a case already there keeps the 8-hour limit."""
+    from sqlalchemy import MetaData, Table, insert, inspect
+
+    from kiosk.db import Database
+    from kiosk.migrations import current_revision, upgrade_database
+    from kiosk.models import TemplateVersion
+    from kiosk.settings import PROJECT_ROOT, load_settings
+    from kiosk.template_store import publish_shipped_templates
+
+    database = Database(database_url)
+    try:
+        upgrade_database(database, "0006")
+        columns = {c["name"] for c in inspect(database.engine).get_columns("cases")}
+        assert "detention_possible" not in columns
+        with database.session() as session:
+            publish_shipped_templates(session, PROJECT_ROOT / "templates", actor="test")
+            version = session.query(TemplateVersion).first()
+            assert version is not None
+            cases = Table("cases", MetaData(), autoload_with=session.connection())
+            now = datetime.now(UTC)
+            session.execute(insert(cases).values(
+                id="00000000-0000-0000-0000-000000000007", code="1" * 27, start_code="123456",
+                audit_secret="0" * 32, template_version_id=version.id, status="opened",
+                language="zh", notices={}, party_name="张三", party={}, arrived_at=now,
+                arrival_mode="came_in", opened_at=now, opened_by="duty", submission_count=0,
+                review_level=0, lock_version=1))
+        upgrade_database(database)
+        assert current_revision(database) == "0007"
+        with database.session() as session:
+            case = find_case(session, "1" * 27)
+            assert case.detention_possible is False
+            assert deadlines(case, load_settings()).questioning_hours == 8
+    finally:
+        database.dispose()

@@ -114,6 +114,29 @@ def test_open_list_return_and_resubmit(env: dict[str, str], tmp_path: Path) -> N
     assert shown["status"] == "submitted"
 
 
+def test_a_case_is_marked_detention_possible_and_back_until_it_is_decided(
+        env: dict[str, str]) -> None:
+    opened = json.loads(kiosk(env, "case", "open", "--template", "minor-assault", "--name",
+                              "张三", "--arrived", "2026-01-05T09:30", "--json").stdout)
+    code = opened["code"]
+    marked = kiosk(env, "case", "detention", code, "possible")
+    assert marked.returncode == 0, marked.stderr
+    assert marked.stdout == (f"{code}: detention possible; questioning until 2026-01-06 09:30 "
+                             f"(24 h)\n")
+    shown = kiosk(env, "case", "show", code)
+    assert "questioning until 2026-01-06 09:30 (24 h; detention possible)" in shown.stdout
+    back = json.loads(kiosk(env, "case", "detention", code, "not-possible", "--json").stdout)
+    assert back["detention_possible"] is False and back["questioning_hours"] == 8
+    assert json.loads(kiosk(env, "case", "show", code, "--json").stdout)[
+        "detention_possible"] is False
+    assert kiosk(env, "review", code, "convert", "--as", "duty", "--reason", "有异议",
+                 stdin=PASSWORD + "\n").returncode == 0
+    late = kiosk(env, "case", "detention", code, "possible")
+    assert late.returncode == 1
+    assert late.stderr == (f"error: case {code} is already decided (converted); whether "
+                           f"detention is possible can no longer change\n")
+
+
 def test_wrong_password_wrong_role_and_conflicts_exit_1(env: dict[str, str],
                                                         tmp_path: Path) -> None:
     answers = tmp_path / "a.json"

@@ -19,6 +19,7 @@ from kiosk.review import (
     approve_level,
     claim_case,
     convert_by_officer,
+    mark_detention_possible,
     open_comments,
     return_case,
     review_actions,
@@ -80,22 +81,24 @@ def test_levels_are_decided_by_different_people(station: Station, officers) -> N
                       decision=FINE)
 
 
-@pytest.mark.parametrize(("decision", "message"), [
-    (Decision("fine", "basis", "c", amount=2000), "hearing"),
-    (Decision("fine", "basis", "c"), "amount"),
-    (Decision("detention", "basis", "c", days=10), "outside the fast-track"),
-    (Decision("warning", "", "c"), "legal basis"),
-    (Decision("warning", "basis", "c", amount=50), "only goes with a fine"),
-    (Decision("caning", "basis", "c"), "unknown penalty type"),
+@pytest.mark.parametrize(("decision", "message", "reason"), [
+    (Decision("fine", "basis", "c", amount=2000), "hearing", "amount_needs_hearing"),
+    (Decision("fine", "basis", "c"), "amount", "amount_missing"),
+    (Decision("detention", "basis", "c", days=10), "outside the fast-track", "days_excluded"),
+    (Decision("warning", "", "c"), "legal basis", "basis_missing"),
+    (Decision("warning", "basis", "c", amount=50), "only goes with a fine", "amount_not_fine"),
+    (Decision("caning", "basis", "c"), "unknown penalty type", "penalty_unknown"),
 ])
 def test_incomplete_or_out_of_range_decisions_are_refused(
-        station: Station, officers, decision: Decision, message: str) -> None:
+        station: Station, officers, decision: Decision, message: str, reason: str) -> None:
     code = submitted(station)
     with station.database.session() as session:
         approve_level(session, find_case(session, code), officers["legal"], station.settings)
-    with station.database.session() as session, pytest.raises(ReviewError, match=message):
+    with station.database.session() as session, \
+            pytest.raises(ReviewError, match=message) as refused:
         approve_level(session, find_case(session, code), officers["head"], station.settings,
                       decision=decision)
+    assert refused.value.reason == reason  # for the console to word in its own language
 
 
 def test_return_with_comments_then_correct_and_resubmit(station: Station, officers) -> None:
@@ -130,9 +133,11 @@ def test_a_claimed_case_is_only_taken_over_on_purpose(station: Station, officers
     code = submitted(station)
     with station.database.session() as session:
         claim_case(session, find_case(session, code), officers["legal"])
-    with station.database.session() as session, pytest.raises(ReviewError,
-                                                               match="reviewed by legal"):
+    with station.database.session() as session, \
+            pytest.raises(ReviewError, match="reviewed by legal") as refused:
         approve_level(session, find_case(session, code), officers["legal2"], station.settings)
+    assert refused.value.reason == "claimed_by_other"
+    assert refused.value.values == {"code": code, "user": "legal"}
     with station.database.session() as session:
         case = find_case(session, code)
         approve_level(session, case, officers["legal2"], station.settings, take_over=True)
@@ -156,6 +161,31 @@ def test_convert_needs_a_reason_and_ends_the_case(station: Station, officers) ->
         assert case.status == "converted"
     with station.database.session() as session, pytest.raises(ReviewError, match="is converted"):
         approve_level(session, find_case(session, code), officers["legal"], station.settings)
+
+
+def test_any_deciding_officer_marks_detention_possible_without_claiming(
+        station: Station, officers) -> None:
+    code = submitted(station)
+    with station.database.session() as session:
+        claim_case(session, find_case(session, code), officers["legal"])
+    with station.database.session() as session:  # legal2 does not need the case for this
+        case = find_case(session, code)
+        mark_detention_possible(session, case, officers["legal2"], station.settings)
+        assert case.detention_possible and case.claimed_by == "legal"
+    with station.database.session() as session:
+        add_user(session, "clerk", PASSWORD, ["admin"], actor="test")
+    clerk = authenticate(station.database, "clerk", PASSWORD, max_failures=5)
+    with station.database.session() as session, pytest.raises(ReviewError) as refused:
+        mark_detention_possible(session, find_case(session, code), clerk, station.settings,
+                                False)
+    assert str(refused.value) == ("clerk may not mark whether detention is possible: it needs "
+                                  "one of the roles approver, officer, reviewer")
+    assert refused.value.reason == "role_needed"
+    assert refused.value.values == {"user": "clerk", "action": "detention",
+                                    "roles": ["approver", "officer", "reviewer"]}
+    with station.database.session() as session:
+        events = [e for e in session.query(AuditEvent).filter_by(action="case.detention_possible")]
+        assert [(e.actor, e.payload["detention_possible"]) for e in events] == [("legal2", True)]
 
 
 def test_a_stale_view_is_refused(station: Station, officers) -> None:

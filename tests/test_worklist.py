@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from kiosk.cases import convert_case, find_case
+from kiosk.cases import convert_case, find_case, set_detention_possible
 from kiosk.changes import PostgresListener, changes_since, latest_seq
 from kiosk.models import Case
 from kiosk.sample_cases import open_sample_case, submitted_sample_case, walk_sample_party
@@ -94,5 +94,54 @@ def test_a_commit_notifies_listeners_and_a_rollback_does_not(station: Station) -
             raise RuntimeError("the officer's change fails half-way")
         assert not selectors.select([listener.fileno()], [], [], 0.5)[0]
         assert listener.drain().case_ids == set()
+    finally:
+        listener.close()
+
+
+def test_detention_possible_reaches_the_queue_the_case_view_and_the_feed(
+        station: Station) -> None:
+    case = open_sample_case(station, name="甲")
+    with station.database.session(readonly=True) as session:
+        mark = latest_seq(session)
+        [row] = queue_rows(session, now=datetime.now(UTC), case_ids=[case.id])
+    assert not row.detention_possible
+    assert row.limits(station.settings).questioning_ends == row.arrived_at + timedelta(hours=8)
+    with station.database.session() as session:
+        set_detention_possible(session, find_case(session, case.id), station.settings, True,
+                               actor="legal")
+    with station.database.session(readonly=True) as session:
+        assert changes_since(session, mark)[1] == {case.id}  # consoles re-read the case
+        [row] = queue_rows(session, now=datetime.now(UTC), case_ids=[case.id])
+        detail = case_detail(session, case.code, station.settings, language="zh",
+                             today=station.today(), now=station.now(),
+                             local_now=station.local_now())
+    assert row.detention_possible
+    assert row.limits(station.settings).questioning_ends == row.arrived_at + timedelta(hours=24)
+    assert detail.questioning_ends == row.arrived_at + timedelta(hours=24)
+    assert detail.limits.questioning_hours == 24
+    assert detail.detention_marked is not None and detail.detention_marked[0] == "legal"
+    with station.database.session() as session:
+        set_detention_possible(session, find_case(session, case.id), station.settings, False,
+                               actor="legal")
+    with station.database.session(readonly=True) as session:
+        detail = case_detail(session, case.code, station.settings, language="zh",
+                             today=station.today(), now=station.now(),
+                             local_now=station.local_now())
+    assert detail.detention_marked is None and detail.limits.questioning_hours == 8
+
+
+@pytest.mark.postgres
+def test_marking_detention_possible_notifies_listeners(station: Station) -> None:
+    if station.database.dialect != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; SQLite is polled (tests/ui/test_officer.py)")
+    case = open_sample_case(station, name="甲")
+    listener = PostgresListener(station.settings.resolved_database_url)
+    listener.connect()
+    try:
+        with station.database.session() as session:
+            set_detention_possible(session, find_case(session, case.id), station.settings, True,
+                                   actor="legal")
+        assert selectors.select([listener.fileno()], [], [], 10)[0], "no notification came"
+        assert listener.drain().case_ids == {case.id}
     finally:
         listener.close()

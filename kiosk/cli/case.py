@@ -1,4 +1,4 @@
-"""`kiosk case open|list|show` and `kiosk submit`."""
+"""`kiosk case open|list|show|detention` and `kiosk submit`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from kiosk.cases import (
     interview_of,
     list_cases,
     open_case,
+    set_detention_possible,
 )
 from kiosk.cli import add_json_flag, print_json
 from kiosk.hooks import SUBMITTED, notify
@@ -57,6 +58,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     show.add_argument("--language", default="zh")
     add_json_flag(show)
     show.set_defaults(handler=run_show)
+
+    detention = sub.add_parser(
+        "detention", help="mark whether detention is possible: questioning may then last "
+        "questioning_limit_detention_hours instead of questioning_limit_hours (audited; not "
+        "once the case is decided)")
+    detention.add_argument("code", metavar="CODE")
+    detention.add_argument("possible", choices=["possible", "not-possible"])
+    add_json_flag(detention)
+    detention.set_defaults(handler=run_detention)
 
 
 def register_submit(commands: argparse._SubParsersAction) -> None:
@@ -106,6 +116,7 @@ def summary(case: Case, station: Station) -> dict[str, Any]:
         "arrival_mode": case.arrival_mode, "submitted_at": _iso(case.submitted_at),
         "review_level": case.review_level, "claimed_by": case.claimed_by,
         "decision_due": limits.decision_due.isoformat(),
+        "detention_possible": case.detention_possible,
     }
 
 
@@ -184,6 +195,9 @@ def run_show(args: argparse.Namespace) -> int:
     mode = ARRIVAL_LABELS[ArrivalMode(case.arrival_mode)][language if language == "zh" else "en"]
     print(f"  arrived {_local(case.arrived_at, station)} ({mode}); decision due "
           f"{_local(limits.decision_due, station)}")
+    print(f"  questioning until {_local(limits.questioning_ends, station)} "
+          f"({limits.questioning_hours} h" + ("; detention possible)"
+                                              if limits.detention_possible else ")"))
     if data["start_code"]:
         print(f"  start code {case.start_code}")
     if case.conversion_reason:
@@ -204,6 +218,25 @@ def run_show(args: argparse.Namespace) -> int:
     for e in data["audit"]:
         print(f"  #{e['seq']:<5} {_local(datetime.fromisoformat(e['at']), station)}  "
               f"{e['actor']:<12} {e['action']}")
+    return 0
+
+
+def run_detention(args: argparse.Namespace) -> int:
+    station = open_station()
+    with station.database.session() as session:
+        case = find_case(session, args.code)
+        set_detention_possible(session, case, station.settings, args.possible == "possible",
+                               actor="cli")
+        limits = deadlines(case, station.settings)
+        code = case.code
+    if args.json:
+        print_json({"code": code, "detention_possible": limits.detention_possible,
+                    "questioning_hours": limits.questioning_hours,
+                    "questioning_ends": limits.questioning_ends.isoformat()})
+    else:
+        print(f"{code}: detention {'possible' if limits.detention_possible else 'not possible'}; "
+              f"questioning until {_local(limits.questioning_ends, station)} "
+              f"({limits.questioning_hours} h)")
     return 0
 
 

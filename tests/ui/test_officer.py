@@ -585,3 +585,153 @@ def test_the_queue_puts_submissions_first_most_urgent_first(qtbot, console: Offi
 
     order = [proxy.data(proxy.index(r, 0), ROW_ROLE).case_id for r in range(3)]
     assert order == [urgent.id, later.id, review.id]
+
+
+# -- the questioning limit (PR Art. 69) --------------------------------------------------------
+
+
+def questioning_cell(window: OfficerWindow, case_id: str,
+                     role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole) -> object:
+    from ui.officer.queue import QUESTIONING
+
+    model = window.model
+    assert model is not None
+    return model.data(model.index(model._index[case_id], QUESTIONING), role)
+
+
+def test_marking_detention_possible_moves_the_questioning_countdown_to_24_hours(
+        qtbot, console: OfficerWindow, station: Station) -> None:
+    arrived = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    case = open_sample_case(station, name="赵六", arrived_at=arrived)
+    log_in(qtbot, console, "duty")
+    select(qtbot, console, case.id)
+    view, bar, model = console.console.case_view, console.console.actions, console.model
+    seen_at = arrived + timedelta(minutes=30, seconds=5)  # the clock the cells are drawn at
+    model.tick(seen_at)
+    assert questioning_cell(console, case.id) == "剩 7:29"  # the conservative default
+    assert "询问时限 8 小时</b>（默认）" in view.limit.text()
+    assert "标记后为 24 小时" in view.limit.text()
+    assert view.detention.text() == "标记可能适用拘留（24 小时）" and view.detention.isEnabled()
+
+    qtbot.mouseClick(view.detention, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.detail.limits.detention_possible, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: model.row_of(case.id).detention_possible, timeout=WAIT_MS)
+    model.tick(seen_at)
+    assert questioning_cell(console, case.id) == "剩 23:29"
+    assert "可能适用拘留" in str(questioning_cell(console, case.id, Qt.ItemDataRole.ToolTipRole))
+    from ui.officer.timezone import local
+
+    until = local(arrived + timedelta(hours=24))
+    text = view.limit.text()
+    assert "询问时限 24 小时</b>" in text and until in text
+    assert "duty 于" in text and "标记“可能适用拘留”" in text and "第六十九条" in text
+    assert view.detention.text() == "撤销可能适用拘留（恢复 8 小时）"
+    overview = view.overview.toPlainText()
+    assert f"{until} · 24 小时 · 可能适用拘留" in overview
+    assert "已标记可能适用拘留：赵六，询问时限 24 小时" in bar.message.text()
+    with station.database.session(readonly=True) as session:
+        events = [(e.actor, e.payload["detention_possible"]) for e in case_events(session, case.id)
+                  if e.action == "case.detention_possible"]
+    assert events == [("duty", True)]
+
+    qtbot.mouseClick(view.detention, Qt.MouseButton.LeftButton)  # reversible
+    qtbot.waitUntil(lambda: not model.row_of(case.id).detention_possible, timeout=WAIT_MS)
+    model.tick(seen_at)
+    assert questioning_cell(console, case.id) == "剩 7:29"
+    qtbot.waitUntil(lambda: "（默认）" in view.limit.text(), timeout=WAIT_MS)
+
+
+def test_a_colleagues_marking_reaches_this_console_by_itself(qtbot, console: OfficerWindow,
+                                                             station: Station) -> None:
+    arrived = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=9)  # 8 h passed
+    case = open_sample_case(station, name="钱七", arrived_at=arrived)
+    log_in(qtbot, console, "legal")
+    select(qtbot, console, case.id)
+    view = console.console.case_view
+    assert str(questioning_cell(console, case.id)).startswith("已超 1:0")
+    from kiosk.review import mark_detention_possible
+
+    with station.database.session() as session:  # another console, another officer
+        mark_detention_possible(session, find_case(session, case.id), get_user(session, "duty"),
+                                station.settings)
+    qtbot.waitUntil(lambda: str(questioning_cell(console, case.id)).startswith("剩 14:5"),
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "duty 于" in view.limit.text(), timeout=WAIT_MS)
+
+
+def test_a_decided_case_refuses_the_marking_in_the_consoles_language(
+        qtbot, console: OfficerWindow, station: Station) -> None:
+    case = open_sample_case(station, name="孙八")
+    log_in(qtbot, console, "duty")
+    select(qtbot, console, case.id)
+    view, bar = console.console.case_view, console.console.actions
+    console.feed.stop()  # this console has not yet heard what a colleague does next
+    from kiosk.review import convert_by_officer
+
+    with station.database.session() as session:
+        convert_by_officer(session, find_case(session, case.id), get_user(session, "legal"),
+                           "当事人不认错")
+    assert view.detention.isEnabled()
+    qtbot.mouseClick(view.detention, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "未能完成" in bar.message.text(), timeout=WAIT_MS)
+    assert bar.message.text() == (f"未能完成：案件 {case.code} 已办结（转普通程序），"
+                                  f"不能再更改是否可能适用拘留。")
+    qtbot.waitUntil(lambda: view.detail.row.status == CaseStatus.CONVERTED, timeout=WAIT_MS)
+    assert not view.detention.isEnabled() and "已办结" in view.detention.toolTip()
+    with station.database.session(readonly=True) as session:
+        assert not find_case(session, case.id).detention_possible
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh", "未能完成：账号 legal 已停用，不能审核案件。"),
+    ("en", "Not done: The account legal is disabled; it may not review cases."),
+])
+def test_a_refusal_of_the_core_is_shown_in_the_consoles_language(
+        qtbot, console: OfficerWindow, station: Station, language: str, expected: str) -> None:
+    case = submitted_sample_case(station)
+    console.login_page.language.setCurrentIndex(console.login_page.language.findData(language))
+    log_in(qtbot, console, "legal")
+    select(qtbot, console, case.id)
+    bar = console.console.actions
+    from kiosk.users import disable_user
+
+    with station.database.session() as session:  # an admin disables the account meanwhile
+        disable_user(session, "legal", actor="admin")
+    assert bar.approve.isEnabled()
+    qtbot.mouseClick(bar.approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bar.message.text() == expected, timeout=WAIT_MS)
+    assert status_of(station, case.id) == CaseStatus.SUBMITTED
+
+
+def test_every_rule_the_core_names_is_worded_in_each_language() -> None:
+    """A refusal the core adds must not reach a Chinese console in English."""
+    import re
+
+    from kiosk.review import ACTIONS
+    from kiosk.settings import PROJECT_ROOT
+    from ui.officer.strings import ERRORS
+
+    reasons: set[str] = set()
+    for module in ("cases", "review", "users"):
+        source = (PROJECT_ROOT / "kiosk" / f"{module}.py").read_text("utf-8")
+        reasons |= set(re.findall(r'reason="(\w+)"', source))
+    reasons |= {f"action_{action}" for action in ACTIONS}
+    assert len(reasons) > 40
+    missing = sorted(r for r in reasons if not {"zh", "en"} <= set(ERRORS.get(r, {})))
+    assert missing == []
+
+
+def test_refusals_word_their_values_as_the_console_does() -> None:
+    from kiosk.cases import CaseNotFound
+    from kiosk.review import ReviewError
+    from ui.officer.refusals import why_refused
+
+    error = ReviewError("english", reason="role_needed", user="clerk", action="return",
+                        roles=["officer", "reviewer"])
+    assert why_refused(error, "zh") == "clerk 不能退回案件：需要以下角色之一：民警、法制员。"
+    assert why_refused(error, "en") == ("clerk may not return cases: it needs one of the roles "
+                                        "officer, reviewer.")
+    error = ReviewError("english", reason="not_claimable", code="1" * 27, status="approved")
+    assert "当前为“已审批”" in why_refused(error, "zh")
+    assert why_refused(CaseNotFound("no case 'x'"), "zh") == "找不到该案件。"
+    assert why_refused(RuntimeError("disk full"), "zh") == "disk full"  # not the core's: as is

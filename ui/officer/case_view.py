@@ -107,6 +107,7 @@ class CaseView(QWidget):
     document_wanted = Signal(int)  # document id whose PDF the window should read
     documents_opened = Signal()    # the Documents tab was opened (render what is missing)
     comments_changed = Signal()
+    detention_wanted = Signal(bool)  # mark (True) or unmark the case: detention possible
 
     def __init__(self, language: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,6 +132,14 @@ class CaseView(QWidget):
         self.step = QLabel()
         self.step.setProperty("role", "step")
         self.step.setWordWrap(True)
+        # Which questioning limit applies and why, beside the one step that changes it.
+        self.limit = QLabel()
+        self.limit.setWordWrap(True)
+        self.limit.setTextFormat(Qt.TextFormat.RichText)
+        self.detention = QPushButton()
+        self.detention.clicked.connect(
+            lambda: self.detail is not None
+            and self.detention_wanted.emit(not self.detail.limits.detention_possible))
 
         self.overview = QTextBrowser()
         self.statement = QTextBrowser()
@@ -210,6 +219,11 @@ class CaseView(QWidget):
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.title)
         body.addWidget(self.subtitle)
+        limit_row = QHBoxLayout()
+        limit_row.setContentsMargins(0, 2, 0, 4)
+        limit_row.addWidget(self.limit, 1)
+        limit_row.addWidget(self.detention, 0, Qt.AlignmentFlag.AlignVCenter)
+        body.addLayout(limit_row)
         body.addWidget(self.step)
         body.addWidget(self.tabs, 1)
         layout = QVBoxLayout(self)
@@ -258,6 +272,7 @@ class CaseView(QWidget):
             self.step.show()
         else:
             self.step.hide()
+        self._draw_limit(detail)
         self._draw_overview(detail)
         self._draw_statement(detail)
         self._draw_answers(detail, keep_position=same_case)
@@ -270,6 +285,25 @@ class CaseView(QWidget):
         if self.detail is not None:
             self._draw_statement(self.detail)
             self._draw_answers(self.detail, keep_position=True)
+
+    def _draw_limit(self, d: CaseDetail) -> None:
+        lang, limits = self.language, d.limits
+        until = html.escape(local(limits.questioning_ends))
+        if limits.detention_possible:
+            actor, at = d.detention_marked or ("?", None)
+            self.limit.setText(tr("limit_detention", lang, hours=limits.questioning_hours,
+                                  until=until, actor=html.escape(actor),
+                                  at=html.escape(local(at, "%m-%d %H:%M")) if at else "—",
+                                  shorter=limits.ordinary_questioning_hours))
+            self.detention.setText(tr("unmark_detention", lang,
+                                      hours=limits.ordinary_questioning_hours))
+        else:
+            self.limit.setText(tr("limit_ordinary", lang, hours=limits.questioning_hours,
+                                  until=until, longer=limits.detention_questioning_hours))
+            self.detention.setText(tr("mark_detention", lang,
+                                      hours=limits.detention_questioning_hours))
+        self.detention.setEnabled(not d.row.is_final)
+        self.detention.setToolTip(tr("detention_decided", lang) if d.row.is_final else "")
 
     def _draw_overview(self, d: CaseDetail) -> None:
         lang = self.language
@@ -291,7 +325,11 @@ class CaseView(QWidget):
             line(tr("arrived", lang), f"{when(row.arrived_at)} · {html.escape(mode)}"),
             line(tr("opened_by", lang), html.escape(d.opened_by)),
             line(tr("col_decision", lang), f"{when(d.decision_due)}"),
-            line(tr("col_questioning", lang), f"{when(d.questioning_ends)}"),
+            line(tr("col_questioning", lang),
+                 f"{when(d.questioning_ends)} · "
+                 + html.escape(tr("hours", lang, hours=d.limits.questioning_hours))
+                 + (f" · <b>{html.escape(tr('detention_possible', lang))}</b>"
+                    if d.limits.detention_possible else "")),
             line(tr("rights", lang), when(d.rights_acknowledged_at)),
             line(tr("consent", lang), when(d.consent_at)),
             line(tr("interview", lang),

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.cases import deadlines_from
 from kiosk.settings import Settings
 from kiosk.states import ANSWERING, LABELS, CaseStatus
 from kiosk.worklist import QueueRow, Urgency, urgency
@@ -184,7 +183,8 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def _limits(self, row: QueueRow) -> tuple[datetime, datetime]:
-        limits = deadlines_from(row.arrived_at, self.settings)
+        """The decision deadline and the questioning limit that applies to the row's case."""
+        limits = row.limits(self.settings)
         return limits.decision_due, limits.questioning_ends
 
     def _countdown(self, due: datetime) -> str:
@@ -209,9 +209,13 @@ class QueueModel(QAbstractTableModel):
             return self._colour(row, column, role, decision_due, questioning_ends)
         if role == Qt.ItemDataRole.ToolTipRole and column in (PARTY, TYPE):
             return f"{row.party_name} · {row.title(self.language)} · {row.code}"
-        if role == Qt.ItemDataRole.ToolTipRole and column in (DECISION, QUESTIONING):
-            due = decision_due if column == DECISION else questioning_ends
-            return local(due)
+        if role == Qt.ItemDataRole.ToolTipRole and column == DECISION:
+            return local(decision_due)
+        if role == Qt.ItemDataRole.ToolTipRole and column == QUESTIONING:
+            limits = row.limits(self.settings)
+            return tr("questioning_tip_detention" if row.detention_possible
+                      else "questioning_tip", self.language, until=local(questioning_ends),
+                      hours=limits.questioning_hours)
         if role == Qt.ItemDataRole.FontRole and column == STATE \
                 and row.status == CaseStatus.SUBMITTED:
             font = QFont()

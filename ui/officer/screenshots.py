@@ -39,7 +39,7 @@ NAMES = {"zh": ["张三", "李四", "王五", "赵六", "钱七"],
 SHOTS = ["login", "login-refused", "queue", "queue-new-arrival", "case-overview",
          "case-statement-live", "case-answers-comment", "case-documents", "case-audit",
          "claimed-by-colleague", "conflict", "decision-form-errors", "convert-form",
-         "new-case-form", "start-code"]
+         "new-case-form", "start-code", "case-detention-possible"]
 
 
 def settle(window: OfficerWindow, seconds: float = 0.4) -> None:
@@ -178,6 +178,14 @@ class Walk(ShotWalk):
         settle(window, 0.2)
         self.shot(code, "start-code")
         code.accept()
+
+        # The party being answered: questioning may last 24 hours once detention is possible.
+        console.queue.select(live.id)
+        settle(window, 0.8)
+        view.tabs.setCurrentIndex(0)
+        window.set_detention_possible(True)
+        settle(window, 1.2)
+        self.shot(window, "case-detention-possible")
         window.close()
         settle(window, 0.3)
 

@@ -34,6 +34,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_questioning": {"zh": "询问时限", "en": "Questioning limit"},
     "col_claimed": {"zh": "审核人", "en": "Reviewer"},
     "left": {"zh": "剩 {time}", "en": "{time} left"},
+    "questioning_tip": {"zh": "至 {until} · 询问时限 {hours} 小时", "en": "until {until} · "
+                        "questioning limit {hours} h"},
+    "questioning_tip_detention": {
+        "zh": "至 {until} · 询问时限 {hours} 小时（可能适用拘留）",
+        "en": "until {until} · questioning limit {hours} h (detention possible)",
+    },
     "overdue": {"zh": "已超 {time}", "en": "{time} over"},
     "queue_empty": {"zh": "没有待办案件", "en": "No cases to do"},
     "new_arrival": {"zh": "新提交：{party}（{type}）", "en": "New submission: {party} ({type})"},
@@ -71,6 +77,27 @@ STRINGS: dict[str, dict[str, str]] = {
     "decision": {"zh": "处理决定", "en": "Decision"},
     "conversion": {"zh": "转普通程序原因", "en": "Reason for the ordinary procedure"},
     "not_yet": {"zh": "尚未", "en": "not yet"},
+    # the questioning limit (PR Art. 69): 8 hours, 24 once an officer marks detention possible
+    "hours": {"zh": "{hours} 小时", "en": "{hours} h"},
+    "detention_possible": {"zh": "可能适用拘留", "en": "detention possible"},
+    "limit_ordinary": {
+        "zh": "<b>询问时限 {hours} 小时</b>（默认），至 {until}。可能适用拘留的，"
+        "标记后为 {longer} 小时（《程序规定》第六十九条）。",
+        "en": "<b>Questioning limit {hours} h</b> (the default), until {until}. If detention is "
+        "possible, mark it: the limit is then {longer} h (PR Art. 69).",
+    },
+    "limit_detention": {
+        "zh": "<b>询问时限 {hours} 小时</b>，至 {until}：{actor} 于 {at} 标记“可能适用拘留”"
+        "（《程序规定》第六十九条；未标记时为 {shorter} 小时）。",
+        "en": "<b>Questioning limit {hours} h</b>, until {until}: {actor} marked \"detention "
+        "possible\" at {at} (PR Art. 69; {shorter} h otherwise).",
+    },
+    "mark_detention": {"zh": "标记可能适用拘留（{hours} 小时）",
+                       "en": "Mark detention possible ({hours} h)"},
+    "unmark_detention": {"zh": "撤销可能适用拘留（恢复 {hours} 小时）",
+                         "en": "Undo detention possible (back to {hours} h)"},
+    "detention_decided": {"zh": "案件已办结，询问时限不再更改。",
+                          "en": "The case is decided; its questioning limit no longer changes."},
     "question": {"zh": "问", "en": "Q"},
     "answer": {"zh": "答", "en": "A"},
     "not_answered": {"zh": "（尚未回答）", "en": "(not answered yet)"},
@@ -141,6 +168,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Approved; the decision prints: {party}",
     },
     "done_returned": {"zh": "已退回当事人修改：{party}", "en": "Returned to the party: {party}"},
+    "done_detention_on": {
+        "zh": "已标记可能适用拘留：{party}，询问时限 {hours} 小时",
+        "en": "Marked detention possible: {party}; questioning limit {hours} h",
+    },
+    "done_detention_off": {
+        "zh": "已撤销可能适用拘留：{party}，询问时限恢复 {hours} 小时",
+        "en": "Detention no longer marked possible: {party}; questioning limit back to {hours} h",
+    },
     "done_converted": {
         "zh": "已转普通程序：{party}",
         "en": "Handed to the ordinary procedure: {party}",
@@ -214,6 +249,151 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The party presses Start at the kiosk and types these 6 digits. Case code: {code}",
     },
     "close": {"zh": "关闭", "en": "Close"},
+}
+
+# Why the core refused something, by the rule it names (`reason` on CaseError, ReviewError,
+# AccountError, LoginFailed); ui/officer/refusals.py fills the values in the console's words.
+ERRORS: dict[str, dict[str, str]] = {
+    # kiosk/cases.py
+    "no_start_code": {"zh": "没有空闲的开始码：未办结的案件太多。",
+                      "en": "No start code is free: too many cases are open."},
+    "party_name_empty": {"zh": "当事人姓名为空。", "en": "The party's name is empty."},
+    "party_name_long": {"zh": "当事人姓名不能超过 {max} 个字符。",
+                        "en": "The party's name may have at most {max} characters."},
+    "arrival_mode_unknown": {"zh": "未知的到案方式“{mode}”。",
+                             "en": "Unknown way of coming to the station '{mode}'."},
+    "arrival_no_zone": {"zh": "到案时间缺少时区。", "en": "The arrival time needs a time zone."},
+    "arrival_future": {"zh": "到案时间不能晚于现在。",
+                       "en": "The arrival cannot be in the future."},
+    "language_not_offered": {"zh": "本所未提供语言“{language}”。",
+                             "en": "The language '{language}' is not offered here."},
+    "case_codes_used_up": {"zh": "单位 {department} 在 {day} 的 9999 个案件编号已用完。",
+                           "en": "Department {department} has used all 9999 case codes of "
+                           "{day}."},
+    "answer_rejected": {"zh": "回答未被接受：{path}", "en": "Answer not accepted: {path}"},
+    "incomplete": {"zh": "尚不能提交：{missing}", "en": "Not ready to submit: {missing}"},
+    "conversion_reason_empty": {"zh": "转普通程序须写明原因。",
+                                "en": "Converting a case needs a reason."},
+    "rights_not_acknowledged": {"zh": "当事人尚未确认权利义务告知。",
+                                "en": "The party has not yet acknowledged the rights notice."},
+    "no_consent": {"zh": "当事人尚未同意适用快速办理程序。",
+                   "en": "The party has not yet agreed to the fast-track."},
+    "no_identity": {"zh": "尚未记录当事人的身份信息。",
+                    "en": "The party's identity has not yet been recorded."},
+    "wrong_status": {"zh": "案件 {code} 当前为“{status}”，此操作需要“{needed}”。",
+                     "en": "Case {code} is {status}; this needs it to be {needed}."},
+    "detention_case_decided": {
+        "zh": "案件 {code} 已办结（{status}），不能再更改是否可能适用拘留。",
+        "en": "Case {code} is already decided ({status}); whether detention is possible can "
+        "no longer change.",
+    },
+    # kiosk/review.py
+    "penalty_unknown": {"zh": "未知的处理种类“{penalty}”。",
+                        "en": "Unknown penalty '{penalty}'."},
+    "basis_missing": {"zh": "处理决定须写明法律依据。",
+                      "en": "The decision needs its legal basis."},
+    "circumstances_missing": {"zh": "处理决定须写明考虑的情节。",
+                              "en": "The decision needs the circumstances considered."},
+    "amount_missing": {"zh": "罚款须填写金额（元）。", "en": "A fine needs its amount in yuan."},
+    "amount_needs_hearing": {
+        "zh": "罚款 {amount} 元已达到听证标准（{limit} 元），应转普通程序。",
+        "en": "A fine of {amount} yuan reaches the hearing threshold ({limit}); convert the "
+        "case to the ordinary procedure instead.",
+    },
+    "amount_not_fine": {"zh": "只有罚款才填写金额，“{penalty}”不填。",
+                        "en": "An amount only goes with a fine, not with {penalty}."},
+    "days_missing": {"zh": "行政拘留须填写天数。", "en": "Detention needs its number of days."},
+    "days_excluded": {
+        "zh": "拘留 {days} 天超出快速办理范围（{limit} 天及以上），应转普通程序。",
+        "en": "Detention of {days} days is outside the fast-track ({limit} days or more); "
+        "convert the case to the ordinary procedure instead.",
+    },
+    "days_not_detention": {"zh": "只有行政拘留才填写天数，“{penalty}”不填。",
+                           "en": "Days only go with detention, not with {penalty}."},
+    "account_disabled": {"zh": "账号 {user} 已停用，不能审核案件。",
+                         "en": "The account {user} is disabled; it may not review cases."},
+    "level_role_needed": {"zh": "{user} 不能审核通过第 {level} 级：此级需要“{role}”角色。",
+                          "en": "{user} may not approve level {level}: it needs the role "
+                          "'{role}'."},
+    "level_role_needed_after": {
+        "zh": "{user} 不能审核通过第 {level} 级：此级需要“{role}”角色。第 {previous} 级已由 "
+        "{actor} 于 {at} 审核通过。",
+        "en": "{user} may not approve level {level}: it needs the role '{role}'. Level "
+        "{previous} was approved by {actor} at {at}.",
+    },
+    "role_needed": {"zh": "{user} 不能{action}：需要以下角色之一：{roles}。",
+                    "en": "{user} may not {action}: it needs one of the roles {roles}."},
+    "action_review": {"zh": "审核案件", "en": "review cases"},
+    "action_return": {"zh": "退回案件", "en": "return cases"},
+    "action_convert": {"zh": "转普通程序", "en": "convert cases"},
+    "action_detention": {"zh": "标记是否可能适用拘留", "en": "mark whether detention is possible"},
+    "not_claimable": {"zh": "案件 {code} 当前为“{status}”，只有待审核或审核中的案件可以接手。",
+                      "en": "Case {code} is {status}; only a submitted case or one in review "
+                      "can be claimed."},
+    "claimed_by_other": {"zh": "{user} 正在审核此案；如需由您处理，请点“接管审核”。",
+                         "en": "{user} is reviewing this case; press Take over to handle it "
+                         "yourself."},
+    "not_approvable": {
+        "zh": "案件 {code} 当前为“{status}”，只有待审核或审核中的案件可以审核通过。",
+        "en": "Case {code} is {status}; only a submitted case or one in review can be approved.",
+    },
+    "no_such_level": {"zh": "案件 {code} 没有第 {level} 级审核。",
+                      "en": "Case {code} has no review level {level}."},
+    "approved_before": {"zh": "{user} 已审核通过此案的上一级；每一级须由不同的人审核。",
+                        "en": "{user} approved an earlier level of this case; each level needs "
+                        "another person."},
+    "decision_missing": {
+        "zh": "最后一级须作出处理决定：处理种类、金额或天数、法律依据和考虑的情节。",
+        "en": "The final level needs the decision: the penalty, the amount or days, the legal "
+        "basis and the circumstances.",
+    },
+    "decision_too_early": {"zh": "处理决定在最后一级（{role}）作出，不在第 {level} 级。",
+                           "en": "The decision is given at the final level ({role}), not at "
+                           "level {level}."},
+    "comments_missing": {"zh": "退回须至少对一个回答写审核意见。",
+                         "en": "A return needs at least one comment on an answer."},
+    "not_a_question": {"zh": "“{path}”不是此案笔录中的问题。",
+                       "en": "'{path}' is not a question of this case's statement."},
+    "comment_empty": {"zh": "对“{path}”的审核意见是空的。",
+                      "en": "The comment on '{path}' is empty."},
+    "not_returnable": {"zh": "案件 {code} 当前为“{status}”，只有审核中的案件可以退回。",
+                       "en": "Case {code} is {status}; only a case in review can be returned."},
+    "already_decided": {"zh": "案件 {code} 已办结（{status}）。",
+                        "en": "Case {code} is already decided ({status})."},
+    # kiosk/users.py
+    "password_short": {"zh": "密码至少需要 {min} 个字符。",
+                       "en": "A password needs at least {min} characters."},
+    "unknown_role": {"zh": "未知的角色“{role}”。", "en": "Unknown role '{role}'."},
+    "no_role": {"zh": "账号至少需要一个角色。", "en": "An account needs at least one role."},
+    "username_shape": {
+        "zh": "用户名须为 2–32 个小写字母、数字、“.”“_”或“-”，以字母开头。",
+        "en": "A user name is 2-32 lower-case letters, digits, '.', '_' or '-', starting with a "
+        "letter.",
+    },
+    "username_taken": {"zh": "用户 {user} 已存在。", "en": "The user {user} already exists."},
+    "no_user": {"zh": "没有用户 {user}。", "en": "There is no user {user}."},
+    "last_admin": {"zh": "{user} 是最后一个启用的管理员：请先让另一个账号成为管理员。",
+                   "en": "{user} is the last enabled admin: make another account an admin "
+                   "first."},
+    "disable_self": {"zh": "管理员不能停用自己的账号。",
+                     "en": "An admin cannot disable their own account."},
+    "password_wrong": {"zh": "当前密码不正确。", "en": "The current password is wrong."},
+    "password_same": {"zh": "新密码不能与当前密码相同。",
+                      "en": "The new password must differ from the current one."},
+    "login_failed": {"zh": "用户名或密码不正确。", "en": "Wrong user name or password."},
+    "login_disabled": {"zh": "账号 {user} 已停用。", "en": "The account {user} is disabled."},
+    "login_locked": {
+        "zh": "账号 {user} 连续 {failures} 次登录失败已被锁定，请管理员重置密码。",
+        "en": "The account {user} is locked after {failures} failed logins; an admin must reset "
+        "its password.",
+    },
+    # refused by what the error is (these carry no reason of their own)
+    "case_not_found": {"zh": "找不到该案件。", "en": "The case was not found."},
+    "template_not_found": {"zh": "该案由的模板已不再发布，请重新选择案由。",
+                           "en": "This case type's template is no longer published; choose "
+                           "the case type again."},
+    "transition": {"zh": "案件状态已变化，此操作不再适用。",
+                   "en": "The case's state changed; this no longer applies."},
 }
 
 

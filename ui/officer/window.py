@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm.exc import StaleDataError
 
 from kiosk.audit import record_event
-from kiosk.cases import CaseError, Conflict, find_case, open_case
+from kiosk.cases import CaseError, Conflict, deadlines, find_case, open_case
 from kiosk.hooks import APPROVED, notify
 from kiosk.models import ReviewAction, User
 from kiosk.review import (
@@ -46,6 +46,7 @@ from kiosk.review import (
     approve_level,
     claim_case,
     convert_by_officer,
+    mark_detention_possible,
     return_case,
 )
 from kiosk.states import ANSWERING, CaseStatus
@@ -61,6 +62,7 @@ from ui.officer.case_view import CaseView
 from ui.officer.dialogs import DecisionDialog, NewCaseDialog, ReasonDialog, StartCodeDialog
 from ui.officer.feed import FeedUpdate, QueueFeed
 from ui.officer.queue import QueueModel, QueuePanel
+from ui.officer.refusals import refusal
 from ui.officer.strings import STRINGS, tr
 from ui.officer.timezone import set_station_timezone
 from ui.operations import Operations
@@ -283,7 +285,7 @@ class OfficerWindow(QMainWindow):
     def _failed(self, exc: BaseException) -> None:
         log.warning("console operation failed: %s", exc)
         if self.console is not None:
-            self.console.actions.say(tr("refused", self.language, why=exc), "notice")
+            self.console.actions.say(refusal(exc, self.language), "notice")
             self._refresh_actions()
 
     # -- logging in and out ----------------------------------------------------------------
@@ -337,6 +339,7 @@ class OfficerWindow(QMainWindow):
         console.queue.selected.connect(self.select_case)
         console.case_view.comments_changed.connect(self._refresh_actions)
         console.case_view.document_wanted.connect(self._load_document)
+        console.case_view.detention_wanted.connect(self.set_detention_possible)
         bar = console.actions
         bar.claim.clicked.connect(self.claim)
         bar.approve.clicked.connect(self.approve)
@@ -594,8 +597,7 @@ class OfficerWindow(QMainWindow):
                 self._run(read_who, lambda who: self.console and self.console.actions.say(
                     tr("conflict", self.language, who=who), "notice"))
             elif isinstance(exc, (ReviewError, CaseError)):
-                self.console and self.console.actions.say(
-                    tr("refused", self.language, why=exc), "notice")
+                self.console and self.console.actions.say(refusal(exc, self.language), "notice")
             else:
                 self._failed(exc)
             self._read_detail()
@@ -643,7 +645,7 @@ class OfficerWindow(QMainWindow):
             try:
                 decision = dialog.decision()
             except ReviewError as exc:
-                self.console.actions.say(tr("refused", self.language, why=exc), "notice")
+                self.console.actions.say(refusal(exc, self.language), "notice")
                 return
         station, code = self.station, detail.row.code
 
@@ -684,6 +686,44 @@ class OfficerWindow(QMainWindow):
             self._unsent_reason = ""
 
         self._decide("converted", work, seen=seen)
+
+    # -- the questioning limit ---------------------------------------------------------------
+
+    def set_detention_possible(self, possible: bool) -> None:
+        """Marks (or unmarks) the case shown as one where detention is possible (PR Art. 69).
+
+        Not a review decision: it needs no claim and stands whoever reviews the case, so a
+        colleague's claim or approval meanwhile does not stop it; only a decided case refuses.
+        """
+        detail = self.detail
+        if detail is None or self.user is None or self.console is None:
+            return
+        case_id, party = detail.case_id, detail.row.party_name
+        station, username = self.station, self.user.username
+        self.console.actions.say(tr("working", self.language), "notice")
+
+        def work() -> int:
+            with station.database.session() as session:
+                case = find_case(session, case_id)
+                mark_detention_possible(session, case, get_user(session, username),
+                                        station.settings, possible)
+                return deadlines(case, station.settings).questioning_hours
+
+        def done(hours: int) -> None:
+            if self.console is not None:
+                self.console.actions.say(tr("done_detention_on" if possible
+                                            else "done_detention_off", self.language,
+                                            party=party, hours=hours), "done")
+            if self.feed is not None:
+                self.feed.wake({case_id})  # this console's queue too, without waiting
+            self._read_detail()
+
+        def failed(exc: BaseException) -> None:
+            if self.console is not None:
+                self.console.actions.say(refusal(exc, self.language), "notice")
+            self._read_detail()
+
+        self._run(work, done, failed)
 
     # -- opening a case --------------------------------------------------------------------
 
