@@ -188,10 +188,7 @@ class PasswordPage(QWidget):
 def login_refusal(exc: BaseException, language: str) -> str:
     """Why a login was refused, in the window's language."""
     if isinstance(exc, LoginFailed):
-        text = str(exc)
-        key = "login_locked" if "locked" in text else \
-            "login_disabled" if "disabled" in text else "login_failed"
-        return tr(key, language)
+        return tr(exc.reason if exc.reason in STRINGS else "login_failed", language)
     return tr("refused", language, why=exc)
 
 
