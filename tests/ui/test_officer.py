@@ -735,3 +735,25 @@ def test_refusals_word_their_values_as_the_console_does() -> None:
     assert "当前为“已审批”" in why_refused(error, "zh")
     assert why_refused(CaseNotFound("no case 'x'"), "zh") == "找不到该案件。"
     assert why_refused(RuntimeError("disk full"), "zh") == "disk full"  # not the core's: as is
+
+
+def test_on_a_small_screen_the_action_buttons_drop_their_shortcuts_rather_than_be_cut(
+        qtbot, console: OfficerWindow, station: Station) -> None:
+    case = submitted_sample_case(station)
+    log_in(qtbot, console, "legal")
+    select(qtbot, console, case.id)
+    bar = console.console.actions
+    buttons = (bar.claim, bar.convert, bar.give_back, bar.approve)
+    assert "(Ctrl+Enter)" in bar.approve.text()  # 1600 px: room for every label in full
+
+    console.resize(1280, 800)
+    qtbot.waitUntil(lambda: "Ctrl" not in bar.approve.text(), timeout=WAIT_MS)
+    # Laid out again: every label fits its button, nothing cut.
+    qtbot.waitUntil(lambda: all(b.width() >= b.sizeHint().width() for b in buttons),
+                    timeout=WAIT_MS)
+    assert not any("Ctrl" in button.text() for button in buttons)
+    assert "第 1 级" in bar.approve.text()
+    assert "(Ctrl+Enter)" in bar.approve.toolTip()  # the shortcut is still told
+
+    console.resize(1600, 900)
+    qtbot.waitUntil(lambda: "(Ctrl+Enter)" in bar.approve.text(), timeout=WAIT_MS)

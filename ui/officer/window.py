@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import struct
 import wave
 from collections import deque
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -148,6 +149,9 @@ class Alerts:
 # -- the console -----------------------------------------------------------------------------------
 
 
+SHORTCUT_IN_LABEL = re.compile(r"\s*[(（](?:Ctrl|Alt)\+[^)）]*[)）]\s*$")
+
+
 class ActionBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -172,6 +176,38 @@ class ActionBar(QWidget):
         layout.setContentsMargins(8, 6, 8, 8)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
+
+    def set_label(self, button: QPushButton, text: str) -> None:
+        """A button's words; its keyboard shortcut is dropped from the label (kept in the
+        tooltip) while the bar is too narrow for every label in full."""
+        button.setProperty("full_text", text)
+        self._tooltip(button)
+        self._fit()
+
+    def set_reason(self, button: QPushButton, why: str) -> None:
+        """Why a button is disabled, shown in its tooltip above its full label."""
+        button.setProperty("reason", why)
+        self._tooltip(button)
+
+    @staticmethod
+    def _tooltip(button: QPushButton) -> None:
+        parts = (button.property("reason"), button.property("full_text"))
+        button.setToolTip("\n".join(str(part) for part in parts if part))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        buttons = (self.claim, self.convert, self.give_back, self.approve)
+        for button in buttons:
+            button.setText(str(button.property("full_text") or ""))
+        margins = self.layout().contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        needed = sum(b.sizeHint().width() + 12 for b in buttons if not b.isHidden())
+        if needed > room:
+            for button in buttons:
+                button.setText(SHORTCUT_IN_LABEL.sub("", button.text()))
 
     def say(self, text: str, role: str = "notice") -> None:
         self.message.setProperty("role", role)
@@ -500,20 +536,20 @@ class OfficerWindow(QMainWindow):
         bar, lang = self.console.actions, self.language
         detail = self.detail
         comments = self.console.case_view.comments
-        bar.give_back.setText(tr("return", lang, n=len(comments)))
-        bar.convert.setText(tr("convert", lang))
+        bar.set_label(bar.give_back, tr("return", lang, n=len(comments)))
+        bar.set_label(bar.convert, tr("convert", lang))
         deciding = detail is not None and detail.row.status in (CaseStatus.SUBMITTED,
                                                                  CaseStatus.IN_REVIEW)
         row = detail.row if detail is not None else None
         mine = row is not None and row.claimed_by == self.user.username
-        bar.claim.setText(tr("take_over" if row is not None and row.claimed_by and not mine
-                             else "claim", lang))
+        bar.set_label(bar.claim, tr("take_over" if row is not None and row.claimed_by
+                                    and not mine else "claim", lang))
         bar.claim.setEnabled(deciding and not mine)
         role = self._level_role(detail) if detail is not None else None
         chain = self.station.settings.review_chain
         final = row is not None and row.review_level == len(chain) - 1
-        bar.approve.setText(tr("approve_final", lang) if final else
-                            tr("approve", lang, level=(row.review_level + 1) if row else 1))
+        bar.set_label(bar.approve, tr("approve_final", lang) if final else
+                      tr("approve", lang, level=(row.review_level + 1) if row else 1))
         others = row is not None and bool(row.claimed_by) and not mine
         approved_before = detail is not None and any(
             action.action == "approved" and action.actor == self.user.username
@@ -529,10 +565,10 @@ class OfficerWindow(QMainWindow):
                    else tr("take_over_first", lang, name=row.claimed_by) if others and row
                    else tr("comments_pending", lang) if comments
                    else tr("approved_before", lang) if approved_before else "")
-        bar.approve.setToolTip(why)
+        bar.set_reason(bar.approve, why)
         bar.give_back.setEnabled(deciding and bool(comments) and not others)
-        bar.give_back.setToolTip(tr("take_over_first", lang, name=row.claimed_by)
-                                 if others and row else "")
+        bar.set_reason(bar.give_back, tr("take_over_first", lang, name=row.claimed_by)
+                       if others and row else "")
         bar.convert.setEnabled(row is not None and not row.is_final)
         if self.console is not None:
             view = self.console.case_view
