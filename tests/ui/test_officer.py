@@ -757,3 +757,24 @@ def test_on_a_small_screen_the_action_buttons_drop_their_shortcuts_rather_than_b
 
     console.resize(1600, 900)
     qtbot.waitUntil(lambda: "(Ctrl+Enter)" in bar.approve.text(), timeout=WAIT_MS)
+
+
+def test_a_case_decided_more_than_a_day_ago_leaves_a_console_left_running(
+        qtbot, console: OfficerWindow, station: Station) -> None:
+    from kiosk.cases import convert_case
+
+    case = submitted_sample_case(station)
+    with station.database.session() as session:
+        convert_case(session, find_case(session, case.code), "需要进一步调查", actor="legal")
+    log_in(qtbot, console, "legal")
+    show_all(console)
+    model = console.model
+    qtbot.waitUntil(lambda: model.row_of(case.id) is not None
+                    and model.row_of(case.id).decided_at is not None, timeout=WAIT_MS)
+    decided_at = model.row_of(case.id).decided_at
+
+    model.tick(decided_at + timedelta(hours=23))  # without a re-read from the database
+    assert model.row_of(case.id) is not None
+    model.tick(decided_at + timedelta(hours=25))
+    assert model.row_of(case.id) is None
+    assert case.id not in [model.rows[i].case_id for i in range(model.rowCount())]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.settings import Settings
 from kiosk.states import ANSWERING, LABELS, CaseStatus
-from kiosk.worklist import QueueRow, Urgency, urgency
+from kiosk.worklist import RECENTLY_DECIDED, QueueRow, Urgency, urgency
 from ui import theme
 from ui.officer.feed import FeedUpdate
 from ui.officer.strings import tr
@@ -104,12 +105,7 @@ class QueueModel(QAbstractTableModel):
         else:
             gone = {case_id for case_id in update.changed
                     if case_id in self._index and case_id not in fresh}
-        for case_id in gone:
-            position = self._index[case_id]
-            self.beginRemoveRows(QModelIndex(), position, position)
-            del self.rows[position]
-            self.endRemoveRows()
-            self._reindex()
+        self._remove(gone)
         started = not self.loaded  # the first read: what is there already is no arrival
         self.loaded = True
         for case_id, row in fresh.items():
@@ -128,6 +124,14 @@ class QueueModel(QAbstractTableModel):
                                       self.index(position, len(COLUMNS) - 1))
                 if row.status == CaseStatus.SUBMITTED and before.status != CaseStatus.SUBMITTED:
                     self._announce(row)
+
+    def _remove(self, case_ids: Iterable[str]) -> None:
+        for case_id in case_ids:
+            position = self._index[case_id]
+            self.beginRemoveRows(QModelIndex(), position, position)
+            del self.rows[position]
+            self.endRemoveRows()
+            self._reindex()
 
     def _reindex(self) -> None:
         self._index = {row.case_id: i for i, row in enumerate(self.rows)}
@@ -153,6 +157,10 @@ class QueueModel(QAbstractTableModel):
     def tick(self, now: datetime | None = None) -> None:
         """The clock moved: waiting times and countdowns are drawn again."""
         self.now = now or datetime.now(UTC)
+        # A case decided more than a day ago leaves the queue, as it would on a fresh read: a
+        # console left running for days keeps only the station's current work.
+        self._remove([row.case_id for row in self.rows if row.decided_at is not None
+                      and self.now - row.decided_at > RECENTLY_DECIDED])
         if self.rows:
             self.dataChanged.emit(self.index(0, WAITING), self.index(len(self.rows) - 1,
                                                                      QUESTIONING))
