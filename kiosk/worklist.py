@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.answer_types import display_value
 from kiosk.audit import case_events
 from kiosk.cases import (
     Deadlines,
@@ -24,13 +25,13 @@ from kiosk.cases import (
     find_case,
     interview_of,
 )
-from kiosk.interview import ReviewItem
+from kiosk.interview import Interview, ReviewItem
 from kiosk.models import Case, Document, ReviewAction, TemplateVersion
 from kiosk.party import REVIEW, SIGNATURE, WAITING
 from kiosk.review import open_comments, review_actions
 from kiosk.settings import Settings
 from kiosk.states import ANSWERING, FINAL, CaseStatus
-from kiosk.template_model import ELIGIBILITY_SECTION_ID, text_in
+from kiosk.template_model import ELIGIBILITY_SECTION_ID, split_path, text_in
 
 ACTIVE = tuple(s.value for s in CaseStatus if s not in FINAL)
 # Decided cases stay in the queue this long, so the officer sees what just happened.
@@ -182,6 +183,8 @@ class CaseDetail:
     audit: tuple[dict[str, Any], ...]
     documents: tuple[DocumentInfo, ...]
     comments: dict[str, str] = field(default_factory=dict)
+    calculated: tuple[tuple[str, str], ...] = ()
+    """The template's calculated values worked out so far: (name, value as the party reads)."""
 
     @property
     def case_id(self) -> str:
@@ -195,6 +198,20 @@ class CaseDetail:
     def questioning_ends(self) -> datetime:
         """The questioning limit that applies (the longer one once detention is possible)."""
         return self.limits.questioning_ends
+
+
+def _calculated(interview: Interview, language: str) -> tuple[tuple[str, str], ...]:
+    """The calculated values that could be worked out, named by their prompt (or id)."""
+    found = []
+    for path, value in interview.calculated().items():
+        if value is None:
+            continue
+        group, index, inner = split_path(path)
+        question = interview.template.question(group if inner is None else f"{group}.{inner}")
+        name = text_in(question.prompt, language) or question.id
+        found.append((name if index is None else f"{name} ({index + 1})",
+                      display_value(value, language)))
+    return tuple(found)
 
 
 _FIXED_LABELS = {
@@ -260,6 +277,7 @@ def case_detail(session: Session, key: str, settings: Settings, *, language: str
                      "payload": e.payload} for e in events),
         documents=tuple(DocumentInfo(*doc) for doc in documents),
         comments=comments,
+        calculated=_calculated(interview, language),
     )
 
 

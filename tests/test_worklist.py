@@ -145,3 +145,29 @@ def test_marking_detention_possible_notifies_listeners(station: Station) -> None
         assert listener.drain().case_ids == {case.id}
     finally:
         listener.close()
+
+
+def test_case_detail_gives_the_templates_calculated_values(station: Station) -> None:
+    from kiosk.settings import PROJECT_ROOT
+    from kiosk.template_edit import TemplateDocument
+    from kiosk.template_loader import parse_template
+    from kiosk.template_model import QuestionType
+    from kiosk.template_store import publish_source
+
+    shipped = (PROJECT_ROOT / "templates" / "questions" / "minor-assault.yaml").read_text("utf-8")
+    document = TemplateDocument(shipped.replace("version: 1\n", "version: 2\n", 1))
+    questions = document.path_of("hit_count")[:-1]
+    path = document.add_question(questions, "hits_doubled", QuestionType.CALCULATE)
+    document.set(path, "calculation", "hit_count * 2")
+    for language, name in (("zh", "下数的两倍"), ("en", "Twice the hits")):
+        document.set_text(path, "prompt", language, name)
+    source = document.source()
+    with station.database.session() as session:
+        publish_source(session, parse_template(source, "v2"), source, actor="admin")
+    case = submitted_sample_case(station, "minor-assault")
+    with station.database.session(readonly=True) as session:
+        detail = case_detail(session, case.code, station.settings, language="zh",
+                             today=station.today(), now=station.now(),
+                             local_now=station.local_now())
+    hits = next(line for line in detail.answers if line.item.path == "hit_count")
+    assert ("下数的两倍", str(2 * int(hits.revisions[-1].value))) in detail.calculated

@@ -355,6 +355,9 @@ class CaseView(QWidget):
                          f"<p>{html.escape(d.conversion_reason)}</p>")
         parts.append(f"<h3>{tr('identity', lang)}</h3><table>{''.join(identity)}</table>")
         parts.append(f"<h3>{tr('eligibility', lang)}</h3><table>{''.join(eligibility)}</table>")
+        if d.calculated:
+            values = "".join(line(name, html.escape(value)) for name, value in d.calculated)
+            parts.append(f"<h3>{tr('calculated', lang)}</h3><table>{values}</table>")
         keep = self.overview.verticalScrollBar().value()
         self.overview.setHtml("".join(parts))
         self.overview.verticalScrollBar().setValue(keep)

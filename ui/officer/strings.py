@@ -123,6 +123,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_action": {"zh": "事件", "en": "Event"},
     "col_details": {"zh": "内容", "en": "Details"},
     # actions
+    "calculated": {"zh": "计算值（模板根据回答得出）",
+                   "en": "Calculated values (worked out from the answers)"},
     "claim": {"zh": "接手审核", "en": "Claim"},
     "take_over": {"zh": "接管审核", "en": "Take over"},
     "approve": {
