@@ -137,15 +137,15 @@ class Verdict:
     message: str
 
 
-def read_qr(pdf: Path) -> str:
-    """The document code on the first page, read the way a scanner would: 150 dpi, zbar."""
+def read_qr(pdf: Path, dpi: int = 150) -> str:
+    """The document code on the first page, read the way a scanner would (150 dpi), with zbar."""
     for tool in ("pdftoppm", "zbarimg"):
         if shutil.which(tool) is None:
             raise RuntimeError(f"{tool} is needed to read the code (Debian: poppler-utils, "
                                f"zbar-tools)")
     with tempfile.TemporaryDirectory() as scratch:
         image = Path(scratch) / "page"
-        subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", "-singlefile",
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", "-png", "-singlefile",
                         str(pdf), str(image)], check=True, capture_output=True, timeout=60)
         result = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable",
                                  "-Sqrcode.enable", str(image) + ".png"],
