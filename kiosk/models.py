@@ -63,6 +63,9 @@ class User(Base):
     is_disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(default=0)
+    # When the lock that the last failed login started ends; None with `failed_logins` at the
+    # maximum: locked until an admin resets the password (`kiosk.users.LoginPolicy`).
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -88,6 +88,7 @@ class Settings:
     detention_days_excluded: int
     template_four_eyes: bool
     login_max_failures: int
+    login_lockout_minutes: int
     admin_pin: str
 
     @property
@@ -126,6 +127,10 @@ STATION_ONLY = frozenset({
 })
 """Settings with legal weight: the same on every machine, so only the database may change them
 (one machine's environment must not, say, shorten the review chain)."""
+
+NOT_NEGATIVE = frozenset({"login_lockout_minutes"})
+"""Whole-number settings for which 0 means something (here: locked until an admin resets the
+password); every other whole number must be at least 1."""
 
 FIELD_TYPES: dict[str, Any] = get_type_hints(Settings)
 STATION_KEYS = tuple(name for name in FIELD_TYPES if name not in MACHINE_ONLY)
@@ -203,7 +208,12 @@ def _check(values: dict[str, object]) -> None:
                             f"{values['timezone']!r}", setting="timezone",
                             reason="timezone") from exc
     for name, kind in FIELD_TYPES.items():
-        if kind is int and values[name] < 1:  # type: ignore[operator]
+        if kind is not int:
+            continue
+        if name in NOT_NEGATIVE and values[name] < 0:  # type: ignore[operator]
+            raise SettingsError(f"setting '{name}' must be 0 or more, got {values[name]!r}",
+                                setting=name, reason="not_negative")
+        if name not in NOT_NEGATIVE and values[name] < 1:  # type: ignore[operator]
             raise SettingsError(f"setting '{name}' must be at least 1, got {values[name]!r}",
                                 setting=name, reason="positive")
     pin = values["admin_pin"]

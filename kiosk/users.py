@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple, Protocol
+from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,6 +19,7 @@ from kiosk.audit import record_event
 from kiosk.db import Database
 from kiosk.models import User
 from kiosk.roles import Role
+from kiosk.settings import Settings
 
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 MIN_PASSWORD_LENGTH = 8
@@ -44,6 +49,71 @@ class LoginFailed(PermissionError):
         super().__init__(message)
         self.reason = reason
         self.values = values
+
+
+class Lock(NamedTuple):
+    """An account that refuses every login without looking at the password.
+
+    `until` is when the lock ends by itself; None: when an admin resets the password.
+    """
+
+    until: datetime | None
+
+
+class LoginCounts(Protocol):
+    """What decides whether an account is locked (a `User`, or a screen's copy of one)."""
+
+    @property
+    def failed_logins(self) -> int: ...
+
+    @property
+    def locked_until(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """When wrong passwords lock an account, and for how long (the station's settings).
+
+    After `max_failures` wrong passwords in a row the account is locked for `lockout_minutes`
+    (0: until an admin resets the password). The end is fixed when the lock starts
+    (`User.locked_until`), so every machine agrees on it whatever settings it started with.
+    `timezone` is the station's, in which times are worded.
+    """
+
+    max_failures: int
+    lockout_minutes: int = 0
+    timezone: str = "UTC"
+
+    @classmethod
+    def of(cls, settings: Settings) -> LoginPolicy:
+        return cls(settings.login_max_failures, settings.login_lockout_minutes,
+                   settings.timezone)
+
+    def lock_of(self, account: LoginCounts, now: datetime) -> Lock | None:
+        """The account's lock at `now`; None when it may try a password."""
+        if account.failed_logins < self.max_failures:
+            return None
+        until = account.locked_until
+        if until is None:
+            return Lock(None)
+        return Lock(until) if now < until else None
+
+    def lock_end(self, start: datetime) -> datetime | None:
+        """When a lock starting at `start` ends: on a whole minute, so that "try again after
+        02:35" is true at 02:35:00; None when it lasts until a reset."""
+        if not self.lockout_minutes:
+            return None
+        end = start + timedelta(minutes=self.lockout_minutes)
+        if end.second or end.microsecond:
+            end = end.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        return end
+
+    def time_text(self, moment: datetime, now: datetime) -> str:
+        """A time as the station's staff read it: "02:35" within a day of `now`, else with
+        its date."""
+        local = moment.astimezone(ZoneInfo(self.timezone))
+        return local.strftime("%H:%M" if abs(moment - now) < timedelta(days=1)
+                              else "%Y-%m-%d %H:%M")
 
 
 @lru_cache(maxsize=1)
@@ -161,6 +231,7 @@ def enable_user(session: Session, username: str, *, actor: str) -> User:
     user = get_user(session, username)
     user.is_disabled = False
     user.failed_logins = 0
+    user.locked_until = None
     record_event(session, actor, "user.enabled", payload={"user": username})
     return user
 
@@ -171,6 +242,7 @@ def reset_password(session: Session, username: str, password: str, *, actor: str
     user.password_hash = hash_password(password)
     user.must_change_password = True
     user.failed_logins = 0
+    user.locked_until = None
     record_event(session, actor, "user.password_reset", payload={"user": username})
     return user
 
@@ -189,12 +261,24 @@ def change_own_password(session: Session, username: str, old: str, new: str) -> 
     return user
 
 
-def authenticate(database: Database, username: str, password: str, *, max_failures: int) -> User:
+def authenticate(database: Database, username: str, password: str, *,
+                 policy: LoginPolicy | None = None, max_failures: int | None = None,
+                 now: datetime | None = None) -> User:
     """The user if the password is right; LoginFailed otherwise. Every attempt is audited.
+
+    `policy` is the station's (`LoginPolicy.of(settings)`); `max_failures=N` alone is short for
+    `LoginPolicy(N)`, locks that last until an admin resets the password. A locked account is
+    refused without its password being looked at; once its lock has ended the next password is
+    checked, and a wrong one locks it again at once (its count is still at the maximum).
 
     Runs in a transaction of its own so that a failed attempt is counted even though the
     caller then stops.
     """
+    if policy is None:
+        if max_failures is None:
+            raise TypeError("authenticate needs a policy or max_failures")
+        policy = LoginPolicy(max_failures)
+    now = now or datetime.now(UTC)
     with database.session() as session:
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None:
@@ -207,21 +291,39 @@ def authenticate(database: Database, username: str, password: str, *, max_failur
             record_event(session, username, "login.failed", payload={"reason": "disabled"})
             failure = LoginFailed(f"the account {username!r} is disabled",
                                   reason="login_disabled", user=username)
-        elif user.failed_logins >= max_failures:
+        elif (lock := policy.lock_of(user, now)) is not None:
             record_event(session, username, "login.failed", payload={"reason": "locked"})
-            failure = LoginFailed(f"the account {username!r} is locked after {max_failures} "
-                                  f"failed logins; an admin must reset its password",
-                                  reason="login_locked", user=username, failures=max_failures)
+            failure = _locked(user, lock, policy, now)
+        elif not _verify(user.password_hash, password):
+            user.failed_logins += 1
+            record_event(session, username, "login.failed", payload={"reason": "password"})
+            if user.failed_logins >= policy.max_failures:
+                user.locked_until = policy.lock_end(now)
+                until = user.locked_until.isoformat() if user.locked_until else None
+                record_event(session, username, "login.locked",
+                             payload={"failures": user.failed_logins, "until": until})
+            failure = LoginFailed("wrong user name or password")
         else:
-            if not _verify(user.password_hash, password):
-                user.failed_logins += 1
-                record_event(session, username, "login.failed", payload={"reason": "password"})
-                failure = LoginFailed("wrong user name or password")
-            else:
-                user.failed_logins = 0
-                if _hasher.check_needs_rehash(user.password_hash):
-                    user.password_hash = _hasher.hash(password)
-                record_event(session, username, "login", payload={})
-                session.expunge(user)
-                return user
+            user.failed_logins = 0
+            user.locked_until = None
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = _hasher.hash(password)
+            record_event(session, username, "login", payload={})
+            session.expunge(user)
+            return user
     raise failure
+
+
+def _locked(user: User, lock: Lock, policy: LoginPolicy, now: datetime) -> LoginFailed:
+    """The refusal of a login to a locked account; `values` has `until` for a lock that ends by
+    itself (an aware datetime, for screens to word in the station's zone)."""
+    failures = user.failed_logins
+    if lock.until is None:
+        return LoginFailed(f"the account {user.username!r} is locked after {failures} failed "
+                           f"logins; an admin must reset its password",
+                           reason="login_locked", user=user.username, failures=failures)
+    return LoginFailed(f"the account {user.username!r} is locked after {failures} failed logins "
+                       f"until {policy.time_text(lock.until, now)} ({policy.timezone}); try "
+                       f"again then, or have an admin reset its password",
+                       reason="login_locked", user=user.username, failures=failures,
+                       until=lock.until)

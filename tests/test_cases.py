@@ -425,11 +425,52 @@ def test_the_detention_column_migrates_with_existing_cases(database_url: str) ->
                 language="zh", notices={}, party_name="张三", party={}, arrived_at=now,
                 arrival_mode="came_in", opened_at=now, opened_by="duty", submission_count=0,
                 review_level=0, lock_version=1))
-        upgrade_database(database)
+        upgrade_database(database, "0007")
         assert current_revision(database) == "0007"
         with database.session() as session:
             case = find_case(session, "1" * 27)
             assert case.detention_possible is False
             assert deadlines(case, load_settings()).questioning_hours == 8
+    finally:
+        database.dispose()
+
+
+def test_the_lock_end_column_migrates_with_existing_accounts(database_url: str) -> None:
+    """0007 -> 0008 on SQLite and PostgreSQL: an account locked before the upgrade stays locked
+    until an admin resets its password; a new lock ends by itself."""
+    from sqlalchemy import MetaData, Table, insert, inspect
+
+    from kiosk.db import Database
+    from kiosk.migrations import current_revision, upgrade_database
+    from kiosk.users import LoginFailed, LoginPolicy, authenticate, get_user, hash_password
+
+    database = Database(database_url)
+    try:
+        upgrade_database(database, "0007")
+        columns = {c["name"] for c in inspect(database.engine).get_columns("users")}
+        assert "locked_until" not in columns
+        with database.session() as session:
+            users = Table("users", MetaData(), autoload_with=session.connection())
+            for name, failures in (("locked", 5), ("duty", 0)):
+                session.execute(insert(users).values(
+                    username=name, display_name=name, password_hash=hash_password("password-1"),
+                    roles=["officer"], is_disabled=False, must_change_password=False,
+                    failed_logins=failures, created_at=datetime.now(UTC)))
+        upgrade_database(database)
+        assert current_revision(database) == "0008"
+        policy = LoginPolicy(5, 15, "Asia/Shanghai")
+        with database.session(readonly=True) as session:
+            assert get_user(session, "locked").locked_until is None
+        with pytest.raises(LoginFailed, match="an admin must reset"):
+            authenticate(database, "locked", "password-1", policy=policy,
+                         now=datetime.now(UTC) + timedelta(days=1))
+        for _ in range(5):
+            with pytest.raises(LoginFailed):
+                authenticate(database, "duty", "wrong-password", policy=policy)
+        with database.session(readonly=True) as session:
+            until = get_user(session, "duty").locked_until
+        assert until is not None and until.tzinfo is not None
+        assert authenticate(database, "duty", "password-1", policy=policy,
+                            now=until + timedelta(seconds=1))
     finally:
         database.dispose()

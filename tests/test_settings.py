@@ -153,3 +153,18 @@ def test_several_settings_are_saved_all_or_none(station: Station,
                     session.query(AuditEvent).filter_by(action="settings.changed")]
     assert {"key": "admin_pin", "old": "(hidden)", "new": "(hidden)"} in payloads
     assert not any("739152" in str(p) for p in payloads)
+
+
+def test_the_lockout_may_be_zero_but_not_negative(station: Station) -> None:
+    assert load_settings(env={}, file=None).login_lockout_minutes == 15
+    assert load_settings({"login_lockout_minutes": 0}, env={},
+                         file=None).login_lockout_minutes == 0  # 0: until an admin's reset
+    with pytest.raises(SettingsError, match=r"'login_lockout_minutes'.* 0 or more") as refused:
+        load_settings(env={"KIOSK_LOGIN_LOCKOUT_MINUTES": "-5"}, file=None)
+    assert (refused.value.setting, refused.value.reason) == ("login_lockout_minutes",
+                                                             "not_negative")
+    with pytest.raises(SettingsRefused) as refused_station:
+        station.set_settings({"login_lockout_minutes": "-1"}, actor="admin")
+    assert list(refused_station.value.problems) == ["login_lockout_minutes"]
+    station.set_settings({"login_lockout_minutes": "30"}, actor="admin")
+    assert station.reload_settings().login_lockout_minutes == 30

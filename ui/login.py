@@ -1,14 +1,16 @@
 """Logging in to a staff window (`kiosk officer`, `kiosk admin`): the same pages, the same rules.
 
 `LoginFlow` checks the password on a worker thread (argon2 takes a moment), says in place why
-a login was refused (wrong password, locked after `login_max_failures`, disabled, or an account
-without the window's role), asks for a new password after an admin's reset, and then emits
-`entered` with the user. Each window supplies its title and which roles may enter.
+a login was refused (wrong password, locked after `login_max_failures` for
+`login_lockout_minutes` or until a reset, disabled, or an account without the window's role),
+asks for a new password after an admin's reset, and then emits `entered` with the user. Each
+window supplies its title and which roles may enter.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -26,7 +28,13 @@ from PySide6.QtWidgets import (
 
 from kiosk.models import User
 from kiosk.station import Station
-from kiosk.users import AccountError, LoginFailed, authenticate, change_own_password
+from kiosk.users import (
+    AccountError,
+    LoginFailed,
+    LoginPolicy,
+    authenticate,
+    change_own_password,
+)
 from ui.kiosk.strings import lookup
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
@@ -43,6 +51,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "该账号连续登录失败已被锁定，请管理员重置密码。",
         "en": "This account is locked after repeated failed logins; an admin must reset its "
         "password.",
+    },
+    "login_locked_until": {
+        "zh": "账号已锁定，请于 {until} 后再试，或请管理员重置密码。",
+        "en": "This account is locked after repeated failed logins; try again after {until}, "
+        "or ask an admin to reset its password.",
     },
     "login_disabled": {"zh": "该账号已停用。", "en": "This account is disabled."},
     "change_title": {"zh": "请设置新密码", "en": "Set a new password"},
@@ -185,9 +198,14 @@ class PasswordPage(QWidget):
         self.first.setFocus()
 
 
-def login_refusal(exc: BaseException, language: str) -> str:
-    """Why a login was refused, in the window's language."""
+def login_refusal(exc: BaseException, language: str, policy: LoginPolicy,
+                  now: datetime | None = None) -> str:
+    """Why a login was refused, in the window's language (a lock's end in the station's time)."""
     if isinstance(exc, LoginFailed):
+        until = exc.values.get("until")
+        if exc.reason == "login_locked" and isinstance(until, datetime):
+            return tr("login_locked_until", language,
+                      until=policy.time_text(until, now or datetime.now(UTC)))
         return tr(exc.reason if exc.reason in STRINGS else "login_failed", language)
     return tr("refused", language, why=exc)
 
@@ -248,7 +266,7 @@ class LoginFlow(QObject):
 
         def work() -> User:
             return authenticate(station.database, username, password,
-                                max_failures=station.settings.login_max_failures)
+                                policy=LoginPolicy.of(station.settings))
 
         self.run(work, self._authenticated, self._refused)
 
@@ -257,7 +275,8 @@ class LoginFlow(QObject):
         page.busy(False)
         page.password.clear()
         self._typed_password = ""
-        page.error.setText(login_refusal(exc, self.language))
+        page.error.setText(login_refusal(exc, self.language,
+                                         LoginPolicy.of(self.station.settings)))
 
     def _authenticated(self, user: User) -> None:
         page = self.login_page

@@ -17,7 +17,7 @@ from kiosk.review import Decision, approve_level
 from kiosk.samples import sample_answers
 from kiosk.station import Station, open_station
 from kiosk.template_store import get_version, publish_shipped_templates, template_of
-from kiosk.users import add_user, authenticate, list_users
+from kiosk.users import LoginPolicy, add_user, authenticate, list_users
 
 DEMO_PASSWORD = "kiosk-demo-2026"
 DEMO_OFFICERS = (
@@ -65,7 +65,7 @@ def run_demo(args: argparse.Namespace) -> int:
                         "当事人如实陈述，主动赔偿并取得谅解，依法从轻处罚。", amount=300)
     for step, username in enumerate(("legal", "head"), start=2):
         user = authenticate(station.database, username, DEMO_PASSWORD,
-                            max_failures=settings.login_max_failures)
+                            policy=LoginPolicy.of(settings))
         with station.database.session() as session:
             current = find_case(session, case.code)
             is_final = current.review_level == len(settings.review_chain) - 1

@@ -10,7 +10,7 @@ from kiosk.cli import read_password
 from kiosk.hooks import APPROVED, notify
 from kiosk.review import Decision, approve_level, convert_by_officer, return_case
 from kiosk.station import open_station
-from kiosk.users import authenticate
+from kiosk.users import LoginPolicy, authenticate
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -47,7 +47,7 @@ def run_review(args: argparse.Namespace) -> int:
     station = open_station()
     password = read_password()
     user = authenticate(station.database, args.user, password,
-                        max_failures=station.settings.login_max_failures)
+                        policy=LoginPolicy.of(station.settings))
     today, now = station.today(), station.local_now().replace(tzinfo=None)
     with station.database.session() as session:
         case = find_case(session, args.code)

@@ -36,7 +36,7 @@ from kiosk.template_store import (
     publish_template,
     template_of,
 )
-from kiosk.users import authenticate
+from kiosk.users import LoginPolicy, authenticate
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -274,7 +274,7 @@ def run_drafts(args: argparse.Namespace) -> int:
 def _admin(station: Station, username: str, doing: str) -> User:
     """The admin running the command, after the password on standard input."""
     user = authenticate(station.database, username, read_password(),
-                        max_failures=station.settings.login_max_failures)
+                        policy=LoginPolicy.of(station.settings))
     require_admin(user, doing)
     return user
 

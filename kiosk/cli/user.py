@@ -7,7 +7,14 @@ import argparse
 from kiosk.cli import add_json_flag, print_json, read_password
 from kiosk.roles import Role
 from kiosk.station import open_station
-from kiosk.users import add_user, disable_user, enable_user, list_users, reset_password
+from kiosk.users import (
+    LoginPolicy,
+    add_user,
+    disable_user,
+    enable_user,
+    list_users,
+    reset_password,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -52,16 +59,26 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     station = open_station()
+    policy, now = LoginPolicy.of(station.settings), station.now()
     with station.database.session(readonly=True) as session:
-        users = [{"username": u.username, "display_name": u.display_name, "roles": u.roles,
-                  "disabled": u.is_disabled, "failed_logins": u.failed_logins}
-                 for u in list_users(session)]
+        accounts = [(u, policy.lock_of(u, now)) for u in list_users(session)]
     if args.json:
-        print_json(users)
+        print_json([{"username": u.username, "display_name": u.display_name, "roles": u.roles,
+                     "disabled": u.is_disabled, "failed_logins": u.failed_logins,
+                     "locked": lock is not None,
+                     "locked_until": lock.until.isoformat() if lock and lock.until else None}
+                    for u, lock in accounts])
         return 0
-    for u in users:
-        state = "disabled" if u["disabled"] else "active"
-        print(f"{u['username']:<16} {', '.join(u['roles']):<28} {state}")
+    for u, lock in accounts:
+        if u.is_disabled:
+            state = "disabled"
+        elif lock is None:
+            state = "active"
+        elif lock.until is None:
+            state = "locked until an admin resets its password"
+        else:
+            state = f"locked until {policy.time_text(lock.until, now)}"
+        print(f"{u.username:<16} {', '.join(u.roles):<28} {state}")
     return 0
 
 

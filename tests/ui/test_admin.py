@@ -61,8 +61,11 @@ def log_in(qtbot, window: AdminWindow, username: str = "admin",
     window.login_page.username.setText(username)
     window.login_page.password.setText(password)
     qtbot.mouseClick(window.login_page.button, Qt.MouseButton.LeftButton)
+    # Every tab has loaded, the templates' list too: its result must not reach a window that a
+    # log-out or the test's end has deleted.
     qtbot.waitUntil(lambda: window.admin is not None and bool(window.admin.accounts.rows)
-                    and bool(window.admin.settings.rows["station_name"].field.loaded),
+                    and bool(window.admin.settings.rows["station_name"].field.loaded)
+                    and not window.admin.templates.operations.is_busy(),
                     timeout=WAIT_MS)
 
 
@@ -445,3 +448,32 @@ def test_kiosk_admin_is_a_command() -> None:
     from ui.cli import run_admin
 
     assert args.handler is run_admin
+
+
+def test_a_timed_lock_shows_until_when_and_ends_by_itself(qtbot, admin: AdminWindow,
+                                                          station: Station) -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from kiosk.users import LoginPolicy
+
+    policy = LoginPolicy.of(station.settings)
+    for _ in range(policy.max_failures):
+        with pytest.raises(LoginFailed):
+            authenticate(station.database, "head", "not-the-password", policy=policy)
+    with station.database.session(readonly=True) as session:
+        until = get_user(session, "head").locked_until
+    assert until is not None
+    clock = until.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M")
+    log_in(qtbot, admin)
+    page = accounts_of(qtbot, admin)
+    choose(qtbot, page, "head")
+    assert page.cell("head", 3) == f"已锁定至 {clock}（连续 5 次登录失败）"
+    assert page.panel.state.text() == f"已锁定至 {clock}（连续 5 次登录失败）"
+    assert page.lock_timer.isActive()  # the table reads the accounts again when it ends
+
+    with station.database.session() as session:  # the time passes
+        get_user(session, "head").locked_until = datetime.now(UTC) - timedelta(seconds=1)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.cell("head", 3) == "正常，5 次登录失败", timeout=WAIT_MS)
+    assert not page.lock_timer.isActive()

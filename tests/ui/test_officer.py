@@ -778,3 +778,31 @@ def test_a_case_decided_more_than_a_day_ago_leaves_a_console_left_running(
     model.tick(decided_at + timedelta(hours=25))
     assert model.row_of(case.id) is None
     assert case.id not in [model.rows[i].case_id for i in range(model.rowCount())]
+
+
+def test_a_locked_account_is_told_until_when_in_station_time(qtbot, console: OfficerWindow,
+                                                             station: Station) -> None:
+    from zoneinfo import ZoneInfo
+
+    from kiosk.users import LoginFailed, LoginPolicy, authenticate
+
+    policy = LoginPolicy.of(station.settings)  # 5 wrong passwords lock for 15 minutes
+    for _ in range(policy.max_failures):
+        with pytest.raises(LoginFailed):
+            authenticate(station.database, "legal", "not-the-password", policy=policy)
+    with station.database.session(readonly=True) as session:
+        until = get_user(session, "legal").locked_until
+    assert until is not None
+    clock = until.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M")
+    page = console.login_page
+    page.username.setText("legal")
+    page.password.setText(DEMO_PASSWORD)
+    qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.button.isEnabled() and bool(page.error.text()),
+                    timeout=WAIT_MS)
+    assert page.error.text() == f"账号已锁定，请于 {clock} 后再试，或请管理员重置密码。"
+    assert console.console is None
+
+    with station.database.session() as session:  # the time passes
+        get_user(session, "legal").locked_until = datetime.now(UTC) - timedelta(seconds=1)
+    log_in(qtbot, console, "legal")

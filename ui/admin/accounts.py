@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +41,7 @@ from kiosk.users import (
     MIN_PASSWORD_LENGTH,
     USERNAME_RE,
     AccountError,
+    LoginPolicy,
     add_user,
     disable_user,
     enable_user,
@@ -66,12 +68,13 @@ class AccountRow:
     is_disabled: bool
     must_change_password: bool
     failed_logins: int
+    locked_until: datetime | None
 
 
 def read_accounts(station: Station) -> list[AccountRow]:
     with station.database.session(readonly=True) as session:
         return [AccountRow(u.username, u.display_name, tuple(u.roles), u.is_disabled,
-                           u.must_change_password, u.failed_logins)
+                           u.must_change_password, u.failed_logins, u.locked_until)
                 for u in list_users(session)]
 
 
@@ -88,15 +91,22 @@ def roles_text(roles: tuple[str, ...] | list[str], language: str) -> str:
         ", ".join(role_words(r, language) for r in ordered)
 
 
-def state_text(row: AccountRow, max_failures: int, language: str) -> tuple[str, str]:
-    """What the account's state is, and a colour for it."""
+def state_text(row: AccountRow, policy: LoginPolicy, language: str,
+               now: datetime | None = None) -> tuple[str, str]:
+    """What the account's state is at `now`, and a colour for it."""
+    now = now or datetime.now(UTC)
     parts: list[str] = []
     colour = theme.INK
+    lock = policy.lock_of(row, now)
     if row.is_disabled:
         parts.append(tr("state_disabled", language))
         colour = theme.MUTED
-    elif row.failed_logins >= max_failures:
-        parts.append(tr("state_locked", language, n=row.failed_logins))
+    elif lock is not None:
+        if lock.until is None:
+            parts.append(tr("state_locked", language, n=row.failed_logins))
+        else:
+            parts.append(tr("state_locked_until", language, n=row.failed_logins,
+                            until=policy.time_text(lock.until, now)))
         colour = theme.RED
     else:
         parts.append(tr("state_active", language))
@@ -348,9 +358,9 @@ class AccountPanel(QWidget):
         layout.addWidget(self.access_card)
         layout.addWidget(self.reset_card)
         layout.addStretch(1)
-        self.show_account(None, 0)
+        self.show_account(None, LoginPolicy(0))
 
-    def show_account(self, row: AccountRow | None, max_failures: int,
+    def show_account(self, row: AccountRow | None, policy: LoginPolicy,
                      *, keep_input: bool = False) -> None:
         """Shows an account; `keep_input` keeps ticked roles and typed passwords (a refresh)."""
         same = row is not None and self.row is not None and row.username == self.row.username
@@ -364,7 +374,7 @@ class AccountPanel(QWidget):
         lang = self.language
         self.name.setText(f"{row.display_name}（{row.username}）" if lang == "zh"
                           else f"{row.display_name} ({row.username})")
-        text, colour = state_text(row, max_failures, lang)
+        text, colour = state_text(row, policy, lang)
         self.state.setText(text)
         self.state.setStyleSheet(f"color: {colour}; font-weight: 600;")
         if not (keep_input and same):
@@ -449,6 +459,9 @@ class AccountsPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
+        self.lock_timer = QTimer(self)
+        self.lock_timer.setSingleShot(True)
+        self.lock_timer.timeout.connect(self.refresh)
         self.refresh()
 
     # -- reading ---------------------------------------------------------------------------
@@ -462,16 +475,21 @@ class AccountsPage(QWidget):
 
         self.run(lambda: read_accounts(station), done, self._failed)
 
+    @property
+    def policy(self) -> LoginPolicy:
+        return LoginPolicy.of(self.station.settings)
+
     def _show_rows(self, rows: list[AccountRow], wanted: str | None, *,
                    keep_input: bool) -> None:
         self.rows = rows
         lang = self.language
-        max_failures = self.station.settings.login_max_failures
+        policy, now = self.policy, self.station.now()
+        self._refresh_when_a_lock_ends(rows, policy, now)
         table = self.table
         table.blockSignals(True)
         table.setRowCount(len(rows))
         for position, row in enumerate(rows):
-            state, colour = state_text(row, max_failures, lang)
+            state, colour = state_text(row, policy, lang, now)
             cells = (row.username, row.display_name, roles_text(row.roles, lang), state)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -488,8 +506,21 @@ class AccountsPage(QWidget):
             table.blockSignals(True)
             table.selectRow(chosen)
             table.blockSignals(False)
-        self.panel.show_account(rows[chosen] if chosen is not None else None, max_failures,
+        self.panel.show_account(rows[chosen] if chosen is not None else None, policy,
                                 keep_input=keep_input)
+
+    def _refresh_when_a_lock_ends(self, rows: list[AccountRow], policy: LoginPolicy,
+                                  now: datetime) -> None:
+        """Reads the accounts again when the first lock that ends by itself is over, so that
+        the table never calls an account locked that may log in."""
+        ends = [lock.until for row in rows
+                if (lock := policy.lock_of(row, now)) is not None and lock.until is not None]
+        self.lock_timer.stop()
+        if ends:
+            # A second late, so the lock has surely ended; at most an hour (a timer's limit is
+            # ~24 days, and a long lock may as well be looked at again).
+            wait_ms = int((min(ends) - now).total_seconds() * 1000) + 1000
+            self.lock_timer.start(min(wait_ms, 3_600_000))
 
     def selected(self) -> str | None:
         row = self.table.currentRow()
@@ -507,7 +538,7 @@ class AccountsPage(QWidget):
     def _selection_changed(self) -> None:
         wanted = self.selected()
         row = next((r for r in self.rows if r.username == wanted), None)
-        self.panel.show_account(row, self.station.settings.login_max_failures)
+        self.panel.show_account(row, self.policy)
 
     def row_of(self, username: str) -> AccountRow | None:
         return next((r for r in self.rows if r.username == username), None)

@@ -27,7 +27,7 @@ from kiosk.cli.demo import DEMO_PASSWORD, seed_demo
 from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station, open_station
 from kiosk.template_model import QuestionType
-from kiosk.users import LoginFailed, add_user, authenticate, disable_user
+from kiosk.users import LoginFailed, LoginPolicy, add_user, authenticate, disable_user
 from ui.admin.window import AdminWindow
 from ui.shots import ShotWalk, settle_for
 
@@ -62,7 +62,7 @@ def people(station: Station, language: str) -> None:
     for _ in range(station.settings.login_max_failures):
         with contextlib.suppress(LoginFailed):
             authenticate(station.database, "wang.wu", "not-the-password",
-                         max_failures=station.settings.login_max_failures)
+                         policy=LoginPolicy.of(station.settings))
 
 
 class Walk(ShotWalk):

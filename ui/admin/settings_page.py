@@ -59,7 +59,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("section_review", ("review_chain", "decision_deadline_hours", "questioning_limit_hours",
                         "questioning_limit_detention_hours", "hearing_fine_threshold",
                         "detention_days_excluded", "template_four_eyes")),
-    ("section_kiosk", ("idle_timeout_seconds", "admin_pin", "login_max_failures")),
+    ("section_kiosk", ("idle_timeout_seconds", "admin_pin", "login_max_failures",
+                       "login_lockout_minutes")),
     ("section_printing", ("print_on_submit", "print_on_approval", "printer_backend",
                           "printer_target", "document_font")),
 )

@@ -109,9 +109,16 @@ SETTING_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                "(path:N for the N-th face of a .ttc); empty: one found on the system."),
     },
     "login_max_failures": {
-        "zh": ("登录失败几次后锁定", "连续输错密码这么多次后锁定账号，须由管理员重置密码。"),
+        "zh": ("登录失败几次后锁定", "连续输错密码这么多次后锁定账号（锁定多久见下一项）。"),
         "en": ("Failed logins before locking", "After this many wrong passwords in a row the "
-               "account is locked until an admin resets its password."),
+               "account is locked (for how long: the next setting)."),
+    },
+    "login_lockout_minutes": {
+        "zh": ("锁定时长（分钟）", "账号锁定这么多分钟后自动解锁，期间管理员重置密码也可解锁；"
+               "填 0 则只有管理员重置密码才能解锁。"),
+        "en": ("Lock-out (minutes)", "A locked account unlocks by itself after this many "
+               "minutes (an admin's password reset unlocks it at once); 0: only a reset "
+               "unlocks it."),
     },
 }
 
@@ -149,6 +156,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "state_active": {"zh": "正常", "en": "active"},
     "state_disabled": {"zh": "已停用", "en": "disabled"},
     "state_locked": {"zh": "已锁定（连续 {n} 次登录失败）", "en": "locked after {n} failed logins"},
+    "state_locked_until": {"zh": "已锁定至 {until}（连续 {n} 次登录失败）",
+                           "en": "locked until {until} after {n} failed logins"},
     "state_failures": {"zh": "{n} 次登录失败", "en": "{n} failed logins"},
     "state_must_change": {"zh": "须修改密码", "en": "must change password"},
     "choose_account": {"zh": "在左侧选择一个账号。", "en": "Choose an account on the left."},
@@ -319,6 +328,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Enter a time zone name, e.g. Asia/Shanghai.",
     },
     "setting_positive": {"zh": "须至少为 1。", "en": "Must be at least 1."},
+    "setting_not_negative": {"zh": "不能为负数。", "en": "Must be 0 or more."},
     "setting_pin": {"zh": "PIN 须为 4 到 12 位数字。", "en": "The PIN must be 4 to 12 digits."},
     "setting_choice": {"zh": "须为以下之一：{choices}。", "en": "Must be one of: {choices}."},
     "setting_whole_number": {"zh": "请填写整数。", "en": "Enter a whole number."},

@@ -385,9 +385,8 @@ ERRORS: dict[str, dict[str, str]] = {
     "login_failed": {"zh": "用户名或密码不正确。", "en": "Wrong user name or password."},
     "login_disabled": {"zh": "账号 {user} 已停用。", "en": "The account {user} is disabled."},
     "login_locked": {
-        "zh": "账号 {user} 连续 {failures} 次登录失败已被锁定，请管理员重置密码。",
-        "en": "The account {user} is locked after {failures} failed logins; an admin must reset "
-        "its password.",
+        "zh": "账号 {user} 连续 {failures} 次登录失败，已被锁定。",
+        "en": "The account {user} is locked after {failures} failed logins.",
     },
     # refused by what the error is (these carry no reason of their own)
     "case_not_found": {"zh": "找不到该案件。", "en": "The case was not found."},
