@@ -33,6 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from kiosk.template_messages import Joined, Term, render, term
+
 __all__ = [
     "FUNCTIONS",
     "MAX_DEPTH",
@@ -74,27 +76,42 @@ _LITERAL_NAMES = {"true": True, "false": False}
 
 
 class ExpressionError(ValueError):
-    """An expression refused while parsing: bad syntax, a forbidden construct, a bad call."""
+    """An expression refused while parsing: bad syntax, a forbidden construct, a bad call.
 
+    `code` and `params` say why (worded in kiosk/template_messages.py); `message` is the English
+    wording and `text(language)` the wording in any language, with the position.
+    """
+
+    code: str
+    params: dict[str, object]
     message: str
     column: int | None
     line: int | None
 
-    def __init__(self, message: str, column: int | None = None, line: int | None = None) -> None:
-        self.message = message
+    def __init__(self, code: str, params: dict[str, object] | None = None,
+                 column: int | None = None, line: int | None = None) -> None:
+        self.code = code
+        self.params = dict(params or {})
+        self.message = render(code, self.params, "en")
         self.column = column
         self.line = line
-        if column is None:
-            sentence = message
-        elif line is None:
-            sentence = f"{message} at column {column}"
-        else:
-            sentence = f"{message} at line {line}, column {column}"
-        super().__init__(sentence)
+        super().__init__(self.text("en"))
 
-    def __reduce__(self) -> tuple[type[ExpressionError], tuple[str, int | None, int | None]]:
-        # The default reduce would pass the whole sentence back in as the message.
-        return (type(self), (self.message, self.column, self.line))
+    def text(self, language: str) -> str:
+        """The reason in a language, with the column (and line) where it was found."""
+        message = render(self.code, self.params, language)
+        if self.column is None:
+            return message
+        if self.line is None:
+            return render("expression.at_column", {"message": message, "column": self.column},
+                          language)
+        return render("expression.at_line_column",
+                      {"message": message, "line_no": self.line, "column": self.column}, language)
+
+    def __reduce__(self) -> tuple[type[ExpressionError],
+                                  tuple[str, dict[str, object], int | None, int | None]]:
+        # The default reduce would pass the whole sentence back in as the code.
+        return (type(self), (self.code, self.params, self.column, self.line))
 
 
 class EvaluationError(ValueError):
@@ -116,15 +133,15 @@ class MissingValue(Exception):
 
 # --- kinds of values --------------------------------------------------------------------------
 
-# A "kind" is how a value is described to an admin; while parsing, None means "not known yet"
-# (a name's value is only known when evaluating).
-NUMBER = "a number"
-TEXT = "text"
-BOOLEAN = "true/false"
-LIST = "a list"
-DATE = "a date"
-DATETIME = "a date and time"
-TIME = "a time"
+# A "kind" is how a value is described to an admin (a Term: "a number" in English); while
+# parsing, None means "not known yet" (a name's value is only known when evaluating).
+NUMBER = term("kind.number")
+TEXT = term("kind.text")
+BOOLEAN = term("kind.boolean")
+LIST = term("kind.list")
+DATE = term("kind.date")
+DATETIME = term("kind.datetime")
+TIME = term("kind.time")
 
 _DATE_KINDS = frozenset({DATE, DATETIME})
 _ORDERED_KINDS = frozenset({NUMBER, TEXT, DATE, DATETIME, TIME})
@@ -132,7 +149,7 @@ _EQUATABLE_KINDS = _ORDERED_KINDS | {BOOLEAN, LIST}
 _PARTY_KINDS = {"birth_date": DATE, "sex": TEXT, "nationality": TEXT}
 
 
-def _kind(value: object) -> str:
+def _kind(value: object) -> Term:
     """Describe a runtime value's kind for messages and type checks."""
     # bool before int (bool is an int in Python, never a number here) and datetime before date.
     if isinstance(value, bool):
@@ -149,15 +166,15 @@ def _kind(value: object) -> str:
         return TIME
     if isinstance(value, list):
         return LIST
-    return f"a value of type {type(value).__name__}"
+    return term("kind.other", type=type(value).__name__)
 
 
-def _shown(kind: str | None) -> str:
+def _shown(kind: Term | None) -> Term:
     """Describe a possibly unknown kind."""
-    return "a value" if kind is None else kind
+    return term("kind.value") if kind is None else kind
 
 
-def _comparable(left: str, right: str, *, ordering: bool) -> bool:
+def _comparable(left: Term, right: Term, *, ordering: bool) -> bool:
     """Tell whether two kinds may be compared (ordered, or only tested for equality)."""
     if left in _DATE_KINDS and right in _DATE_KINDS:
         return True
@@ -168,25 +185,25 @@ def _comparable(left: str, right: str, *, ordering: bool) -> bool:
 
 # --- parsing ----------------------------------------------------------------------------------
 
-_FORBIDDEN: dict[type[ast.AST], str] = {
-    ast.Lambda: "a lambda",
-    ast.ListComp: "a list comprehension",
-    ast.SetComp: "a set comprehension",
-    ast.DictComp: "a dict comprehension",
-    ast.GeneratorExp: "a generator expression",
-    ast.JoinedStr: "an f-string",
-    ast.FormattedValue: "an f-string",
-    ast.Subscript: "indexing or slicing ([...] after a value)",
-    ast.Slice: "a slice",
-    ast.Starred: "a starred argument (*x)",
-    ast.IfExp: "a conditional expression (x if c else y)",
-    ast.NamedExpr: "an assignment expression (:=)",
-    ast.Dict: "a dict literal ({...})",
-    ast.Set: "a set literal ({...})",
-    ast.Tuple: "a tuple (use a list [...] instead)",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield from",
+_FORBIDDEN: dict[type[ast.AST], Term] = {
+    ast.Lambda: term("construct.lambda"),
+    ast.ListComp: term("construct.list_comprehension"),
+    ast.SetComp: term("construct.set_comprehension"),
+    ast.DictComp: term("construct.dict_comprehension"),
+    ast.GeneratorExp: term("construct.generator"),
+    ast.JoinedStr: term("construct.f_string"),
+    ast.FormattedValue: term("construct.f_string"),
+    ast.Subscript: term("construct.subscript"),
+    ast.Slice: term("construct.slice"),
+    ast.Starred: term("construct.starred"),
+    ast.IfExp: term("construct.conditional"),
+    ast.NamedExpr: term("construct.assignment"),
+    ast.Dict: term("construct.dict"),
+    ast.Set: term("construct.set"),
+    ast.Tuple: term("construct.tuple"),
+    ast.Await: term("construct.await"),
+    ast.Yield: term("construct.yield"),
+    ast.YieldFrom: term("construct.yield_from"),
 }
 
 _BINARY_SYMBOLS: dict[type[ast.operator], str] = {
@@ -238,17 +255,17 @@ class _Checker:
 
     # positions
 
-    def error(self, message: str, node: ast.AST | None = None) -> ExpressionError:
+    def error(self, code: str, node: ast.AST | None = None, **params: object) -> ExpressionError:
         """Build an error pointing at a node of the parsed text."""
         if node is None or not hasattr(node, "lineno"):
-            return ExpressionError(message)
+            return ExpressionError(code, params)
         lines = self.text.split("\n")
         line_no: int = node.lineno
         text = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
         # col_offset counts UTF-8 bytes; admins count characters (and often write Chinese).
         chars = len(text.encode("utf-8")[: node.col_offset].decode("utf-8", errors="ignore"))
         line, column = self.position(line_no, chars + 1)
-        return ExpressionError(message, column, line)
+        return ExpressionError(code, params, column, line)
 
     def position(self, line: int, column: int) -> tuple[int | None, int]:
         """Map a 1-based (line, column) in the parsed text to the text as the admin wrote it."""
@@ -261,13 +278,13 @@ class _Checker:
 
     # the walk
 
-    def check(self, node: ast.AST, depth: int) -> str | None:
+    def check(self, node: ast.AST, depth: int) -> Term | None:
         """Check one node and everything under it; return its kind when it is known."""
         if depth > MAX_DEPTH:
-            raise self.error(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)")
+            raise self.error("expression.too_deep", limit=MAX_DEPTH)
         forbidden = _FORBIDDEN.get(type(node))
         if forbidden is not None:
-            raise self.error(f"{forbidden} is not allowed", node)
+            raise self.error("expression.not_allowed", node, construct=forbidden)
         match node:
             case ast.Constant(value=value):
                 return self.check_constant(node, value)
@@ -284,9 +301,8 @@ class _Checker:
                 for value in values:
                     kind = self.check(value, depth + 1)
                     if kind is not None and kind != BOOLEAN:
-                        raise self.error(
-                            f"'{word}' needs true/false on both sides, got {kind}", value
-                        )
+                        raise self.error("expression.logic_needs_boolean", value, word=word,
+                                         kind=kind)
                 return BOOLEAN
             case ast.UnaryOp(op=op, operand=operand):
                 return self.check_unary(node, op, operand, depth)
@@ -296,9 +312,9 @@ class _Checker:
                 return self.check_compare(node, left, ops, comparators, depth)
             case ast.Call():
                 return self.check_call(node, depth)
-        raise self.error(f"{_describe(node)} is not allowed", node)
+        raise self.error("expression.not_allowed", node, construct=_describe(node))
 
-    def check_constant(self, node: ast.AST, value: object) -> str:
+    def check_constant(self, node: ast.AST, value: object) -> Term:
         """Accept numbers, strings and booleans; refuse None, bytes, complex numbers and '...'."""
         if isinstance(value, bool):
             return BOOLEAN
@@ -307,86 +323,73 @@ class _Checker:
         if isinstance(value, str):
             return TEXT
         if value is None:
-            raise self.error("None is not allowed (there is no empty value)", node)
+            raise self.error("expression.none", node)
         if isinstance(value, bytes):
-            raise self.error("a bytes literal is not allowed", node)
+            raise self.error("expression.not_allowed", node, construct=term("construct.bytes"))
         if isinstance(value, complex):
-            raise self.error("a complex number is not allowed", node)
-        raise self.error(f"the literal {type(value).__name__} is not allowed", node)
+            raise self.error("expression.not_allowed", node, construct=term("construct.complex"))
+        raise self.error("expression.not_allowed", node,
+                         construct=term("construct.literal", type=type(value).__name__))
 
-    def check_name(self, node: ast.AST, name: str) -> str | None:
+    def check_name(self, node: ast.AST, name: str) -> Term | None:
         """Accept a question id (or ``value``); refuse anything that could mean Python itself."""
         if name in _LITERAL_NAMES:
             return BOOLEAN
         if name == "party":
-            raise self.error(
-                "'party' needs a field, such as party.birth_date, party.sex or party.nationality",
-                node,
-            )
+            raise self.error("expression.party_alone", node)
         if name in FUNCTIONS:
-            raise self.error(f"'{name}' is a function; call it as {name}(...)", node)
+            raise self.error("expression.function_as_name", node, name=name)
         # Dunder names would be harmless (names only reach the resolver) but are never question
         # ids, and refusing them keeps hostile-looking text out of the engine altogether.
         if not _NAME_RE.fullmatch(name) or (name.startswith("__") and name.endswith("__")):
-            raise self.error(
-                f"the name {name!r} is not allowed: names are lower-case letters, digits and '_'",
-                node,
-            )
+            raise self.error("expression.bad_name", node, name=name)
         self.names.add(name)
         return None
 
-    def check_attribute(self, node: ast.Attribute) -> str | None:
+    def check_attribute(self, node: ast.Attribute) -> Term | None:
         """Accept exactly ``party.<field>``; refuse every other attribute access."""
         if not (isinstance(node.value, ast.Name) and node.value.id == "party"):
-            raise self.error(
-                f"reading an attribute ('.{node.attr}') is only allowed on party, "
-                "as in party.birth_date",
-                node,
-            )
+            raise self.error("expression.attribute", node, attr=node.attr)
         if node.attr not in PARTY_FIELDS:
-            fields = ", ".join(f"party.{name}" for name in sorted(PARTY_FIELDS))
-            raise self.error(f"unknown party field {node.attr!r}; use one of {fields}", node)
+            fields = Joined(tuple(f"party.{name}" for name in sorted(PARTY_FIELDS)))
+            raise self.error("expression.party_field", node, attr=node.attr, fields=fields)
         self.names.add(f"party.{node.attr}")
         return _PARTY_KINDS.get(node.attr)
 
-    def check_unary(self, node: ast.AST, op: ast.unaryop, operand: ast.AST, depth: int) -> str:
+    def check_unary(self, node: ast.AST, op: ast.unaryop, operand: ast.AST, depth: int) -> Term:
         """Accept ``not`` and unary minus."""
         kind = self.check(operand, depth + 1)
         if isinstance(op, ast.Not):
             if kind is not None and kind != BOOLEAN:
-                raise self.error(f"'not' needs true/false, got {kind}", node)
+                raise self.error("expression.not_needs_boolean", node, kind=kind)
             return BOOLEAN
         if isinstance(op, ast.USub):
             if kind is not None and kind != NUMBER:
-                raise self.error(f"'-' needs a number, got {kind}", node)
+                raise self.error("expression.minus_needs_number", node, kind=kind)
             return NUMBER
-        symbol = {ast.UAdd: "unary '+'", ast.Invert: "'~'"}.get(type(op), "this operator")
-        raise self.error(f"{symbol} is not allowed", node)
+        construct = {ast.UAdd: "construct.unary_plus", ast.Invert: "construct.invert"}.get(
+            type(op), "construct.operator")
+        raise self.error("expression.not_allowed", node, construct=term(construct))
 
     def check_binary(
         self, node: ast.AST, left: ast.AST, op: ast.operator, right: ast.AST, depth: int
-    ) -> str | None:
+    ) -> Term | None:
         """Accept ``+ - * / %`` and refuse operand kinds that could not work."""
-        symbol = _BINARY_SYMBOLS.get(type(op), "this operator")
+        symbol = _BINARY_SYMBOLS.get(type(op)) or term("construct.operator")
         if not isinstance(op, _ALLOWED_BINARY):
-            raise self.error(f"the operator '{symbol}' is not allowed", node)
+            raise self.error("expression.operator_not_allowed", node, symbol=symbol)
         left_kind = self.check(left, depth + 1)
         right_kind = self.check(right, depth + 1)
         kinds = [kind for kind in (left_kind, right_kind) if kind is not None]
         if isinstance(op, ast.Add):
             # Numbers or two strings; nothing else, so no list or sequence can be multiplied up.
             if any(kind not in (NUMBER, TEXT) for kind in kinds) or len(set(kinds)) > 1:
-                raise self.error(
-                    "'+' needs two numbers or two texts, "
-                    f"got {_shown(left_kind)} and {_shown(right_kind)}",
-                    node,
-                )
+                raise self.error("expression.plus_needs", node, left=_shown(left_kind),
+                                 right=_shown(right_kind))
             return kinds[0] if kinds else None
         if any(kind != NUMBER for kind in kinds):
-            raise self.error(
-                f"'{symbol}' needs two numbers, got {_shown(left_kind)} and {_shown(right_kind)}",
-                node,
-            )
+            raise self.error("expression.needs_numbers", node, symbol=symbol,
+                             left=_shown(left_kind), right=_shown(right_kind))
         return NUMBER
 
     def check_compare(
@@ -396,60 +399,54 @@ class _Checker:
         ops: list[ast.cmpop],
         comparators: list[ast.expr],
         depth: int,
-    ) -> str:
+    ) -> Term:
         """Accept ``== != < <= > >= in`` and ``not in``; refuse ``is`` and literal mismatches."""
         left_kind = self.check(left, depth + 1)
         for op, comparator in zip(ops, comparators, strict=True):
-            symbol = _COMPARE_SYMBOLS.get(type(op), "this comparison")
+            symbol = _COMPARE_SYMBOLS.get(type(op)) or term("construct.comparison")
             if isinstance(op, ast.Is | ast.IsNot):
-                raise self.error(f"'{symbol}' is not allowed; use '==' or '!='", node)
+                raise self.error("expression.identity", node, symbol=symbol)
             right_kind = self.check(comparator, depth + 1)
             if isinstance(op, ast.In | ast.NotIn):
                 if right_kind is not None and right_kind not in (LIST, TEXT):
-                    raise self.error(f"'{symbol}' needs a list or text on its right", comparator)
+                    raise self.error("expression.in_needs_list", comparator, symbol=symbol)
                 if right_kind == TEXT and left_kind is not None and left_kind != TEXT:
-                    raise self.error(
-                        f"'{symbol}' with text on its right needs text on its left, "
-                        f"got {left_kind}",
-                        node,
-                    )
+                    raise self.error("expression.in_needs_text", node, symbol=symbol,
+                                     kind=left_kind)
             elif left_kind is not None and right_kind is not None:
                 ordering = isinstance(op, _ORDERING_OPS)
                 if not _comparable(left_kind, right_kind, ordering=ordering):
-                    raise self.error(
-                        f"cannot compare {left_kind} with {right_kind} using '{symbol}'", node
-                    )
+                    raise self.error("expression.cannot_compare", node, left=left_kind,
+                                     right=right_kind, symbol=symbol)
             left_kind = right_kind
         return BOOLEAN
 
-    def check_call(self, node: ast.Call, depth: int) -> str | None:
+    def check_call(self, node: ast.Call, depth: int) -> Term | None:
         """Accept a call of a known function with the right number of positional arguments."""
         if not isinstance(node.func, ast.Name):
-            raise self.error(
-                "only the functions "
-                + ", ".join(f"{name}()" for name in FUNCTIONS)
-                + " can be called",
-                node,
-            )
+            functions = Joined(tuple(f"{name}()" for name in FUNCTIONS))
+            raise self.error("expression.not_a_function", node, functions=functions)
         name = node.func.id
         if name not in FUNCTIONS:
-            raise self.error(f"unknown function {name!r}", node)
+            raise self.error("expression.unknown_function", node, name=name)
         for keyword in node.keywords:
             if keyword.arg is None:
-                raise self.error(f"a '**' argument is not allowed in {name}()", node)
-            raise self.error(f"a keyword argument ({keyword.arg}=...) is not allowed", node)
+                raise self.error("expression.double_star", node, name=name)
+            raise self.error("expression.keyword_argument", node, arg=keyword.arg)
         for argument in node.args:
             if isinstance(argument, ast.Starred):
-                raise self.error(f"a starred argument (*x) is not allowed in {name}()", argument)
+                raise self.error("expression.starred_argument", argument, name=name)
         fewest, most, shape = FUNCTIONS[name]
         count = len(node.args)
         if count < fewest or (most is not None and count > most):
-            raise self.error(f"{name}({shape}) {_arity(fewest, most)}, got {count}", node)
+            raise self.error("expression.argument_count", node, name=name, shape=shape,
+                             arity=_arity(fewest, most), count=count)
         self.functions.add(name)
         kinds = [self.check(argument, depth + 1) for argument in node.args]
         return self.check_arguments(node, name, kinds)
 
-    def check_arguments(self, node: ast.Call, name: str, kinds: list[str | None]) -> str | None:
+    def check_arguments(self, node: ast.Call, name: str,
+                        kinds: list[Term | None]) -> Term | None:
         """Refuse argument kinds that are wrong whatever the answers; return the result's kind."""
         known = [kind for kind in kinds if kind is not None]
         if name == "today":
@@ -459,63 +456,62 @@ class _Checker:
         if name in ("age", "days_between"):
             for kind, argument in zip(kinds, node.args, strict=True):
                 if kind is not None and kind not in _DATE_KINDS:
-                    raise self.error(f"{name}() needs dates, got {kind}", argument)
+                    raise self.error("expression.needs_dates", argument, name=name, kind=kind)
             return NUMBER
         if name == "len":
             if known and known[0] not in (TEXT, LIST):
-                raise self.error(f"len() needs text or a list, got {known[0]}", node.args[0])
+                raise self.error("expression.len_needs", node.args[0], kind=known[0])
             return NUMBER
         if name == "date":
             argument = node.args[0]
             if known and known[0] != TEXT:
-                raise self.error(
-                    f'date() needs text written "YYYY-MM-DD", got {known[0]}', argument
-                )
+                raise self.error("expression.date_needs_text", argument, kind=known[0])
             if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
                 try:
                     _parse_date(argument.value)
-                except ValueError as exc:
-                    raise self.error(str(exc), argument) from None
+                except ExpressionError as exc:
+                    raise self.error(exc.code, argument, **exc.params) from None
             return DATE
         # min / max
         if len(kinds) == 1:
             if known and known[0] not in _ORDERED_KINDS | {LIST}:
-                raise self.error(f"{name}() cannot choose among {known[0]}", node)
+                raise self.error("expression.cannot_choose", node, name=name, kind=known[0])
             return None
         for kind in known:
             if not _comparable(known[0], kind, ordering=True):
-                raise self.error(f"{name}() cannot compare {known[0]} with {kind}", node)
+                raise self.error("expression.cannot_compare_in", node, name=name,
+                                 left=known[0], right=kind)
         return known[0] if len(known) == len(kinds) and len(set(known)) == 1 else None
 
 
-def _arity(fewest: int, most: int | None) -> str:
+def _arity(fewest: int, most: int | None) -> Term:
     """Say how many arguments a function takes."""
     if most is None:
-        return f"takes at least {fewest} argument{'s' if fewest != 1 else ''}"
+        return term("arity.at_least_one") if fewest == 1 else term("arity.at_least", n=fewest)
     if fewest == most == 0:
-        return "takes no arguments"
-    return f"takes {fewest} argument{'s' if fewest != 1 else ''}"
+        return term("arity.none")
+    return term("arity.one") if fewest == 1 else term("arity.exactly", n=fewest)
 
 
-def _describe(node: ast.AST) -> str:
+def _describe(node: ast.AST) -> Term:
     """Name a construct that has no friendlier description."""
-    return f"the construct {type(node).__name__}"
+    return term("construct.other", type=type(node).__name__)
 
 
 def _parse_date(text: str) -> date:
-    """Read a date written exactly YYYY-MM-DD."""
+    """Read a date written exactly YYYY-MM-DD (ExpressionError, without a position, if not)."""
     # fromisoformat alone would also take "20260101" and week dates; the template format is one.
     if not _DATE_RE.fullmatch(text):
-        raise ValueError(f'date() needs a date written "YYYY-MM-DD", got {_quote(text)}')
+        raise ExpressionError("expression.date_format", {"text": _shortened(text)})
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"date() got {_quote(text)}, which is not a real date") from None
+        raise ExpressionError("expression.date_not_real", {"text": _shortened(text)}) from None
 
 
-def _quote(text: str) -> str:
-    """Quote user text for a message without letting a long string flood it."""
-    return repr(text if len(text) <= 40 else text[:37] + "...")
+def _shortened(text: str) -> str:
+    """User text for a message, cut so that a long string cannot flood it."""
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _bracket_depth(source: str) -> tuple[int, bool]:
@@ -534,19 +530,51 @@ def _bracket_depth(source: str) -> tuple[int, bool]:
     return deepest, comment
 
 
+# Python's words for the syntax errors admins make most, so they can be said in Chinese too.
+_SYNTAX_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), code) for pattern, code in (
+        (r"invalid syntax", "expression.syntax_invalid"),
+        (r"invalid syntax\. Perhaps you forgot a comma\?", "expression.syntax_comma"),
+        (r"'(?P<bracket>.)' was never closed", "expression.syntax_never_closed"),
+        (r"unmatched '(?P<bracket>.)'", "expression.syntax_unmatched"),
+        (r"closing parenthesis '(?P<closing>.)' does not match opening parenthesis "
+         r"'(?P<opening>.)'", "expression.syntax_mismatched"),
+        (r"unterminated string literal \(detected at line (?P<line_no>[0-9]+)\)",
+         "expression.syntax_unterminated"),
+        (r"invalid character '(?P<character>.)' \(U\+(?P<codepoint>[0-9A-F]+)\)",
+         "expression.syntax_character"),
+        (r"invalid non-printable character U\+(?P<codepoint>[0-9A-F]+)",
+         "expression.syntax_invisible"),
+        (r"invalid decimal literal", "expression.syntax_number"),
+        (r"leading zeros in decimal integer literals are not permitted; use an 0o prefix for "
+         r"octal integers", "expression.syntax_leading_zero"),
+        (r"too many nested parentheses", "expression.syntax_nesting"),
+    )
+)
+
+
+def _syntax_reason(detail: str) -> tuple[str, dict[str, object]]:
+    """The code of a syntax error Python reported as `detail`; a generic one if it is new."""
+    for pattern, code in _SYNTAX_REASONS:
+        match = pattern.fullmatch(detail)
+        # A Python whose wording differs slightly must still be quoted exactly: check it.
+        if match and render(code, match.groupdict(), "en") == f"syntax error: {detail}":
+            return code, dict(match.groupdict())
+    return "expression.syntax", {"detail": detail}
+
+
 def parse_expression(source: str) -> Expression:
     """Check an admin's expression and prepare it for evaluation (ExpressionError if refused)."""
     if not isinstance(source, str):
-        raise ExpressionError(f"an expression must be text, not {type(source).__name__}")
+        raise ExpressionError("expression.not_text", {"type": type(source).__name__})
     if len(source) > MAX_SOURCE_LENGTH:
-        raise ExpressionError(
-            f"the expression is too long ({len(source)} characters; at most {MAX_SOURCE_LENGTH})"
-        )
+        raise ExpressionError("expression.too_long",
+                              {"length": len(source), "limit": MAX_SOURCE_LENGTH})
     stripped = source.strip()
     if not stripped:
-        raise ExpressionError("the expression is empty")
+        raise ExpressionError("expression.empty")
     if "\x00" in stripped:
-        raise ExpressionError("the expression contains a NUL character")
+        raise ExpressionError("expression.nul")
     # A line break is a space, so a long expression may be wrapped in a YAML block; Python's
     # expression grammar would only take one inside brackets. Lengths are kept for positions.
     text = stripped.replace("\r", " ").replace("\n", " ")
@@ -557,23 +585,24 @@ def parse_expression(source: str) -> Expression:
             warnings.simplefilter("ignore")
             tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        message = f"syntax error: {exc.msg}"
+        code, params = _syntax_reason(exc.msg)
         if exc.lineno is not None and exc.offset is not None:
             line, column = checker.position(exc.lineno, max(exc.offset, 1))
-            raise ExpressionError(message, column, line) from None
-        raise ExpressionError(message) from None
+            raise ExpressionError(code, params, column, line) from None
+        raise ExpressionError(code, params) from None
     except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
         # e.g. lone surrogates, or text too complex for the parser
-        raise ExpressionError(f"the expression cannot be read: {type(exc).__name__}") from None
+        raise ExpressionError("expression.unreadable_because",
+                              {"reason": type(exc).__name__}) from None
     try:
         depth, comment = _bracket_depth(text)
     except (tokenize.TokenError, SyntaxError, ValueError):
         # The parser accepted the text, so the tokenizer only disagrees on exotic input.
-        raise ExpressionError("the expression cannot be read") from None
+        raise ExpressionError("expression.unreadable") from None
     if depth > MAX_DEPTH:
-        raise ExpressionError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)")
+        raise ExpressionError("expression.too_deep", {"limit": MAX_DEPTH})
     if comment:
-        raise ExpressionError("comments (#) are not allowed in an expression")
+        raise ExpressionError("expression.comment")
     checker.check(tree.body, 1)
     return Expression(
         source,

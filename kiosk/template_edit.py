@@ -26,7 +26,6 @@ ELIGIBILITY: Path = ("eligibility",)
 SECTIONS: Path = ("sections",)
 TEXT_KEYS = ("prompt", "help", "read_aloud", "constraint_message", "item_label", "title")
 EXPRESSION_KEYS = ("show_if", "constraint", "repeat_count", "when", "calculation")
-_KEY_IN_MESSAGE = re.compile(r"^(?:a |an |the )?'([a-z_]+)'")
 
 
 class EditError(ValueError):
@@ -280,5 +279,4 @@ class TemplateDocument:
     def locate(self, problem: TemplateProblem) -> tuple[Path | None, str | None]:
         """The node and field a problem is about (either may be unknown)."""
         path = self.path_of(problem.question) if problem.question else None
-        match = _KEY_IN_MESSAGE.match(problem.message)
-        return path, match.group(1) if match else None
+        return path, problem.field

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from kiosk.expressions import Expression, ExpressionError, parse_expression
 from kiosk.rendering import placeholders
+from kiosk.template_messages import Joined, Term, render, term
 from kiosk.template_model import (
     CHOICE_TYPES,
     ELIGIBILITY_SECTION_ID,
@@ -73,12 +75,34 @@ TEXT_NAMES = {"answer", "n"}
 
 @dataclass(frozen=True)
 class TemplateProblem:
-    """One thing wrong in a template file, located for the person fixing it."""
+    """One thing wrong in a template file, located for the person fixing it.
+
+    `code` and `params` say what is wrong (worded in each language by
+    kiosk/template_messages.py; `text(language)`), `field` is the key it is about where the
+    loader knows it ("show_if", "prompt"), and `message` is the English wording that
+    `kiosk template validate` prints. A problem worded by its reader alone (the notice and
+    document wording readers) has no code and reads the same in every language.
+    """
 
     file: str
     line: int | None
     question: str | None
     message: str
+    code: str | None = None
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict, compare=False)
+    field: str | None = None
+
+    @classmethod
+    def of(cls, file: str, line: int | None, question: str | None, code: str, /, *,
+           field: str | None = None, **params: object) -> TemplateProblem:
+        """A problem from the catalog; its English message is worded from the code."""
+        return cls(file, line, question, render(code, params, "en"), code, params, field)
+
+    def text(self, language: str) -> str:
+        """What is wrong, in a language (as `message` for a problem without a code)."""
+        if self.code is None:
+            return self.message
+        return render(self.code, self.params, language)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -116,63 +140,75 @@ class YamlReader:
         self.unreadable: set[str] = set()  # ids of questions too broken to build
 
     def problem(self, line: int | None, message: str, question: str | None = None) -> None:
+        """A problem in words of its own, the same in every language (see `report`)."""
         self.problems.append(TemplateProblem(self.filename, line, question, message))
+
+    def report(self, line: int | None, code: str, question: str | None = None, /, *,
+               field: str | None = None, **params: object) -> None:
+        """A problem from the catalog in kiosk/template_messages.py, said in each language."""
+        self.problems.append(TemplateProblem.of(self.filename, line, question, code,
+                                                field=field, **params))
 
     # -- small typed readers ----------------------------------------------------------------
 
-    def keys(self, node: Any, allowed: set[str], required: set[str], what: str,
-             qid: str | None = None) -> bool:
+    def keys(self, node: Any, allowed: set[str], required: set[str], what: str | Term,
+             qid: str | None = None, *, field: str | None = None) -> bool:
+        """Checks a mapping's keys. `what` names it ("a section", as a Term to be translated);
+        `field` is the question's key it belongs to ("choices"), if it is not the question."""
         if not isinstance(node, CommentedMap):
-            self.problem(_line_of(node), f"{what} must be a mapping of keys to values", qid)
+            self.report(_line_of(node), "not_mapping", qid, field=field, what=what)
             return False
         for key in node:
             if key not in allowed:
-                hint = ", ".join(sorted(allowed))
-                self.problem(_line_of(node, key), f"unknown key '{key}' in {what} "
-                             f"(allowed: {hint})", qid)
+                self.report(_line_of(node, key), "unknown_key", qid, field=field, key=key,
+                            what=what, allowed=Joined(tuple(sorted(allowed))))
         for key in sorted(required - set(node)):
-            self.problem(_line_of(node), f"{what} lacks the required key '{key}'", qid)
+            # A question's missing key is about that key; other nodes' problems name no field.
+            self.report(_line_of(node), "missing_key", qid,
+                        field=field or (key if qid else None), what=what, key=key)
         return True
 
     def text(self, node: CommentedMap, key: str, qid: str | None, *, names: set[str] | None = None,
-             required: bool = True) -> Text | None:
+             required: bool = True, field: str | None = None) -> Text | None:
+        """The text at `key`; `field` names it when it is not the key itself."""
         value = node.get(key)
         line = _line_of(node, key)
         if value is None:
             if required and key in node:
-                self.problem(line, f"'{key}' is empty", qid)
+                self.report(line, "empty_text", qid, field=field or key, key=key)
             return None
-        return self.text_value(value, line, key, qid, names=names)
+        return self.text_value(value, line, key, qid, names=names, field=field)
 
     def text_value(self, value: Any, line: int | None, key: str, qid: str | None, *,
-                   names: set[str] | None = None) -> Text | None:
+                   names: set[str] | None = None, field: str | None = None) -> Text | None:
         """Checks one text (a mapping of language to string) found at `line`."""
+        field = field or key
         if isinstance(value, str):
-            self.problem(line, f"'{key}' must give the text per language, e.g. "
-                         f"{{zh: ..., en: ...}}", qid)
+            self.report(line, "text_not_per_language", qid, field=field, key=key)
             return None
         if not isinstance(value, CommentedMap):
-            self.problem(line, f"'{key}' must be a mapping of language to text", qid)
+            self.report(line, "text_not_mapping", qid, field=field, key=key)
             return None
         result: dict[str, str] = {}
         for language, text in value.items():
             if language not in self.languages:
-                self.problem(_line_of(value, language), f"'{key}' has text in '{language}', "
-                             f"which is not among the template's languages", qid)
+                self.report(_line_of(value, language), "text_language_unknown", qid, field=field,
+                            key=key, language=language)
             elif not isinstance(text, str) or not text.strip():
-                self.problem(_line_of(value, language), f"'{key}' in '{language}' must be "
-                             f"non-empty text", qid)
+                self.report(_line_of(value, language), "text_empty_language", qid, field=field,
+                            key=key, language=language)
             else:
                 result[language] = text
         for language in self.languages:
             if language not in value:
-                self.problem(line, f"'{key}' lacks the '{language}' translation", qid)
+                self.report(line, "missing_translation", qid, field=field, key=key,
+                            language=language)
         if names is not None:
             for language, text in result.items():
                 for name in placeholders(text):
                     if name not in names:
-                        self.problem(line, f"'{key}' ({language}) uses the unknown placeholder "
-                                     f"{{{name}}}", qid)
+                        self.report(line, "unknown_placeholder", qid, field=field, key=key,
+                                    language=language, name=name)
         return result
 
     def expression(self, node: CommentedMap, key: str, qid: str | None) -> Expression | None:
@@ -183,18 +219,18 @@ class YamlReader:
         if isinstance(source, bool | int | float):
             source = str(source).lower() if isinstance(source, bool) else str(source)
         if not isinstance(source, str):
-            self.problem(line, f"'{key}' must be an expression written as text", qid)
+            self.report(line, "expression_not_text", qid, field=key, key=key)
             return None
         try:
             return parse_expression(source)
         except ExpressionError as exc:
-            self.problem(line, f"'{key}' is not a valid expression: {exc}", qid)
+            self.report(line, "invalid_expression", qid, field=key, key=key, error=exc)
             return None
 
     def boolean(self, node: CommentedMap, key: str, default: bool, qid: str | None) -> bool:
         value = node.get(key, default)
         if not isinstance(value, bool):
-            self.problem(_line_of(node, key), f"'{key}' must be true or false", qid)
+            self.report(_line_of(node, key), "not_boolean", qid, field=key, key=key)
             return default
         return value
 
@@ -203,41 +239,42 @@ class YamlReader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(_line_of(node, key), f"'{key}' must be a number", qid)
+            self.report(_line_of(node, key), "not_number", qid, field=key, key=key)
             return None
         return value
 
-    def identifier(self, node: CommentedMap, what: str, pattern: re.Pattern[str] = ID_RE) -> str:
+    def identifier(self, node: CommentedMap, what: str | Term,
+                   pattern: re.Pattern[str] = ID_RE) -> str:
+        """The node's id; `what` names the kind of node ("section", as a Term to be translated)."""
         value = node.get("id")
         if not isinstance(value, str) or not pattern.match(value):
-            self.problem(_line_of(node, "id"), f"{what} id {value!r} must be lower-case letters, "
-                         f"digits and '_' starting with a letter")
+            self.report(_line_of(node, "id"), "bad_id", what=what, value=value)
             return str(value)
         return value
 
     # -- the structure ----------------------------------------------------------------------
 
     def template(self, root: Any, source: str) -> Template | None:
-        if not self.keys(root, TOP_KEYS, TOP_REQUIRED, "the template"):
+        if not self.keys(root, TOP_KEYS, TOP_REQUIRED, term("word.the_template")):
             return None
-        template_id = self.identifier(root, "template", SLUG_RE)
+        template_id = self.identifier(root, term("word.template"), SLUG_RE)
         version = root.get("version")
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            self.problem(_line_of(root, "version"), "'version' must be a whole number >= 1")
+            self.report(_line_of(root, "version"), "not_positive_whole_number", field="version",
+                        key="version")
             version = 0
         languages = root.get("languages")
         if (not isinstance(languages, list) or not languages
                 or not all(isinstance(x, str) and LANGUAGE_RE.match(x) for x in languages)):
-            self.problem(_line_of(root, "languages"), "'languages' must be a list of language "
-                         "codes such as [zh, en]")
+            self.report(_line_of(root, "languages"), "languages_not_list", field="languages")
         else:
             self.languages = tuple(languages)
             for needed in REQUIRED_LANGUAGES:
                 if needed not in self.languages:
-                    self.problem(_line_of(root, "languages"), f"'languages' must include "
-                                 f"'{needed}'")
+                    self.report(_line_of(root, "languages"), "languages_lacks",
+                                field="languages", language=needed)
             if len(set(self.languages)) != len(self.languages):
-                self.problem(_line_of(root, "languages"), "'languages' lists a language twice")
+                self.report(_line_of(root, "languages"), "languages_twice", field="languages")
         title = self.text(root, "title", None)
         description = self.text(root, "description", None, required=False)
         legal_basis = self.text(root, "legal_basis", None)
@@ -245,20 +282,21 @@ class YamlReader:
         sections: list[Section] = []
         eligibility = root.get("eligibility")
         if eligibility is not None and not isinstance(eligibility, CommentedSeq):
-            self.problem(_line_of(root, "eligibility"), "'eligibility' must be a list of questions")
+            self.report(_line_of(root, "eligibility"), "eligibility_not_list",
+                        field="eligibility")
         elif "eligibility" in root:
             sections.append(Section(ELIGIBILITY_SECTION_ID, ELIGIBILITY_TITLE,
                                     self.questions(eligibility or CommentedSeq(), in_group=False),
                                     _line_of(root, "eligibility") or 0))
         raw_sections = root.get("sections")
         if not isinstance(raw_sections, CommentedSeq) or not raw_sections:
-            self.problem(_line_of(root, "sections"), "'sections' must be a non-empty list")
+            self.report(_line_of(root, "sections"), "sections_empty", field="sections")
         else:
             sections.extend(s for s in map(self.section, raw_sections) if s is not None)
         exclusions: list[Exclusion] = []
         raw_exclusions = root.get("exclusions") or CommentedSeq()
         if not isinstance(raw_exclusions, CommentedSeq):
-            self.problem(_line_of(root, "exclusions"), "'exclusions' must be a list")
+            self.report(_line_of(root, "exclusions"), "exclusions_not_list", field="exclusions")
         else:
             exclusions = [e for e in map(self.exclusion, raw_exclusions) if e is not None]
         order = self.statement_order(root, [s.id for s in sections])
@@ -273,29 +311,31 @@ class YamlReader:
             return ()
         line = _line_of(root, "statement_order")
         if not isinstance(raw, CommentedSeq) or not all(isinstance(x, str) for x in raw):
-            self.problem(line, "'statement_order' must be a list of section ids")
+            self.report(line, "statement_order_not_list", field="statement_order")
             return ()
         if sorted(raw) != sorted(section_ids):
-            missing = sorted(set(section_ids) - set(raw))
-            extra = sorted(set(raw) - set(section_ids))
-            detail = "; ".join(part for part in (
-                f"missing: {', '.join(missing)}" if missing else "",
-                f"unknown: {', '.join(extra)}" if extra else "",
-                "a section is listed twice" if len(raw) != len(set(raw)) else "") if part)
-            self.problem(line, f"'statement_order' must list every section once, "
-                         f"'{ELIGIBILITY_SECTION_ID}' included ({detail})")
+            missing = tuple(sorted(set(section_ids) - set(raw)))
+            extra = tuple(sorted(set(raw) - set(section_ids)))
+            detail = tuple(part for part in (
+                term("word.order_missing", ids=Joined(missing)) if missing else None,
+                term("word.order_unknown", ids=Joined(extra)) if extra else None,
+                term("word.order_twice") if len(raw) != len(set(raw)) else None) if part)
+            # The wording names ELIGIBILITY_SECTION_ID ('eligibility') itself.
+            self.report(line, "statement_order_incomplete", field="statement_order",
+                        detail=Joined(detail, "clauses"))
             return ()
         return tuple(raw)
 
     def section(self, node: Any) -> Section | None:
-        if not self.keys(node, SECTION_KEYS, {"id", "title", "questions"}, "a section"):
+        if not self.keys(node, SECTION_KEYS, {"id", "title", "questions"},
+                         term("word.a_section")):
             return None
-        section_id = self.identifier(node, "section")
+        section_id = self.identifier(node, term("word.section"))
         title = self.text(node, "title", None)
         raw = node.get("questions")
         if not isinstance(raw, CommentedSeq) or not raw:
-            self.problem(_line_of(node, "questions"), f"section '{section_id}' needs a non-empty "
-                         f"list of questions")
+            self.report(_line_of(node, "questions"), "section_without_questions",
+                        field="questions", section=section_id)
             raw = CommentedSeq()
         questions = self.questions(raw, in_group=False)
         return Section(section_id, title or {}, questions, _line_of(node) or 0,
@@ -306,44 +346,44 @@ class YamlReader:
 
     def question(self, node: Any, in_group: bool) -> Question | None:
         if not isinstance(node, CommentedMap):
-            self.problem(_line_of(node), "a question must be a mapping of keys to values")
+            self.report(_line_of(node), "not_mapping", what=term("word.a_question"))
             return None
         qid = node.get("id") if isinstance(node.get("id"), str) else None
         raw_type = node.get("type")
         try:
             qtype = QuestionType(raw_type)
         except ValueError:
-            kinds = ", ".join(t.value for t in QuestionType)
-            self.problem(_line_of(node, "type"), f"unknown question type {raw_type!r} "
-                         f"(one of: {kinds})", qid)
+            kinds = Joined(tuple(t.value for t in QuestionType))
+            self.report(_line_of(node, "type"), "unknown_type", qid, field="type",
+                        type=raw_type, types=kinds)
             if qid:
                 self.unreadable.add(qid)
             return None
         allowed, required = question_keys(qtype)
-        self.keys(node, allowed, required, f"question '{qid}'", qid)
-        qid = self.identifier(node, "question")
+        self.keys(node, allowed, required, term("word.question_named", id=qid), qid)
+        qid = self.identifier(node, term("word.question"))
         line = _line_of(node) or 0
         statement = self.statement(node, qid)
         constraint = self.expression(node, "constraint", qid) if "constraint" in allowed else None
         constraint_message = self.text(node, "constraint_message", qid, required=False)
         if constraint is not None and constraint_message is None:
-            self.problem(_line_of(node, "constraint"), "a 'constraint' needs a "
-                         "'constraint_message' telling the party what to enter", qid)
+            self.report(_line_of(node, "constraint"), "constraint_without_message", qid,
+                        field="constraint_message")
         choices = self.choices(node, qid) if qtype in CHOICE_TYPES else ()
         questions: tuple[Question, ...] = ()
         if qtype is QuestionType.GROUP:
             raw = node.get("questions")
             if in_group:
-                self.problem(line, "a group cannot hold another group", qid)
+                self.report(line, "group_in_group", qid)
             elif isinstance(raw, CommentedSeq) and raw:
                 questions = self.questions(raw, in_group=True)
             else:
-                self.problem(_line_of(node, "questions"), "a group needs a non-empty list of "
-                             "questions", qid)
+                self.report(_line_of(node, "questions"), "group_without_questions", qid,
+                            field="questions")
         max_items = node.get("max_items", 10)
         if isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1:
-            self.problem(_line_of(node, "max_items"), "'max_items' must be a whole number >= 1",
-                         qid)
+            self.report(_line_of(node, "max_items"), "not_positive_whole_number", qid,
+                        field="max_items", key="max_items")
             max_items = 10
         return Question(
             id=qid, type=qtype, line=line,
@@ -369,44 +409,48 @@ class YamlReader:
             return StatementWording()
         if raw is False:
             return StatementWording(include=False)
-        if not self.keys(raw, STATEMENT_KEYS, set(), "'statement'", qid):
+        if not self.keys(raw, STATEMENT_KEYS, set(), term("word.statement_key"), qid):
             return StatementWording()
         if ("yes" in raw or "no" in raw) and node.get("type") != "yes_no":
-            self.problem(_line_of(raw, "yes" if "yes" in raw else "no"),
-                         "'yes' and 'no' wording is only for yes_no questions", qid)
+            key = "yes" if "yes" in raw else "no"
+            self.report(_line_of(raw, key), "yes_no_wording_elsewhere", qid,
+                        field=f"statement.{key}")
         return StatementWording(
             include=True,
-            question=self.text(raw, "question", qid, required=False),
-            answer=self.text(raw, "answer", qid, required=False, names=None),
-            yes=self.text(raw, "yes", qid, required=False),
-            no=self.text(raw, "no", qid, required=False),
+            question=self.text(raw, "question", qid, required=False, field="statement.question"),
+            answer=self.text(raw, "answer", qid, required=False, names=None,
+                             field="statement.answer"),
+            yes=self.text(raw, "yes", qid, required=False, field="statement.yes"),
+            no=self.text(raw, "no", qid, required=False, field="statement.no"),
         )
 
     def choices(self, node: CommentedMap, qid: str) -> tuple[Choice, ...]:
         raw = node.get("choices")
         if not isinstance(raw, CommentedSeq) or len(raw) < 2:
-            self.problem(_line_of(node, "choices"), "'choices' must list at least two choices",
-                         qid)
+            self.report(_line_of(node, "choices"), "too_few_choices", qid, field="choices")
             return ()
         choices: list[Choice] = []
         for item in raw:
-            if not self.keys(item, CHOICE_KEYS, {"id", "label"}, "a choice", qid):
+            if not self.keys(item, CHOICE_KEYS, {"id", "label"}, term("word.a_choice"), qid,
+                             field="choices"):
                 continue
             choice_id = item.get("id")
             if not isinstance(choice_id, str) or not ID_RE.match(choice_id):
-                self.problem(_line_of(item, "id"), f"choice id {choice_id!r} must be lower-case "
-                             f"letters, digits and '_'", qid)
+                self.report(_line_of(item, "id"), "bad_choice_id", qid, field="choices",
+                            id=choice_id)
                 continue
             if any(c.id == choice_id for c in choices):
-                self.problem(_line_of(item, "id"), f"choice id '{choice_id}' appears twice", qid)
-            choices.append(Choice(choice_id, self.text(item, "label", qid) or {},
-                                  self.text(item, "statement", qid, required=False)))
+                self.report(_line_of(item, "id"), "choice_id_twice", qid, field="choices",
+                            id=choice_id)
+            choices.append(Choice(choice_id, self.text(item, "label", qid, field="choices") or {},
+                                  self.text(item, "statement", qid, required=False,
+                                            field="choices")))
         return tuple(choices)
 
     def exclusion(self, node: Any) -> Exclusion | None:
-        if not self.keys(node, EXCLUSION_KEYS, EXCLUSION_KEYS, "an exclusion"):
+        if not self.keys(node, EXCLUSION_KEYS, EXCLUSION_KEYS, term("word.an_exclusion")):
             return None
-        exclusion_id = self.identifier(node, "exclusion")
+        exclusion_id = self.identifier(node, term("word.exclusion"))
         when = self.expression(node, "when", None)
         reason = self.text(node, "reason", None)
         if when is None or reason is None:
@@ -425,26 +469,26 @@ def _check_references(template: Template, problems: list[TemplateProblem],
     section_ids: set[str] = set()
     for section in template.sections:
         if section.id in section_ids:
-            problems.append(TemplateProblem(file, section.line, None,
-                                            f"section id '{section.id}' appears twice"))
+            problems.append(TemplateProblem.of(file, section.line, None, "section_id_twice",
+                                               id=section.id))
         section_ids.add(section.id)
         for question in section.questions:
             if question.id in order:
-                problems.append(TemplateProblem(file, question.line, question.id,
-                                                f"question id '{question.id}' appears twice"))
+                problems.append(TemplateProblem.of(file, question.line, question.id,
+                                                   "question_id_twice", field="id",
+                                                   id=question.id))
             order.setdefault(question.id, len(order))
             inner: set[str] = set()
             for sub in question.questions:
                 if sub.id in inner:
-                    problems.append(TemplateProblem(file, sub.line, f"{question.id}.{sub.id}",
-                                                    f"question id '{sub.id}' appears twice in "
-                                                    f"the group"))
+                    problems.append(TemplateProblem.of(file, sub.line, f"{question.id}.{sub.id}",
+                                                       "group_question_id_twice", id=sub.id))
                 inner.add(sub.id)
     exclusion_ids: set[str] = set()
     for exclusion in template.exclusions:
         if exclusion.id in exclusion_ids:
-            problems.append(TemplateProblem(file, exclusion.line, None,
-                                            f"exclusion id '{exclusion.id}' appears twice"))
+            problems.append(TemplateProblem.of(file, exclusion.line, None, "exclusion_id_twice",
+                                               id=exclusion.id))
         exclusion_ids.add(exclusion.id)
 
     # Dependencies between top-level questions, for cycle detection; group questions are folded
@@ -461,12 +505,12 @@ def _check_references(template: Template, problems: list[TemplateProblem],
             if name in PARTY_NAMES or name in local:
                 continue
             if name.startswith("party."):
-                known = ", ".join(sorted(PARTY_NAMES))
-                problems.append(TemplateProblem(file, line, qid, f"'{key}' uses '{name}'; the "
-                                                f"party's fields are {known}"))
+                known = Joined(tuple(sorted(PARTY_NAMES)))
+                problems.append(TemplateProblem.of(file, line, qid, "unknown_party_field",
+                                                   field=key, key=key, name=name, fields=known))
             elif name not in order and name not in unreadable:
-                problems.append(TemplateProblem(file, line, qid, f"'{key}' uses '{name}', which "
-                                                f"is not a question of this template"))
+                problems.append(TemplateProblem.of(file, line, qid, "unknown_name", field=key,
+                                                   key=key, name=name))
             elif owner is not None and key != "constraint" and name in order:
                 depends[owner].add(name)
 
@@ -497,25 +541,25 @@ def _check_references(template: Template, problems: list[TemplateProblem],
         for qid, item in [(question.id, question),
                           *((f"{question.id}.{s.id}", s) for s in question.questions)]:
             wording = item.statement
-            for text in (wording.question, wording.answer, wording.yes, wording.no):
+            texts = {"question": wording.question, "answer": wording.answer,
+                     "yes": wording.yes, "no": wording.no}
+            for key, text in texts.items():
                 for language, value in (text or {}).items():
                     for name in placeholders(value):
                         if name not in TEXT_NAMES and name not in order and name not in local:
-                            problems.append(TemplateProblem(
-                                file, item.line, qid, f"the statement wording ({language}) uses "
-                                f"the unknown placeholder {{{name}}}"))
+                            problems.append(TemplateProblem.of(
+                                file, item.line, qid, "statement_unknown_placeholder",
+                                field=f"statement.{key}", language=language, name=name))
 
     for path in _cycles(depends):
-        problems.append(TemplateProblem(file, template.question(path[0]).line, path[0],
-                                        "dependency cycle: " + " -> ".join(path)))
+        problems.append(TemplateProblem.of(file, template.question(path[0]).line, path[0],
+                                           "dependency_cycle", path=Joined(tuple(path), "path")))
     cyclic = {qid for path in _cycles(depends) for qid in path}
     for qid, needed in depends.items():
         for name in sorted(needed - cyclic):
             if order[name] > order[qid]:
-                problems.append(TemplateProblem(
-                    file, template.question(qid).line, qid,
-                    f"depends on '{name}', which is asked later; a question can only depend on "
-                    f"questions before it"))
+                problems.append(TemplateProblem.of(file, template.question(qid).line, qid,
+                                                   "depends_on_later", name=name))
 
 
 def _cycles(depends: dict[str, set[str]]) -> Iterable[list[str]]:
@@ -556,7 +600,7 @@ MAX_SOURCE_BYTES = 2_000_000
 MAX_NODES = 100_000
 
 
-def _shape_problem(root: Any) -> str | None:
+def _shape_problem(root: Any) -> tuple[str, dict[str, object]] | None:
     """Refuses YAML aliases and absurd sizes before anything walks the tree.
 
     An alias makes one node appear in many places ("billion laughs"): a few lines could make
@@ -569,34 +613,35 @@ def _shape_problem(root: Any) -> str | None:
         node = stack.pop()
         if isinstance(node, dict | list):
             if id(node) in seen:
-                return "YAML anchors and aliases (& and *) are not allowed in templates"
+                return "aliases", {}
             seen.add(id(node))
             stack.extend(node.values() if isinstance(node, dict) else node)
         count += 1
         if count > MAX_NODES:
-            return f"the template is too large (more than {MAX_NODES} values)"
+            return "too_many_values", {"limit": MAX_NODES}
     return None
 
 
 def parse_template(source: str, filename: str = "<template>") -> Template:
     """Parses and validates template YAML; raises TemplateInvalid listing every problem."""
     if len(source.encode("utf-8")) > MAX_SOURCE_BYTES:
-        raise TemplateInvalid([TemplateProblem(filename, None, None, "the file is larger than "
-                                               f"{MAX_SOURCE_BYTES // 1_000_000} MB")])
+        raise TemplateInvalid([TemplateProblem.of(filename, None, None, "file_too_large",
+                                                  megabytes=MAX_SOURCE_BYTES // 1_000_000)])
     try:
         root = _yaml().load(source)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         detail = (exc.problem or exc.context or "").strip()
-        raise TemplateInvalid([TemplateProblem(filename, line, None,
-                                               f"not valid YAML: {detail}")]) from exc
+        raise TemplateInvalid([TemplateProblem.of(filename, line, None, "not_yaml",
+                                                  detail=detail)]) from exc
     except YAMLError as exc:
-        raise TemplateInvalid([TemplateProblem(filename, None, None,
-                                               f"not valid YAML: {exc}")]) from exc
+        raise TemplateInvalid([TemplateProblem.of(filename, None, None, "not_yaml",
+                                                  detail=str(exc))]) from exc
     shape = _shape_problem(root)
     if shape:
-        raise TemplateInvalid([TemplateProblem(filename, None, None, shape)])
+        code, params = shape
+        raise TemplateInvalid([TemplateProblem.of(filename, None, None, code, **params)])
     reader = YamlReader(filename)
     template = reader.template(root, source)
     problems = reader.problems
@@ -612,8 +657,8 @@ def read_template_source(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateInvalid([TemplateProblem(str(path), None, None,
-                                               f"cannot be read: {exc}")]) from exc
+        raise TemplateInvalid([TemplateProblem.of(str(path), None, None, "unreadable",
+                                                  error=str(exc))]) from exc
 
 
 def load_template_file(path: Path) -> Template:

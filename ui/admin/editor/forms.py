@@ -345,14 +345,15 @@ class NodeForm(QWidget):
             field.show_error(None)
 
     def show_problems(self, problems: list[tuple[str | None, TemplateProblem]]) -> None:
-        """The loader's problems about this node: under their field, or above the form."""
+        """The loader's problems about this node, in the admin's language: under their field,
+        or above the form."""
         by_key: dict[str, str] = {}
         general: list[str] = []
         for key, problem in problems:
             if key is not None and key in self.fields:
-                by_key.setdefault(key, problem.message)
+                by_key.setdefault(key, problem.text(self.language))
             else:
-                general.append(problem.message)
+                general.append(problem.text(self.language))
         for key, field in self.fields.items():
             if key in TEXT_FIELDS and self.document.missing_translations(self.path, key):
                 self.flag_translations(key)  # in the admin's language, not the loader's
@@ -373,5 +374,5 @@ class NodeForm(QWidget):
             if text:
                 parse_expression(text)
         except ExpressionError as exc:
-            return tr("bad_expression", self.language, why=exc)
+            return tr("bad_expression", self.language, why=exc.text(self.language))
         return None
