@@ -63,6 +63,8 @@ class TemplateDocument:
         self.root = _document_yaml().load(source)
         if not isinstance(self.root, CommentedMap):
             raise EditError("a template must be a mapping of keys to values")
+        self._spans_of: str | None = None  # the text `_spans` was read from
+        self._spans: list[tuple[int, int, Path]] = []
 
     def source(self) -> str:
         out = io.StringIO()
@@ -277,6 +279,43 @@ class TemplateDocument:
     # -- mapping the loader's problems back ------------------------------------------------
 
     def locate(self, problem: TemplateProblem) -> tuple[Path | None, str | None]:
-        """The node and field a problem is about (either may be unknown)."""
-        path = self.path_of(problem.question) if problem.question else None
-        return path, problem.field
+        """The node and field a problem is about (either may be unknown).
+
+        A question's problem names the question; a section's or an exclusion's is found by its
+        line in the text as it is now (the loader checked exactly that text).
+        """
+        if problem.question:
+            return self.path_of(problem.question), problem.field
+        if problem.line is None:
+            return None, problem.field
+        return self._node_at_line(problem.line), problem.field
+
+    def _node_at_line(self, line: int) -> Path | None:
+        """The section or exclusion whose lines hold `line` (1-based), in `source()`'s text."""
+        source = self.source()
+        if self._spans_of != source:
+            self._spans = _item_spans(_document_yaml().load(source))
+            self._spans_of = source
+        return next((path for start, end, path in self._spans if start <= line < end), None)
+
+
+
+def _item_spans(root: Any) -> list[tuple[int, int, Path]]:
+    """(first line, line after the last, path) of each section and exclusion: an item runs to
+    the next item of its list, the last one to the next top-level key (or the end)."""
+    if not isinstance(root, CommentedMap):
+        return []
+    keys = list(root)
+    top_lines = sorted(root.lc.key(k)[0] + 1 for k in keys)
+    spans: list[tuple[int, int, Path]] = []
+    for key in ("sections", "exclusions"):
+        items = root.get(key)
+        if not isinstance(items, CommentedSeq) or not items:
+            continue
+        key_line = root.lc.key(key)[0] + 1
+        end = next((n for n in top_lines if n > key_line), 10**9)
+        starts = [items.lc.item(i)[0] + 1 for i in range(len(items))]
+        for index, start in enumerate(starts):
+            stop = starts[index + 1] if index + 1 < len(starts) else end
+            spans.append((start, stop, (key, index)))
+    return spans

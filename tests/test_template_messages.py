@@ -484,6 +484,25 @@ def test_a_problem_names_its_field_and_the_editor_places_it_there(
     assert document.locate(problem) == (document.path_of(problem.question or ""), field)
 
 
+def test_a_section_or_exclusion_problem_is_placed_on_its_node_after_lines_moved() -> None:
+    from kiosk.settings import PROJECT_ROOT
+    from kiosk.template_model import QuestionType
+
+    source = (PROJECT_ROOT / "templates" / "questions" / "petty-theft.yaml").read_text("utf-8")
+    document = TemplateDocument(source)
+    # A question added at the top moves every line below it; then two texts lose English.
+    first = document.add_question(document.path_of("admits_facts")[:-1], "first",
+                                  QuestionType.CONFIRMATION, 0)
+    document.set_text(first, "prompt", "zh", "确认")
+    document.set_text(first, "prompt", "en", "OK")
+    document.set_text(("sections", 1), "title", "en", "")
+    document.set_text(("exclusions", 0), "reason", "en", "")
+    with pytest.raises(TemplateInvalid) as caught:
+        parse_template(document.source(), FILE)
+    placed = {document.locate(problem) for problem in caught.value.problems}
+    assert placed == {(("sections", 1), "title"), (("exclusions", 0), "reason")}
+
+
 # -- expression errors ----------------------------------------------------------------------------
 
 
