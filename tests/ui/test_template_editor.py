@@ -231,6 +231,7 @@ def test_an_export_validates_and_imports_back_identical(qtbot, page: TemplateEdi
     assert editor.document.source() == exported
     editor.publish()
     qtbot.waitUntil(lambda: "已发布" in editor.message.text(), timeout=WAIT_MS)
+    settle(qtbot, editor)  # the version list it then reads again, before the test moves on
     with other.database.session(readonly=True) as session:
         assert get_version(session, "minor-assault").source == exported
     editor.operations.wait()
@@ -252,6 +253,7 @@ def test_a_case_keeps_its_version_when_a_new_one_is_published(
     assert page.problems == []
     page.publish()
     qtbot.waitUntil(lambda: "已发布" in page.message.text(), timeout=WAIT_MS)
+    settle(qtbot, page)  # the version list it then reads again, before the test moves on
 
     today, now = station.today(), station.local_now().replace(tzinfo=None)
     with station.database.session(readonly=True) as session:

@@ -4,8 +4,9 @@ An admin never edits YAML by hand: the tree lists the draft's sections and quest
 reorder, or Move up / Move down), the form edits the chosen one, the loader checks the whole
 draft a moment after each keystroke and every problem is shown next to its field (and marks its
 line in the tree red), and the preview shows the kiosk's own screen for the question. Drafts are
-saved as they are edited (nothing typed is lost); publishing makes a new immutable version, with
-a second admin's approval when the station asks for it (`template_four_eyes`).
+saved as they are edited (nothing typed is lost), every change can be undone and redone
+(`ui/admin/editor/undo.py`); publishing makes a new immutable version, with a second admin's
+approval when the station asks for it (`template_four_eyes`).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from ui import theme
 from ui.admin.editor.forms import NodeForm
 from ui.admin.editor.preview import PreviewPane
 from ui.admin.editor.strings import tr
+from ui.admin.editor.undo import EditHistory, undo_controls
 from ui.operations import Operations
 
 CHECK_MS = 300
@@ -100,6 +102,9 @@ class TemplateEditorPage(QWidget):
         self.current_kind = ""
         self.form: NodeForm | None = None
         self._speech: Any = None
+        self.history = EditHistory(
+            lambda: self.document.source() if self.document is not None else None,
+            self._restore, self)
 
         # left: templates and versions
         self.versions = QTreeWidget()
@@ -148,6 +153,7 @@ class TemplateEditorPage(QWidget):
         self.save_button.clicked.connect(self.save_now)
         self.publish_button.clicked.connect(self.publish)
         self.discard_button.clicked.connect(self.discard)
+        self.undo_button, self.redo_button = undo_controls(self.history, self, language)
         self.outline = OutlineTree(self.move_node)
         self.outline.currentItemChanged.connect(self._node_chosen)
         self.add_question_button = QPushButton(tr("add_question", language))
@@ -184,6 +190,9 @@ class TemplateEditorPage(QWidget):
         middle_layout.setContentsMargins(4, 8, 8, 8)
         head = QHBoxLayout()
         head.addWidget(self.heading, 1)
+        head.addWidget(self.undo_button)
+        head.addWidget(self.redo_button)
+        head.addSpacing(16)
         head.addWidget(self.discard_button)
         head.addWidget(self.save_button)
         head.addWidget(self.publish_button)
@@ -316,6 +325,8 @@ class TemplateEditorPage(QWidget):
     # -- opening, saving, publishing a draft --------------------------------------------------
 
     def open_draft(self, template_id: str) -> None:
+        self._flush_save()  # read after the open draft's last change is stored
+
         def read(session: Any) -> tuple[str, str, str | None, str]:
             draft = drafts.get_draft(session, template_id)
             return draft.source, draft.status, draft.requested_by, draft.sha256
@@ -328,6 +339,8 @@ class TemplateEditorPage(QWidget):
             except Exception as exc:  # not YAML at all: say so rather than lose it
                 self.say(tr("failed", self.language, why=exc), "notice")
                 return
+            self._flush_save()  # a change made meanwhile belongs to the draft open until now
+            self.history.reset()  # undo never brings back a text of the draft replaced
             self.document = document
             self.template_id = template_id
             self.draft_status = status
@@ -335,7 +348,7 @@ class TemplateEditorPage(QWidget):
             self.current_path = None
             self._rebuild_outline()
             self._show_draft_controls()
-            self.check()
+            self.check()  # its text is where undo stops
 
         self._run(self._session(read, readonly=True), done)
 
@@ -362,19 +375,31 @@ class TemplateEditorPage(QWidget):
         self.publish_button.setEnabled(not (awaiting and mine))
 
     def _edited(self) -> None:
+        self.history.changed()
+        self._follow_change()
+
+    def _follow_change(self) -> None:
+        """After any change of the draft (an edit, an undo): check it soon, save it a bit later."""
         self.check_timer.start()
         self.save_timer.start()
+
+    def _flush_save(self) -> None:
+        if self.save_timer.isActive():
+            self.save_now()
 
     def save_now(self) -> None:
         if self.document is None or self.template_id is None:
             return
         self.save_timer.stop()
         source, template_id, actor = self.document.source(), self.template_id, self.username
+        self.history.settle(source)
 
         def work(session: Any) -> None:
             drafts.save_draft(session, template_id, source, actor=actor)
 
         def done(_result: object) -> None:
+            if self.template_id != template_id:
+                return  # the page has moved on to another draft (or none)
             self.draft_status = "editing"
             self._show_draft_controls()
             self.status.setText(f"{self._problem_words()} · "
@@ -385,11 +410,11 @@ class TemplateEditorPage(QWidget):
     def publish(self) -> None:
         if self.document is None or self.template_id is None:
             return
-        self.save_timer.stop()  # the publication saves the draft itself, first
         self.check()
         if self.problems:
             self.say(tr("cannot_publish", self.language, n=len(self.problems)), "notice")
             return
+        self.save_timer.stop()  # the publication saves the draft itself, first
         source, template_id, actor = self.document.source(), self.template_id, self.username
         settings = self.station.settings
         approving = self.draft_status == "awaiting_approval" and self.requested_by != actor
@@ -407,6 +432,7 @@ class TemplateEditorPage(QWidget):
             row = getattr(outcome, "version", None)
             if row is not None:
                 self.say(tr("published", self.language, id=template_id, n=row.version))
+                self.history.reset()  # that text is a version now: no undo into it
                 self.document = None
                 self.template_id = None
                 self.outline.clear()
@@ -431,6 +457,7 @@ class TemplateEditorPage(QWidget):
             drafts.discard_draft(session, template_id, actor=actor)
 
         def done(_result: object) -> None:
+            self.history.reset()
             self.document = None
             self.template_id = None
             self.outline.clear()
@@ -479,25 +506,31 @@ class TemplateEditorPage(QWidget):
     # -- the outline -----------------------------------------------------------------------
 
     def _rebuild_outline(self) -> None:
+        """The outline of the document, with the line at `current_path` chosen again (or, if
+        that node is gone, the nearest line above it)."""
         assert self.document is not None
-        keep = self.current_path
+        keep = tuple(self.current_path or ())
         self.outline.blockSignals(True)
         self.outline.clear()
         root = QTreeWidgetItem([tr("template_node", self.language)])
         root.setData(0, PATH_ROLE, ())
         root.setData(0, KIND_ROLE, "template")
         self.outline.addTopLevelItem(root)
-        chosen: QTreeWidgetItem | None = root if keep in (None, ()) else None
         for item in self.document.outline():
-            widget = self._outline_item(item)
-            self.outline.addTopLevelItem(widget)
-            found = self._find(widget, keep)
-            chosen = found or chosen
+            self.outline.addTopLevelItem(self._outline_item(item))
         self.outline.expandAll()
         self.outline.blockSignals(False)
         self._mark_problems()
-        if chosen is not None:
-            self.outline.setCurrentItem(chosen)
+        chosen = next(item for item in (self._item_at(keep[:n])
+                                        for n in range(len(keep), -1, -1)) if item is not None)
+        self.outline.setCurrentItem(chosen)
+
+    def _item_at(self, path: tuple) -> QTreeWidgetItem | None:
+        for i in range(self.outline.topLevelItemCount()):
+            found = self._find(self.outline.topLevelItem(i), path)
+            if found is not None:
+                return found
+        return None
 
     def _outline_item(self, item: OutlineItem) -> QTreeWidgetItem:
         if item.kind in ("eligibility", "exclusions"):
@@ -551,6 +584,23 @@ class TemplateEditorPage(QWidget):
         form.retype.connect(lambda: self._node_chosen(self.outline.currentItem(), None))
         form.speak.connect(self.speak)
         self.form_area.setWidget(form)
+        self.history.watch(form)
+
+    def _restore(self, text: str) -> None:
+        """The draft as it was before or after a step (undo, redo). The outline, the open form
+        (the same line, if it still exists, and the same field), the check, the preview and the
+        autosave follow as after an edit."""
+        focused = self.focusWidget()
+        field = focused.objectName() if self.form is not None and focused is not None and \
+            self.form.isAncestorOf(focused) else ""
+        self.document = TemplateDocument(text)
+        self._rebuild_outline()  # chooses the line again: a new form, on the restored text
+        again = self.form.findChild(QWidget, field) if self.form is not None and field else None
+        if again is not None:
+            again.setFocus()
+            if isinstance(again, QLineEdit):
+                again.end(False)
+        self._follow_change()
 
     def _refresh_titles(self) -> None:
         item = self.outline.currentItem()
@@ -586,6 +636,7 @@ class TemplateEditorPage(QWidget):
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
             question_id, kind = dialog.values()
+        self.history.settle()  # the typing before this is a step of its own
         target = self._list_for_new_question()
         position = None
         if self.current_kind == "question" and tuple(self.current_path or ())[:-1] == target:
@@ -607,6 +658,7 @@ class TemplateEditorPage(QWidget):
                                                   tr("new_section_id", self.language))
             if not ok or not section_id.strip():
                 return
+        self.history.settle()
         try:
             path = self.document.add_section(section_id.strip())
         except EditError as exc:
@@ -621,6 +673,7 @@ class TemplateEditorPage(QWidget):
                                                               "exclusion"):
             return
         assert self.current_path is not None
+        self.history.settle()
         self.document.remove(self.current_path)
         self.current_path = tuple(self.current_path[:-2]) or None
         self._rebuild_outline()
@@ -633,6 +686,7 @@ class TemplateEditorPage(QWidget):
     def move_node(self, path: tuple, new_index: int) -> None:
         if self.document is None:
             return
+        self.history.settle()
         try:
             self.current_path = self.document.move(path, new_index)
         except EditError:
@@ -647,6 +701,7 @@ class TemplateEditorPage(QWidget):
         if self.document is None:
             return
         source = self.document.source()
+        self.history.settle(source)  # the typing under way is one undo step, ending here
         filename = f"{self.template_id} ({tr('draft', self.language)})"
         self.problems = drafts.draft_problems(source, filename)
         self.valid_template = None
@@ -671,7 +726,8 @@ class TemplateEditorPage(QWidget):
         bad: dict[tuple, list[str]] = {}
         for problem in self.problems:
             path, _key = self.document.locate(problem)
-            bad.setdefault(tuple(path) if path is not None else (), []).append(problem.message)
+            bad.setdefault(tuple(path) if path is not None else (), []).append(
+                problem.text(self.language))
 
         def walk(item: QTreeWidgetItem) -> None:
             messages = bad.get(tuple(item.data(0, PATH_ROLE)))
