@@ -56,7 +56,14 @@ class Operations(QObject):
             # The relay's connections point back at it in a loop the garbage collector cannot
             # see: without this every operation would stay in memory for good.
             relay.deleteLater()
-            callback(value)
+            try:
+                callback(value)
+            except RuntimeError as exc:
+                # The page that asked was closed meanwhile (a log-out while a list was loading):
+                # its widgets are gone and the result has nowhere to go.
+                if "already deleted" not in str(exc):
+                    raise
+                log.debug("dropped the result of an operation for a closed page: %s", exc)
 
         relay.succeeded.connect(lambda value: done(on_success, value))
         relay.failed.connect(lambda exc: done(on_failure, exc))
