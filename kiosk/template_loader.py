@@ -109,6 +109,14 @@ class TemplateProblem:
         about = f" [question {self.question}]" if self.question else ""
         return f"{where}:{about} {self.message}"
 
+    def located(self, language: str) -> str:
+        """The problem with its file, line and question, in a language (English: `str()`)."""
+        about = render("located.question", {"id": self.question}, language) \
+            if self.question else ""
+        return render("located.line" if self.line else "located.file",
+                      {"file": self.file, "line": self.line, "about": about,
+                       "problem": self.text(language)}, language)
+
 
 class TemplateInvalid(ValueError):
     """A template file that cannot be used; `problems` lists everything found, not the first."""

@@ -64,6 +64,11 @@ SEPARATORS: dict[str, Wording] = {
 # -- words used inside messages ------------------------------------------------------------------
 
 TERMS: dict[str, Wording] = {
+    # where a problem is (TemplateProblem.located)
+    "located.line": {"zh": "{file} 第 {line} 行{about}：{problem}",
+                     "en": "{file}:{line}:{about} {problem}"},
+    "located.file": {"zh": "文件 {file}{about}：{problem}", "en": "{file}:{about} {problem}"},
+    "located.question": {"zh": "（问题 {id}）", "en": " [question {id}]"},
     # what a mapping of keys is (YamlReader.keys, "a question must be a mapping")
     "word.the_template": {"zh": "模板", "en": "the template"},
     "word.a_section": {"zh": "部分", "en": "a section"},

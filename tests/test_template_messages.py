@@ -549,3 +549,12 @@ def test_a_syntax_error_python_words_differently_is_quoted_as_it_is() -> None:
     assert error.code == "expression.syntax"
     assert error.params == {"detail": "unexpected character after line continuation character"}
     assert error.text("zh").startswith("语法错误：unexpected character")
+
+
+def test_a_located_problem_reads_like_validate_in_english_and_wholly_in_chinese() -> None:
+    source = template(people_count="show_if: nobody > 1")
+    problem = the_problem(source, "unknown_name")
+    assert problem.located("en") == str(problem)
+    assert problem.located("zh") == (
+        f"{FILE} 第 {problem.line} 行（问题 people_count）：“show_if” 用到了 “nobody”，"
+        f"但本模板没有这个问题")

@@ -228,7 +228,7 @@ class TemplateEditorPage(QWidget):
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, TemplateInvalid):
             text = tr("import_refused", self.language,
-                      problems="\n".join(str(p) for p in exc.problems[:12]))
+                      problems="\n".join(p.located(self.language) for p in exc.problems[:12]))
         else:
             text = tr("failed", self.language, why=exc)
         self.say(text, "notice")
