@@ -129,12 +129,12 @@ class TemplateEditorPage(QWidget):
         title.setProperty("role", "title")
         left_layout.addWidget(title)
         left_layout.addWidget(self.versions, 1)
-        for row in ((self.new_button, self.edit_button), (self.import_button, self.export_button),
-                    (self.retire_button, self.diff_button)):
-            line = QHBoxLayout()
-            for button in row:
-                line.addWidget(button)
-            left_layout.addLayout(line)
+        # One button per line: the column stays narrow and no label is ever cut.
+        for button in (self.new_button, self.edit_button, self.import_button, self.export_button,
+                       self.retire_button, self.diff_button):
+            left_layout.addWidget(button)
+        self.left_buttons = (self.new_button, self.edit_button, self.import_button,
+                             self.export_button, self.retire_button, self.diff_button)
 
         # middle: the draft
         self.heading = QLabel(tr("no_draft", language))
@@ -172,11 +172,12 @@ class TemplateEditorPage(QWidget):
         outline_layout = QVBoxLayout(outline_box)
         outline_layout.setContentsMargins(0, 0, 0, 0)
         outline_layout.addWidget(self.outline, 1)
-        tools = QHBoxLayout()
-        for button in (self.add_question_button, self.add_section_button, self.remove_button,
-                       self.up_button, self.down_button):
-            tools.addWidget(button)
-        outline_layout.addLayout(tools)
+        for row in ((self.add_question_button, self.add_section_button),
+                    (self.remove_button, self.up_button, self.down_button)):
+            tools = QHBoxLayout()
+            for button in row:
+                tools.addWidget(button)
+            outline_layout.addLayout(tools)
         self.form_area = QScrollArea()
         self.form_area.setWidgetResizable(True)
         self.preview = PreviewPane(language)
@@ -204,7 +205,7 @@ class TemplateEditorPage(QWidget):
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(middle)
-        split.setSizes([300, 1600])
+        split.setSizes([240, 1680])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
@@ -846,6 +847,12 @@ class TemplateEditorPage(QWidget):
             dialog.open()
 
         self._run(self._session(read, readonly=True), ask)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        # Styled now: the column of buttons is never narrower than its longest label.
+        for button in self.left_buttons:
+            button.setMinimumWidth(button.sizeHint().width())
 
     def closeEvent(self, event: Any) -> None:
         self.save_now()

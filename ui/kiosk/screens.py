@@ -463,6 +463,7 @@ class QuestionScreen(KioskScreen):
         self.comment.setText(f"{tr('officer_comment', language)}{comment}" if comment else "")
         self.comment_frame.setVisible(bool(comment))
         if self.input is not None:
+            self.input.widget.hide()  # gone at once, even before Qt gets round to deleting it
             self.input.widget.deleteLater()
         self.input = answer_input(screen.question, language)
         self.input.set_value(state.interview.answers.get(screen.path))

@@ -30,7 +30,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "retired": {"zh": "已停用", "en": "retired"},
     "version": {"zh": "第 {n} 版", "en": "version {n}"},
     "new_template": {"zh": "新建模板", "en": "New template"},
-    "edit": {"zh": "编辑（新版本草稿）", "en": "Edit (draft of a new version)"},
+    "edit": {"zh": "编辑新版本", "en": "Edit a new version"},
     "import": {"zh": "导入 YAML", "en": "Import YAML"},
     "export": {"zh": "导出 YAML", "en": "Export YAML"},
     "retire": {"zh": "停用此版本", "en": "Retire this version"},
