@@ -74,7 +74,16 @@ class DraftExists(DraftError):
 
 
 class DraftConflict(DraftError):
-    """Someone else changed the draft meanwhile (another save, another request)."""
+    """Someone else changed the draft meanwhile (another save, another request).
+
+    `changed_by` and `changed_at` say who and when, where known, for a screen's own wording.
+    """
+
+    def __init__(self, message: str, *, changed_by: str | None = None,
+                 changed_at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
 
 
 class FourEyesRefused(DraftError):
@@ -306,7 +315,8 @@ def save_draft(session: Session, template_id: str, source: str, *, actor: str,
         raise DraftError(f"the draft is larger than {MAX_SOURCE_BYTES // 1_000_000} MB")
     if expected_sha256 is not None and draft.sha256 != expected_sha256:
         raise DraftConflict(f"the draft of '{template_id}' was changed by {draft.updated_by} at "
-                            f"{draft.updated_at:%Y-%m-%d %H:%M} UTC since you opened it")
+                            f"{draft.updated_at:%Y-%m-%d %H:%M} UTC since you opened it",
+                            changed_by=draft.updated_by, changed_at=draft.updated_at)
     if source == draft.source:
         return draft
     draft.source = source

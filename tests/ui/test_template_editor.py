@@ -384,3 +384,47 @@ def test_a_calculated_value_is_written_checked_and_previewed(qtbot, page: Templa
     with station.database.session(readonly=True) as session:
         published = get_version(session, "petty-fraud")
         assert "calculation: amount >= 500" in published.source
+
+
+def test_an_autosave_never_overwrites_another_admins_save(qtbot, station: Station) -> None:
+    from kiosk.template_drafts import get_draft
+    from kiosk.users import add_user
+
+    seed_demo(station)
+    with station.database.session() as session:
+        add_user(session, "admin2", "kiosk-demo-2026", ["admin"], actor="test")
+    first = TemplateEditorPage(station, "admin", "zh")
+    qtbot.addWidget(first)
+    first.refresh_versions()
+    settle(qtbot, first)
+    first._choose_version("minor-assault", 1)
+    first.start_draft()
+    qtbot.waitUntil(lambda: first.document is not None, timeout=WAIT_MS)
+    settle(qtbot, first)
+    second = TemplateEditorPage(station, "admin2", "zh")
+    qtbot.addWidget(second)
+    second.open_draft("minor-assault")
+    qtbot.waitUntil(lambda: second.document is not None, timeout=WAIT_MS)
+    settle(qtbot, second)
+
+    def saved_text() -> str:
+        with station.database.session(readonly=True) as session:
+            return get_draft(session, "minor-assault").source
+
+    choose(first, "hit_count")
+    type_text(qtbot, field(first, "prompt-zh"), "第一位管理员的写法")
+    qtbot.waitUntil(lambda: "第一位管理员的写法" in saved_text(), timeout=WAIT_MS)  # autosaved
+
+    choose(second, "hit_count")
+    type_text(qtbot, field(second, "prompt-zh"), "第二位管理员的写法")
+    qtbot.waitUntil(lambda: second.save_conflict, timeout=WAIT_MS)  # its autosave was refused
+    settle(qtbot, second)
+    assert "admin" in second.message.text() and "保存草稿" in second.message.text()
+    assert "第一位管理员的写法" in saved_text()  # the first admin's work is intact
+    assert field(second, "prompt-zh").text() == "第二位管理员的写法"  # and the second's is kept
+
+    second.save_button.click()  # the second admin chooses to keep theirs
+    qtbot.waitUntil(lambda: "第二位管理员的写法" in saved_text(), timeout=WAIT_MS)
+    settle(qtbot, second)
+    assert not second.save_conflict
+    first.operations.wait()

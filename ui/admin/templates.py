@@ -96,6 +96,11 @@ class TemplateEditorPage(QWidget):
         self.draft_status = ""
         self.requested_by: str | None = None
         self.draft_sha = ""
+        # The hash of the draft's text as this page last read or saved it; the saves (run one
+        # after another on the worker thread) check and move it, so another admin's save made
+        # meanwhile is never overwritten by an autosave.
+        self._saved: dict[str, str] = {"sha": ""}
+        self.save_conflict = False  # another admin saved this draft; only 保存草稿 overwrites
         self.problems: list[TemplateProblem] = []
         self.valid_template: Template | None = None
         self.current_path: tuple | None = None
@@ -150,7 +155,7 @@ class TemplateEditorPage(QWidget):
         self.publish_button.setProperty("role", "primary")
         self.discard_button = QPushButton(tr("discard", language))
         self.discard_button.setProperty("role", "stop")
-        self.save_button.clicked.connect(self.save_now)
+        self.save_button.clicked.connect(lambda: self.save_now(overwrite=True))
         self.publish_button.clicked.connect(self.publish)
         self.discard_button.clicked.connect(self.discard)
         self.undo_button, self.redo_button = undo_controls(self.history, self, language)
@@ -217,7 +222,7 @@ class TemplateEditorPage(QWidget):
         self.save_timer = QTimer(self)
         self.save_timer.setSingleShot(True)
         self.save_timer.setInterval(SAVE_MS)
-        self.save_timer.timeout.connect(self.save_now)
+        self.save_timer.timeout.connect(self.autosave)
         self._show_draft_controls()
         self.refresh_versions()
 
@@ -227,6 +232,12 @@ class TemplateEditorPage(QWidget):
         self.operations.run(work, done, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, drafts.DraftConflict) and exc.changed_by is not None:
+            self.save_conflict = True  # the admin's text stays here, unsaved, until they choose
+            when = f"{exc.changed_at.astimezone():%H:%M}" if exc.changed_at else ""
+            self.say(tr("save_conflict", self.language, who=exc.changed_by, time=when),
+                     "notice")
+            return
         if isinstance(exc, TemplateInvalid):
             text = tr("import_refused", self.language,
                       problems="\n".join(p.located(self.language) for p in exc.problems[:12]))
@@ -335,6 +346,8 @@ class TemplateEditorPage(QWidget):
         def done(result: tuple[str, str, str | None, str]) -> None:
             source, status, requested_by, sha = result
             self.draft_sha = sha  # an approval is of exactly the text this admin has seen
+            self._saved = {"sha": sha}
+            self.save_conflict = False
             try:
                 document = TemplateDocument(source)
             except Exception as exc:  # not YAML at all: say so rather than lose it
@@ -386,21 +399,33 @@ class TemplateEditorPage(QWidget):
 
     def _flush_save(self) -> None:
         if self.save_timer.isActive():
-            self.save_now()
+            self.autosave()
 
-    def save_now(self) -> None:
+    def autosave(self) -> None:
+        """The save a moment after a change: never over another admin's save."""
+        if not self.save_conflict:
+            self.save_now()
+        else:
+            self.save_timer.stop()
+
+    def save_now(self, overwrite: bool = False) -> None:
+        """Saves the draft; 保存草稿 (`overwrite`) also saves over another admin's change."""
         if self.document is None or self.template_id is None:
             return
         self.save_timer.stop()
         source, template_id, actor = self.document.source(), self.template_id, self.username
         self.history.settle(source)
+        saved = self._saved
 
         def work(session: Any) -> None:
-            drafts.save_draft(session, template_id, source, actor=actor)
+            draft = drafts.save_draft(session, template_id, source, actor=actor,
+                                      expected_sha256=None if overwrite else saved["sha"])
+            saved["sha"] = draft.sha256
 
         def done(_result: object) -> None:
             if self.template_id != template_id:
                 return  # the page has moved on to another draft (or none)
+            self.save_conflict = False
             self.draft_status = "editing"
             self._show_draft_controls()
             self.status.setText(f"{self._problem_words()} · "
@@ -419,11 +444,13 @@ class TemplateEditorPage(QWidget):
         source, template_id, actor = self.document.source(), self.template_id, self.username
         settings = self.station.settings
         approving = self.draft_status == "awaiting_approval" and self.requested_by != actor
-        seen = self.draft_sha
+        seen, saved = self.draft_sha, self._saved
 
         def work(session: Any) -> Any:
-            drafts.save_draft(session, template_id, source, actor=actor) if not approving \
-                else None
+            if not approving:  # never over another admin's save made meanwhile
+                draft = drafts.save_draft(session, template_id, source, actor=actor,
+                                          expected_sha256=saved["sha"])
+                saved["sha"] = draft.sha256
             if approving:
                 return drafts.approve_publication(session, template_id, actor=actor,
                                                   settings=settings, expected_sha256=seen)
@@ -855,7 +882,7 @@ class TemplateEditorPage(QWidget):
             button.setMinimumWidth(button.sizeHint().width())
 
     def closeEvent(self, event: Any) -> None:
-        self.save_now()
+        self.autosave()
         self.operations.wait()
         super().closeEvent(event)
 

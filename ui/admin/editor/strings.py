@@ -37,6 +37,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "restore": {"zh": "恢复此版本", "en": "Restore this version"},
     "diff": {"zh": "版本对比", "en": "Compare versions"},
     "save": {"zh": "保存草稿", "en": "Save draft"},
+    "save_conflict": {
+        "zh": "{who} 在 {time} 也修改并保存了这份草稿。您的修改还在这里，尚未保存：按“保存草稿”"
+              "以您的为准（覆盖对方的修改）；重新打开草稿则看到对方的版本（您这次的修改不保留）。",
+        "en": "{who} also changed and saved this draft at {time}. Your changes are still here, "
+              "not saved: press Save draft to keep yours (over theirs), or open the draft again "
+              "to see theirs (yours are then dropped).",
+    },
     "saved": {"zh": "草稿已保存 {time}", "en": "Draft saved {time}"},
     "publish": {"zh": "发布为新版本", "en": "Publish as a new version"},
     "approve": {"zh": "批准发布", "en": "Approve publication"},
