@@ -74,6 +74,14 @@ def choose(page: TemplateEditorPage, question_id: str) -> None:
     page.outline.setCurrentItem(item)
 
 
+def new_fraud_template(qtbot, page: TemplateEditorPage) -> None:
+    """A new template "petty-fraud" opened as a draft, its first check done."""
+    page.new_template("petty-fraud", {"zh": "诈骗", "en": "Fraud"})
+    qtbot.waitUntil(lambda: page.document is not None and page.template_id == "petty-fraud",
+                    timeout=WAIT_MS)
+    settle(qtbot, page)
+
+
 def checked(qtbot, page: TemplateEditorPage) -> None:
     page.check_timer.stop()
     page.check()
@@ -154,9 +162,7 @@ def test_a_template_built_from_scratch_is_published_and_answered_at_the_kiosk(
 
 def test_a_wrong_expression_or_missing_translation_is_shown_next_to_its_field(
         qtbot, page: TemplateEditorPage, station: Station) -> None:
-    page.new_template("petty-fraud", {"zh": "诈骗", "en": "Fraud"})
-    qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
-    settle(qtbot, page)
+    new_fraud_template(qtbot, page)
     page.add_question("amount", QuestionType.NUMBER)
     choose(page, "amount")
     type_text(qtbot, field(page, "prompt-zh"), "大约值多少元？")
@@ -185,9 +191,7 @@ def test_a_wrong_expression_or_missing_translation_is_shown_next_to_its_field(
 
 def test_the_read_aloud_button_speaks_the_text(qtbot, page: TemplateEditorPage,
                                                monkeypatch) -> None:
-    page.new_template("petty-fraud", {"zh": "诈骗", "en": "Fraud"})
-    qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
-    settle(qtbot, page)
+    new_fraud_template(qtbot, page)
     page.add_question("amount", QuestionType.NUMBER)
     choose(page, "amount")
     type_text(qtbot, field(page, "read_aloud-zh"), "请说出大约的金额。")
@@ -269,9 +273,7 @@ def test_a_case_keeps_its_version_when_a_new_one_is_published(
 
 def test_dragging_a_question_reorders_it_among_its_siblings_only(
         qtbot, page: TemplateEditorPage) -> None:
-    page.new_template("petty-fraud", {"zh": "诈骗", "en": "Fraud"})
-    qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
-    settle(qtbot, page)
+    new_fraud_template(qtbot, page)
     page.add_question("first_q", QuestionType.YES_NO)
     page.add_question("second_q", QuestionType.YES_NO)
     section = page.document.outline()[1]
@@ -343,9 +345,7 @@ def test_with_four_eyes_a_second_admin_approves_the_publication(
 
 def test_a_calculated_value_is_written_checked_and_previewed(qtbot, page: TemplateEditorPage,
                                                             station: Station) -> None:
-    page.new_template("petty-fraud", {"zh": "诈骗", "en": "Fraud"})
-    qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
-    settle(qtbot, page)
+    new_fraud_template(qtbot, page)
     page.add_question("amount", QuestionType.NUMBER)
     choose(page, "amount")
     type_text(qtbot, field(page, "prompt-zh"), "大约值多少元？")

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import test_template_editor as editor_tests
 from PySide6.QtWidgets import QTreeWidgetItem
-from test_template_editor import WAIT_MS, checked, choose, field, settle, type_text
+from test_template_editor import (
+    WAIT_MS,
+    checked,
+    choose,
+    field,
+    new_fraud_template,
+    settle,
+    type_text,
+)
 
 from kiosk import template_drafts as drafts
 from kiosk.station import Station
@@ -30,9 +38,7 @@ def outline_item(page: TemplateEditorPage, question_id: str) -> QTreeWidgetItem:
 
 def new_question(qtbot, page: TemplateEditorPage) -> None:
     """A new template with one number question, "amount", written in both languages."""
-    page.new_template("petty-fraud", {"zh": "诈骗", "en": "Fraud"})
-    qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
-    settle(qtbot, page)
+    new_fraud_template(qtbot, page)
     page.add_question("amount", QuestionType.NUMBER)
     choose(page, "amount")
     type_text(qtbot, field(page, "prompt-zh"), "大约值多少元？")
