@@ -266,6 +266,10 @@ class PartySession:
 
         def sign_and_submit(session: Session, case: Case) -> None:
             _require_answering(case)
+            problems = interview_of(session, case, **self._clock()).problems()
+            if problems:  # a question to answer first (say, the template was corrected)
+                case.current_path = problems[0][0].path
+                return
             session.add(Signature(case_id=case.id, submission=case.submission_count + 1,
                                   png=png, strokes=[[list(p) for p in s] for s in strokes],
                                   signed_at=datetime.now(UTC)))

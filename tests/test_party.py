@@ -144,3 +144,25 @@ def test_an_empty_or_bogus_signature_is_refused(station: Station) -> None:
         party.sign(b"GIF89a", STROKES)
     with pytest.raises(CaseError, match="empty"):
         party.sign(PNG, [])
+
+
+def test_signing_with_a_question_still_open_takes_the_party_to_it(station: Station) -> None:
+    """Between the review and the signature a required question appeared (here an answer changed
+    elsewhere; after an upgrade, a corrected template): signing leads to it, not to an error."""
+    from kiosk.cases import find_case, save_answers
+    from kiosk.models import Case, Signature
+    from kiosk.sample_cases import signature_png, walk_sample_party
+
+    start_code = opened(station)
+    party = walk_sample_party(station, start_code)
+    assert party.to_signature().position == SIGNATURE
+    with station.database.session() as session:
+        case = session.get_one(Case, party.case_id)
+        save_answers(session, case, [("has_prior_record", True)], today=station.today(),
+                     now=station.now().replace(tzinfo=None))
+    state = party.sign(signature_png(), STROKES)
+    assert state.position == "prior_record_detail"
+    with station.database.session(readonly=True) as session:
+        case = find_case(session, party.case_id)
+        assert case.status == "in_progress" and case.submission_count == 0
+        assert session.query(Signature).filter_by(case_id=case.id).count() == 0
