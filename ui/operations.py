@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import Shiboken
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,11 @@ class _Job(QRunnable):
 
 
 class Operations(QObject):
-    """Runs operations one after another, so a party's actions land in the order made."""
+    """Runs operations one after another, so a party's actions land in the order made.
+
+    Give it the page (or window) whose widgets the results go to as parent: a result that
+    arrives after that page was deleted is dropped.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -56,14 +61,12 @@ class Operations(QObject):
             # The relay's connections point back at it in a loop the garbage collector cannot
             # see: without this every operation would stay in memory for good.
             relay.deleteLater()
-            try:
-                callback(value)
-            except RuntimeError as exc:
-                # The page that asked was closed meanwhile (a log-out while a list was loading):
-                # its widgets are gone and the result has nowhere to go.
-                if "already deleted" not in str(exc):
-                    raise
-                log.debug("dropped the result of an operation for a closed page: %s", exc)
+            if not Shiboken.isValid(self):
+                # The page owning these operations was closed meanwhile (a log-out while a list
+                # was loading): its widgets are gone and the result has nowhere to go.
+                log.debug("dropped the result of an operation for a closed page")
+                return
+            callback(value)
 
         relay.succeeded.connect(lambda value: done(on_success, value))
         relay.failed.connect(lambda exc: done(on_failure, exc))
