@@ -477,3 +477,24 @@ def test_a_timed_lock_shows_until_when_and_ends_by_itself(qtbot, admin: AdminWin
     page.refresh()
     qtbot.waitUntil(lambda: page.cell("head", 3) == "正常，5 次登录失败", timeout=WAIT_MS)
     assert not page.lock_timer.isActive()
+
+
+def test_typing_just_before_logging_out_is_saved(qtbot, admin: AdminWindow,
+                                                 station: Station) -> None:
+    from test_template_editor import choose, field, settle, type_text
+
+    from kiosk.template_drafts import get_draft
+
+    log_in(qtbot, admin)
+    page = admin.admin.templates
+    admin.admin.tabs.setCurrentWidget(page)
+    page._choose_version("minor-assault", 1)
+    page.start_draft()
+    qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
+    settle(qtbot, page)
+    choose(page, "hit_count")
+    type_text(qtbot, field(page, "prompt-zh"), "刚写完就退出")
+    assert page.save_timer.isActive()  # not saved yet: the autosave waits a moment
+    admin.log_out()
+    with station.database.session(readonly=True) as session:
+        assert "刚写完就退出" in get_draft(session, "minor-assault").source

@@ -345,15 +345,17 @@ class TemplateEditorPage(QWidget):
 
         def done(result: tuple[str, str, str | None, str]) -> None:
             source, status, requested_by, sha = result
-            self.draft_sha = sha  # an approval is of exactly the text this admin has seen
-            self._saved = {"sha": sha}
-            self.save_conflict = False
             try:
                 document = TemplateDocument(source)
             except Exception as exc:  # not YAML at all: say so rather than lose it
                 self.say(tr("failed", self.language, why=exc), "notice")
                 return
-            self._flush_save()  # a change made meanwhile belongs to the draft open until now
+            # A change made meanwhile belongs to the draft open until now, and is checked
+            # against that draft's last saved text, before this one takes over.
+            self._flush_save()
+            self.draft_sha = sha  # an approval is of exactly the text this admin has seen
+            self._saved = {"sha": sha}
+            self.save_conflict = False
             self.history.reset()  # undo never brings back a text of the draft replaced
             self.document = document
             self.template_id = template_id
@@ -422,6 +424,11 @@ class TemplateEditorPage(QWidget):
                                       expected_sha256=None if overwrite else saved["sha"])
             saved["sha"] = draft.sha256
 
+        def failed(exc: BaseException) -> None:
+            if self.template_id != template_id:
+                return  # about a draft no longer open here: its page state is gone already
+            self._failed(exc)
+
         def done(_result: object) -> None:
             if self.template_id != template_id:
                 return  # the page has moved on to another draft (or none)
@@ -431,7 +438,7 @@ class TemplateEditorPage(QWidget):
             self.status.setText(f"{self._problem_words()} · "
                                 f"{tr('saved', self.language, time=f'{datetime.now():%H:%M:%S}')}")
 
-        self._run(self._session(work), done)
+        self.operations.run(self._session(work), done, failed)
 
     def publish(self) -> None:
         if self.document is None or self.template_id is None:
@@ -881,10 +888,11 @@ class TemplateEditorPage(QWidget):
         for button in self.left_buttons:
             button.setMinimumWidth(button.sizeHint().width())
 
-    def closeEvent(self, event: Any) -> None:
-        self.autosave()
+    def leave(self) -> None:
+        """Before the page goes (a log-out, the window closed): what was just typed is saved
+        (never over another admin's save) and the saves are waited for."""
+        self._flush_save()
         self.operations.wait()
-        super().closeEvent(event)
 
 
 class NewQuestionDialog(QDialog):

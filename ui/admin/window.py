@@ -137,6 +137,7 @@ class AdminWindow(QMainWindow):
 
     def log_out(self) -> None:
         if self.admin is not None:
+            self.admin.templates.leave()
             self.pages.removeWidget(self.admin)
             self.admin.deleteLater()
             self.admin = None
@@ -144,6 +145,8 @@ class AdminWindow(QMainWindow):
         self.login.show_login()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.admin is not None:
+            self.admin.templates.leave()
         self.operations.wait()
         super().closeEvent(event)
 
