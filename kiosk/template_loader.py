@@ -643,7 +643,7 @@ def parse_template(source: str, filename: str = "<template>") -> Template:
         detail = (exc.problem or exc.context or "").strip()
         raise TemplateInvalid([TemplateProblem.of(filename, line, None, "not_yaml",
                                                   detail=detail)]) from exc
-    except YAMLError as exc:
+    except (YAMLError, ValueError) as exc:  # ValueError: e.g. a number of 5,000 digits
         raise TemplateInvalid([TemplateProblem.of(filename, None, None, "not_yaml",
                                                   detail=str(exc))]) from exc
     shape = _shape_problem(root)

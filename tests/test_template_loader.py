@@ -591,3 +591,9 @@ def test_a_calculation_is_checked_like_any_expression() -> None:
     problem = only_problem(source)  # witness_count is asked after it
     assert problem.question == "many_people"
     assert "asked later" in problem.message
+
+
+def test_a_number_too_long_to_read_is_a_problem_not_a_crash() -> None:
+    source = template(people_count=f"max: {'9' * 5000}")
+    problem = only_problem(source)
+    assert problem.message.startswith("not valid YAML")
