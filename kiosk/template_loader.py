@@ -535,11 +535,18 @@ def _check_references(template: Template, problems: list[TemplateProblem],
                   set(), False)
             check(question.calculation, "calculation", question.id, question.line, question.id,
                   set(), False)
-            for sub in question.questions:
+            for index, sub in enumerate(question.questions):
                 qid = f"{question.id}.{sub.id}"
                 check(sub.show_if, "show_if", qid, sub.line, question.id, local, False)
                 check(sub.constraint, "constraint", qid, sub.line, question.id, local, True)
                 check(sub.calculation, "calculation", qid, sub.line, question.id, local, False)
+                # Within an item, as at the top: only what comes before (a constraint may look
+                # ahead, as it only refuses what is clearly wrong).
+                earlier = {s.id for s in question.questions[:index]}
+                for expr in (sub.show_if, sub.calculation):
+                    for name in sorted((expr.names if expr else set()) & (local - earlier)):
+                        problems.append(TemplateProblem.of(file, sub.line, qid,
+                                                           "depends_on_later", name=name))
     for exclusion in template.exclusions:
         check(exclusion.when, "when", None, exclusion.line, None, set(), False)
 

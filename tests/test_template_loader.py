@@ -597,3 +597,26 @@ def test_a_number_too_long_to_read_is_a_problem_not_a_crash() -> None:
     source = template(people_count=f"max: {'9' * 5000}")
     problem = only_problem(source)
     assert problem.message.startswith("not valid YAML")
+
+
+def test_inside_a_group_a_question_depends_only_on_the_questions_before_it() -> None:
+    amount = ("- id: amount\n"
+              "  type: number\n"
+              "  prompt: {zh: 多少钱？, en: How much?}\n")
+    share = ("- id: share\n"
+             "  type: calculate\n"
+             "  calculation: amount * 2\n")
+
+    def group(*questions: str) -> str:
+        inner = textwrap.indent("".join(questions), " " * 4)
+        return template(facts="- id: people\n"
+                              "  type: group\n"
+                              "  prompt: {zh: 每个人, en: Each person}\n"
+                              "  repeat_count: people_count\n"
+                              "  item_label: {zh: '第 {n} 人', en: 'Person {n}'}\n"
+                              "  questions:\n" + inner)
+
+    parse_template(group(amount, share), FILE)  # the amount first: fine
+    problem = only_problem(group(share, amount))
+    assert problem.question == "people.share"
+    assert "depends on 'amount', which is asked later" in problem.message
