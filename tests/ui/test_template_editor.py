@@ -82,6 +82,31 @@ def new_fraud_template(qtbot, page: TemplateEditorPage) -> None:
     settle(qtbot, page)
 
 
+def two_admins(qtbot, station: Station) -> tuple[TemplateEditorPage, TemplateEditorPage]:
+    """The editors of admin and admin2; admin has started a draft of minor-assault (v2)."""
+    from kiosk.users import add_user
+
+    seed_demo(station)
+    with station.database.session() as session:
+        add_user(session, "admin2", "kiosk-demo-2026", ["admin"], actor="test")
+    first, second = (TemplateEditorPage(station, name, "zh") for name in ("admin", "admin2"))
+    for page in (first, second):
+        qtbot.addWidget(page)
+    first.refresh_versions()
+    settle(qtbot, first)
+    first._choose_version("minor-assault", 1)
+    first.start_draft()
+    qtbot.waitUntil(lambda: first.document is not None, timeout=WAIT_MS)
+    settle(qtbot, first)
+    return first, second
+
+
+def open_draft_in(qtbot, page: TemplateEditorPage) -> None:
+    page.open_draft("minor-assault")
+    qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
+    settle(qtbot, page)
+
+
 def checked(qtbot, page: TemplateEditorPage) -> None:
     page.check_timer.stop()
     page.check()
@@ -308,20 +333,8 @@ def test_dragging_a_question_reorders_it_among_its_siblings_only(
 def test_with_four_eyes_a_second_admin_approves_the_publication(
         qtbot, station: Station) -> None:
     from kiosk.station import with_settings
-    from kiosk.users import add_user
 
-    seed_demo(station)
-    with station.database.session() as session:
-        add_user(session, "admin2", "kiosk-demo-2026", ["admin"], actor="test")
-    four_eyes = with_settings(station, template_four_eyes=True)
-    first = TemplateEditorPage(four_eyes, "admin", "zh")
-    qtbot.addWidget(first)
-    first.refresh_versions()
-    settle(qtbot, first)
-    first._choose_version("minor-assault", 1)
-    first.start_draft()
-    qtbot.waitUntil(lambda: first.document is not None, timeout=WAIT_MS)
-    settle(qtbot, first)
+    first, second = two_admins(qtbot, with_settings(station, template_four_eyes=True))
     first.publish()
     settle(qtbot, first)
     assert "需另一名管理员批准" in first.message.text()
@@ -329,11 +342,7 @@ def test_with_four_eyes_a_second_admin_approves_the_publication(
     with station.database.session(readonly=True) as session:
         assert get_version(session, "minor-assault").version == 1
 
-    second = TemplateEditorPage(four_eyes, "admin2", "zh")
-    qtbot.addWidget(second)
-    second.open_draft("minor-assault")
-    qtbot.waitUntil(lambda: second.document is not None, timeout=WAIT_MS)
-    settle(qtbot, second)
+    open_draft_in(qtbot, second)
     assert second.publish_button.text() == "批准发布" and second.publish_button.isEnabled()
     second.publish()
     settle(qtbot, second)
@@ -388,24 +397,9 @@ def test_a_calculated_value_is_written_checked_and_previewed(qtbot, page: Templa
 
 def test_an_autosave_never_overwrites_another_admins_save(qtbot, station: Station) -> None:
     from kiosk.template_drafts import get_draft
-    from kiosk.users import add_user
 
-    seed_demo(station)
-    with station.database.session() as session:
-        add_user(session, "admin2", "kiosk-demo-2026", ["admin"], actor="test")
-    first = TemplateEditorPage(station, "admin", "zh")
-    qtbot.addWidget(first)
-    first.refresh_versions()
-    settle(qtbot, first)
-    first._choose_version("minor-assault", 1)
-    first.start_draft()
-    qtbot.waitUntil(lambda: first.document is not None, timeout=WAIT_MS)
-    settle(qtbot, first)
-    second = TemplateEditorPage(station, "admin2", "zh")
-    qtbot.addWidget(second)
-    second.open_draft("minor-assault")
-    qtbot.waitUntil(lambda: second.document is not None, timeout=WAIT_MS)
-    settle(qtbot, second)
+    first, second = two_admins(qtbot, station)
+    open_draft_in(qtbot, second)
 
     def saved_text() -> str:
         with station.database.session(readonly=True) as session:
