@@ -213,6 +213,14 @@ class TemplateDocument:
             del node[key]
         self._fill_required(node, kind)
 
+    def retype_drops(self, path: Path, kind: QuestionType) -> dict[str, int]:
+        """The lists `retype` would remove, with how many items each holds ("questions" of a
+        group, "choices"): what to ask about before changing the type."""
+        node = self.node(path)
+        allowed, _ = question_keys(kind)
+        return {key: len(node[key]) for key in ("questions", "choices")
+                if key in node and key not in allowed and node[key]}
+
     def _fill_required(self, question: CommentedMap, kind: QuestionType) -> None:
         """The keys a question of this type needs, where missing: texts empty, to be written."""
         _, required = question_keys(kind)

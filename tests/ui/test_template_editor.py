@@ -24,6 +24,7 @@ from kiosk.speech import SilentRenderer
 from kiosk.station import Station, open_station
 from kiosk.template_model import QuestionType
 from kiosk.template_store import get_version
+from ui.admin.editor import forms
 from ui.admin.templates import TemplateEditorPage
 from ui.kiosk.window import KioskWindow, apply_theme
 from ui.speech import SpeechPlayer
@@ -422,3 +423,35 @@ def test_an_autosave_never_overwrites_another_admins_save(qtbot, station: Statio
     settle(qtbot, second)
     assert not second.save_conflict
     first.operations.wait()
+
+
+def test_changing_a_groups_type_asks_before_removing_its_questions(
+        qtbot, page: TemplateEditorPage, monkeypatch) -> None:
+    new_fraud_template(qtbot, page)
+    page.add_question("victims", QuestionType.GROUP)
+    group = page.document.path_of("victims")
+    page.document.add_question((*group, "questions"), "victim_name", QuestionType.TEXT)
+    page._rebuild_outline()
+    choose(page, "victims")
+    asked: list[str] = []
+
+    def answer(reply: bool):
+        def ask(_parent, _title, text, **_buttons) -> bool:
+            asked.append(text)
+            return reply
+        return ask
+
+    # No: nothing changes (this machine has no one to click; the answer is given here).
+    monkeypatch.setattr(forms, "ask", answer(False))
+    types = page.form.findChild(QComboBox, "field-type")
+    types.setCurrentIndex(types.findData("text"))
+    assert asked and "1 个子问题" in asked[-1]
+    assert types.currentData() == "group"
+    assert page.document.node(group)["type"] == "group"
+    assert [q["id"] for q in page.document.node(group)["questions"]] == ["victim_name"]
+
+    # Yes: the type changes and the group's questions go.
+    monkeypatch.setattr(forms, "ask", answer(True))
+    types.setCurrentIndex(types.findData("text"))
+    qtbot.waitUntil(lambda: page.document.node(group)["type"] == "text", timeout=WAIT_MS)
+    assert "questions" not in page.document.node(group)

@@ -13,6 +13,7 @@ from test_template_editor import WAIT_MS, checked, choose, field, settle, type_t
 
 from kiosk import template_drafts as drafts
 from kiosk.station import Station
+from ui.admin.editor import forms
 from ui.admin.templates import TemplateEditorPage
 
 page = editor_tests.page  # the editor on a fresh station with the demo accounts
@@ -149,7 +150,11 @@ def test_a_drag_and_drop_is_undone(qtbot, page: TemplateEditorPage) -> None:
     assert ids_of_section(page, "background") == after
 
 
-def test_each_kind_of_change_is_one_step(qtbot, page: TemplateEditorPage) -> None:
+def test_each_kind_of_change_is_one_step(qtbot, page: TemplateEditorPage, monkeypatch) -> None:
+    asked: list[str] = []
+    # The admin confirms the type change that removes the choices (no one here to click).
+    monkeypatch.setattr(forms, "ask", lambda _parent, _title, text, **_buttons:
+                        asked.append(text) or True)
     open_minor_assault(qtbot, page)
     original = page.document.source()
     choose(page, "other_party_relationship")
@@ -163,6 +168,7 @@ def test_each_kind_of_change_is_one_step(qtbot, page: TemplateEditorPage) -> Non
     assert page.document.get(path, "required") is False
     types = page.form.findChild(QComboBox, "field-type")
     types.setCurrentIndex(types.findData("text"))  # by mistake: the choices would go with it
+    assert asked and "选项" in asked[-1]
     qtbot.waitUntil(lambda: page.form.findChild(QTableWidget, "field-choices") is None,
                     timeout=WAIT_MS)
     assert page.document.get(path, "type") == "text"

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -40,6 +41,15 @@ TEXT_FIELDS = ("prompt", "help", "read_aloud", "constraint_message", "item_label
                "reason", "description", "legal_basis")
 
 
+
+
+def ask(parent: QWidget, title: str, text: str, *, yes: str, no: str) -> bool:
+    """A yes/no question with buttons worded in the window's language; No is the default."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    agree = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(box.addButton(no, QMessageBox.ButtonRole.RejectRole))
+    box.exec()
+    return box.clickedButton() is agree
 
 
 class Field(QWidget):
@@ -227,7 +237,14 @@ class NodeForm(QWidget):
         types.setCurrentIndex(max(types.findData(kind), 0))
 
         def type_changed(_index: int) -> None:
-            self.document.retype(self.path, QuestionType(types.currentData()))
+            new = QuestionType(types.currentData())
+            drops = self.document.retype_drops(self.path, new)
+            if drops and not self._confirm_drops(drops, new):
+                types.blockSignals(True)  # back to the type it has; nothing changed
+                types.setCurrentIndex(max(types.findData(kind), 0))
+                types.blockSignals(False)
+                return
+            self.document.retype(self.path, new)
             self.edited.emit()
             # After this signal returns: the page rebuilds the form, deleting this combo box.
             QTimer.singleShot(0, self, self.retype.emit)
@@ -258,6 +275,15 @@ class NodeForm(QWidget):
             self._statement(kind)
 
     retype = Signal()  # the question's type changed: the page rebuilds the form
+
+    def _confirm_drops(self, drops: dict[str, int], new: QuestionType) -> bool:
+        """Asks before a type change removes a group's questions or the choices."""
+        between = "、" if self.language == "zh" else " and "
+        what = between.join(tr(f"drops_{key}", self.language, n=n) for key, n in drops.items())
+        return ask(self, tr("retype_title", self.language),
+                   tr("retype_drops", self.language, what=what,
+                      type=tr(f"type_{new.value}", self.language)),
+                   yes=tr("retype_yes", self.language), no=tr("cancel", self.language))
 
     def _calculated_fields(self) -> None:
         """A calculated value: its name (the prompt, for the admin and the officer), when it

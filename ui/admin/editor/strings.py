@@ -124,6 +124,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "field_repeat_count": {"zh": "重复次数（表达式）", "en": "Repeat count (expression)"},
     "field_max_items": {"zh": "最多重复", "en": "At most"},
     "field_item_label": {"zh": "每项标题（{n} 为序号）", "en": "Item title ({n}: number)"},
+    "retype_title": {"zh": "更改问题类型", "en": "Change the question's type"},
+    "retype_drops": {
+        "zh": "改为“{type}”会删除这个问题的{what}。需要时可以按“撤销”找回。确定更改吗？",
+        "en": "Changing it to \u201c{type}\u201d removes its {what}. Undo brings them back if "
+              "needed. Change the type?",
+    },
+    "retype_yes": {"zh": "更改类型", "en": "Change the type"},
+    "drops_questions": {"zh": " {n} 个子问题", "en": "{n} questions"},
+    "drops_choices": {"zh": " {n} 个选项", "en": "{n} choices"},
     "field_calculation": {"zh": "计算公式（表达式）", "en": "Calculation (expression)"},
     "calculate_help": {
         "zh": "计算值不向当事人提问，由公式根据前面的回答得出；其他问题的显示条件、约束、"
