@@ -7,9 +7,11 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
+from kiosk.cli.demo import seed_demo
 from kiosk.speech import SilentRenderer
 from kiosk.station import Station
 from ui.kiosk.window import KioskWindow, apply_theme
@@ -42,3 +44,23 @@ def make_window(qtbot, station: Station) -> Iterator[Callable[[int, int], KioskW
 @pytest.fixture
 def window(make_window: Callable[[int, int], KioskWindow]) -> KioskWindow:
     return make_window(1920, 1080)
+
+
+@pytest.fixture
+def make_staff_window(qtbot, station: Station) -> Iterator[Callable[..., Any]]:
+    """Builds staff windows (the officer console, the admin) on a station with the demo
+    accounts: `make(OfficerWindow)`, or `make(AdminWindow, other_station)`. Closed after."""
+    seed_demo(station)
+    windows: list[Any] = []
+
+    def make(window_class: type, station_: Station = station) -> Any:
+        window = window_class(station_)
+        qtbot.addWidget(window)
+        window.resize(1600, 900)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()

@@ -7,14 +7,15 @@ the settings a freshly opened station reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from functools import partial
 
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from kiosk.audit import verify_chain
-from kiosk.cli.demo import DEMO_PASSWORD, seed_demo
+from kiosk.cli.demo import DEMO_PASSWORD
 from kiosk.models import AuditEvent
 from kiosk.station import Station, open_station
 from kiosk.users import (
@@ -34,21 +35,8 @@ WAIT_MS = 15_000
 
 
 @pytest.fixture
-def make_admin(qtbot, station: Station) -> Iterator[Callable[..., AdminWindow]]:
-    seed_demo(station)
-    windows: list[AdminWindow] = []
-
-    def make(station_: Station = station) -> AdminWindow:
-        window = AdminWindow(station_)
-        qtbot.addWidget(window)
-        window.resize(1600, 900)
-        window.show()
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        window.close()
+def make_admin(make_staff_window: Callable[..., AdminWindow]) -> Callable[..., AdminWindow]:
+    return partial(make_staff_window, AdminWindow)  # make(), or make(another_station)
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ notification service: the arrival alert's requests are read from `Alerts.history
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from kiosk.audit import case_events
 from kiosk.cases import find_case
-from kiosk.cli.demo import DEMO_PASSWORD, seed_demo
+from kiosk.cli.demo import DEMO_PASSWORD
 from kiosk.models import Case, Document, ReviewComment, User
 from kiosk.review import approve_level, claim_case
 from kiosk.sample_cases import open_sample_case, submitted_sample_case, walk_sample_party
@@ -30,21 +31,8 @@ WAIT_MS = 15_000
 
 
 @pytest.fixture
-def make_console(qtbot, station: Station) -> Iterator[Callable[..., OfficerWindow]]:
-    seed_demo(station)
-    windows: list[OfficerWindow] = []
-
-    def make(station_: Station = station) -> OfficerWindow:
-        window = OfficerWindow(station_)
-        qtbot.addWidget(window)
-        window.resize(1600, 900)
-        window.show()
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        window.close()
+def make_console(make_staff_window: Callable[..., OfficerWindow]) -> Callable[..., OfficerWindow]:
+    return partial(make_staff_window, OfficerWindow)  # make(), or make(another_station)
 
 
 @pytest.fixture
