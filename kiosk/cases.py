@@ -537,7 +537,6 @@ class Deadlines:
 
     decision_due: datetime
     questioning_ends: datetime
-    questioning_ends_if_detention: datetime
     ordinary_questioning_hours: int
     detention_questioning_hours: int
     detention_possible: bool = False
@@ -560,7 +559,7 @@ def deadlines_from(arrived: datetime, settings: Settings, *,
     longer = settings.questioning_limit_detention_hours
     return Deadlines(arrived + timedelta(hours=settings.decision_deadline_hours),
                      arrived + timedelta(hours=longer if detention_possible else ordinary),
-                     arrived + timedelta(hours=longer), ordinary, longer, detention_possible)
+                     ordinary, longer, detention_possible)
 
 
 def set_detention_possible(session: Session, case: Case, settings: Settings, possible: bool, *,
