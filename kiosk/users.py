@@ -261,23 +261,18 @@ def change_own_password(session: Session, username: str, old: str, new: str) -> 
     return user
 
 
-def authenticate(database: Database, username: str, password: str, *,
-                 policy: LoginPolicy | None = None, max_failures: int | None = None,
+def authenticate(database: Database, username: str, password: str, *, policy: LoginPolicy,
                  now: datetime | None = None) -> User:
     """The user if the password is right; LoginFailed otherwise. Every attempt is audited.
 
-    `policy` is the station's (`LoginPolicy.of(settings)`); `max_failures=N` alone is short for
-    `LoginPolicy(N)`, locks that last until an admin resets the password. A locked account is
-    refused without its password being looked at; once its lock has ended the next password is
-    checked, and a wrong one locks it again at once (its count is still at the maximum).
+    `policy` is the station's (`LoginPolicy.of(settings)`; `LoginPolicy(N)` locks until an
+    admin resets the password). A locked account is refused without its password being looked
+    at; once its lock has ended the next password is checked, and a wrong one locks it again at
+    once (its count is still at the maximum).
 
     Runs in a transaction of its own so that a failed attempt is counted even though the
     caller then stops.
     """
-    if policy is None:
-        if max_failures is None:
-            raise TypeError("authenticate needs a policy or max_failures")
-        policy = LoginPolicy(max_failures)
     now = now or datetime.now(UTC)
     with database.session() as session:
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()

@@ -25,7 +25,7 @@ from kiosk.review import (
     review_actions,
 )
 from kiosk.station import Station
-from kiosk.users import LoginFailed, add_user, authenticate
+from kiosk.users import LoginFailed, LoginPolicy, add_user, authenticate
 
 PASSWORD = "correct horse"
 FINE = Decision("fine", "《治安管理处罚法》", "如实陈述，取得谅解", amount=300)
@@ -38,7 +38,7 @@ def officers(station: Station) -> dict[str, object]:
                             ("legal2", ["reviewer"]), ("head", ["approver"]),
                             ("both", ["reviewer", "approver"])):
             add_user(session, name, PASSWORD, roles, actor="test")
-    return {name: authenticate(station.database, name, PASSWORD, max_failures=5)
+    return {name: authenticate(station.database, name, PASSWORD, policy=LoginPolicy(5))
             for name in ("duty", "legal", "legal2", "head", "both")}
 
 
@@ -174,7 +174,7 @@ def test_any_deciding_officer_marks_detention_possible_without_claiming(
         assert case.detention_possible and case.claimed_by == "legal"
     with station.database.session() as session:
         add_user(session, "clerk", PASSWORD, ["admin"], actor="test")
-    clerk = authenticate(station.database, "clerk", PASSWORD, max_failures=5)
+    clerk = authenticate(station.database, "clerk", PASSWORD, policy=LoginPolicy(5))
     with station.database.session() as session, pytest.raises(ReviewError) as refused:
         mark_detention_possible(session, find_case(session, code), clerk, station.settings,
                                 False)
@@ -245,9 +245,9 @@ def test_of_two_officers_deciding_at_once_exactly_one_succeeds(station: Station,
 def test_wrong_password_and_lockout_are_audited(station: Station, officers) -> None:
     for _ in range(5):
         with pytest.raises(LoginFailed, match="wrong"):
-            authenticate(station.database, "legal", "nope-nope", max_failures=5)
+            authenticate(station.database, "legal", "nope-nope", policy=LoginPolicy(5))
     with pytest.raises(LoginFailed, match="locked"):
-        authenticate(station.database, "legal", PASSWORD, max_failures=5)
+        authenticate(station.database, "legal", PASSWORD, policy=LoginPolicy(5))
     with station.database.session() as session:
         actions = [e.action for e in session.query(AuditEvent).filter_by(actor="legal")]
     assert actions.count("login.failed") == 6
@@ -282,16 +282,16 @@ def test_a_locked_account_is_unlocked_by_a_password_reset(station: Station, offi
     from kiosk.users import enable_user, reset_password
     for _ in range(6):
         with pytest.raises(LoginFailed):
-            authenticate(station.database, "head", "wrong-password", max_failures=5)
+            authenticate(station.database, "head", "wrong-password", policy=LoginPolicy(5))
     with station.database.session() as session:
         user = reset_password(session, "head", "temporary-1", actor="admin")
         assert user.must_change_password
-    assert authenticate(station.database, "head", "temporary-1", max_failures=5)
+    assert authenticate(station.database, "head", "temporary-1", policy=LoginPolicy(5))
     with station.database.session() as session:
         from kiosk.users import disable_user
         disable_user(session, "duty", actor="admin")
     with pytest.raises(LoginFailed, match="disabled"):
-        authenticate(station.database, "duty", PASSWORD, max_failures=5)
+        authenticate(station.database, "duty", PASSWORD, policy=LoginPolicy(5))
     with station.database.session() as session:
         enable_user(session, "duty", actor="admin")
-    assert authenticate(station.database, "duty", PASSWORD, max_failures=5)
+    assert authenticate(station.database, "duty", PASSWORD, policy=LoginPolicy(5))

@@ -79,7 +79,7 @@ def test_a_new_account_can_be_made_to_choose_its_password(accounts: Station) -> 
     with accounts.database.session() as session:
         add_user(session, "new.one", PASSWORD, ["officer"], actor="boss",
                  must_change_password=True)
-    user = authenticate(accounts.database, "new.one", PASSWORD, max_failures=5)
+    user = authenticate(accounts.database, "new.one", PASSWORD, policy=LoginPolicy(5))
     assert user.must_change_password
 
 

@@ -21,6 +21,7 @@ from kiosk.station import Station, open_station
 from kiosk.users import (
     AccountError,
     LoginFailed,
+    LoginPolicy,
     add_user,
     authenticate,
     disable_user,
@@ -178,10 +179,10 @@ def test_a_new_officer_must_choose_a_password_before_using_the_console(
     qtbot.mouseClick(console.password_page.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: console.console is not None, timeout=WAIT_MS)
     console.close()
-    user = authenticate(station.database, "wang.wu", "my-own-secret", max_failures=5)
+    user = authenticate(station.database, "wang.wu", "my-own-secret", policy=LoginPolicy(5))
     assert user.must_change_password is False
     with pytest.raises(LoginFailed):
-        authenticate(station.database, "wang.wu", "first-pass-1", max_failures=5)
+        authenticate(station.database, "wang.wu", "first-pass-1", policy=LoginPolicy(5))
 
 
 def test_disabling_and_enabling_an_account(qtbot, admin: AdminWindow, station: Station) -> None:
@@ -195,11 +196,11 @@ def test_disabling_and_enabling_an_account(qtbot, admin: AdminWindow, station: S
     assert "已停用 duty" in page.message.text()
     assert panel.access.text() == "启用账号"
     with pytest.raises(LoginFailed, match="disabled"):
-        authenticate(station.database, "duty", DEMO_PASSWORD, max_failures=5)
+        authenticate(station.database, "duty", DEMO_PASSWORD, policy=LoginPolicy(5))
 
     qtbot.mouseClick(panel.access, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.cell("duty", 3) == "正常", timeout=WAIT_MS)
-    assert authenticate(station.database, "duty", DEMO_PASSWORD, max_failures=5)
+    assert authenticate(station.database, "duty", DEMO_PASSWORD, policy=LoginPolicy(5))
     assert [(e.actor, e.payload["user"]) for e in events(station, "user.disabled")] == \
         [("admin", "duty")]
     assert [(e.actor, e.payload["user"]) for e in events(station, "user.enabled")] == \
@@ -269,7 +270,7 @@ def test_a_password_reset_unlocks_a_locked_account(qtbot, admin: AdminWindow,
     limit = station.settings.login_max_failures
     for _ in range(limit):
         with pytest.raises(LoginFailed):
-            authenticate(station.database, "head", "not-the-password", max_failures=limit)
+            authenticate(station.database, "head", "not-the-password", policy=LoginPolicy(limit))
     log_in(qtbot, admin)
     page = accounts_of(qtbot, admin)
     choose(qtbot, page, "head")
@@ -283,7 +284,7 @@ def test_a_password_reset_unlocks_a_locked_account(qtbot, admin: AdminWindow,
     qtbot.mouseClick(panel.reset, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.cell("head", 3) == "正常，须修改密码", timeout=WAIT_MS)
     assert panel.first.text() == "" and panel.second.text() == ""
-    user = authenticate(station.database, "head", "temporary-77", max_failures=limit)
+    user = authenticate(station.database, "head", "temporary-77", policy=LoginPolicy(limit))
     assert user.must_change_password
     [reset] = events(station, "user.password_reset")
     assert (reset.actor, reset.payload["user"]) == ("admin", "head")

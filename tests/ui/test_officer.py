@@ -23,7 +23,7 @@ from kiosk.review import approve_level, claim_case
 from kiosk.sample_cases import open_sample_case, submitted_sample_case, walk_sample_party
 from kiosk.states import CaseStatus
 from kiosk.station import Station, with_settings
-from kiosk.users import add_user, get_user, reset_password
+from kiosk.users import LoginPolicy, add_user, get_user, reset_password
 from ui.officer.dialogs import DecisionDialog, NewCaseDialog, ReasonDialog, StartCodeDialog
 from ui.officer.window import OfficerWindow
 
@@ -139,7 +139,7 @@ def test_a_reset_password_must_be_changed_at_the_next_login(qtbot, console: Offi
         assert get_user(session, "duty").must_change_password is False
     from kiosk.users import authenticate
 
-    assert authenticate(station.database, "duty", "new-secret-22", max_failures=5)
+    assert authenticate(station.database, "duty", "new-secret-22", policy=LoginPolicy(5))
 
 
 # -- the queue -------------------------------------------------------------------------------------
