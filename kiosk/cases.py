@@ -230,12 +230,17 @@ IDENTITY_FIELDS = ("name", "document", "phone", "address", "household_registrati
 """What the identity step takes; birth date and sex only where the document does not hold them."""
 
 
-@dataclass(frozen=True)
 class IdentityProblem(ValueError):
-    """A field of the identity step that must be corrected, with messages per language."""
+    """A field of the identity step that must be corrected, with messages per language.
 
-    field: str
-    messages: Mapping[str, str]
+    A plain exception, not a frozen dataclass: raising sets ``__traceback__`` (and a ``with``
+    block unwinding sets ``__context__``), which a frozen dataclass refuses, so every refusal
+    used to surface as a FrozenInstanceError instead of its message."""
+
+    def __init__(self, field: str, messages: Mapping[str, str]) -> None:
+        super().__init__(field, dict(messages))
+        self.field = field
+        self.messages: Mapping[str, str] = dict(messages)
 
     def __str__(self) -> str:
         return f"party.{self.field}: {self.messages.get('en', '')}"

@@ -197,6 +197,7 @@ class CupsServer(ScratchServer):
         began = time.monotonic()
         for attempt in range(3):
             self._write_config()
+            self._check_config()
             self._spawn()
             try:
                 self._wait_until_ready()
@@ -363,15 +364,17 @@ Browsing No
 BrowseLocalProtocols none
 WebInterface No
 DefaultAuthType None
-JobPrivateAccess all
-JobPrivateValues none
-SubscriptionPrivateAccess all
-SubscriptionPrivateValues none
 <Location />
   Order allow,deny
   Allow all
 </Location>
 <Policy default>
+  # Inside the policy: cupsd 2.4.2-3+deb12u11 and later refuse these at the top level
+  # ("Unknown directive JobPrivateAccess"); every cupsd accepts them here.
+  JobPrivateAccess all
+  JobPrivateValues none
+  SubscriptionPrivateAccess all
+  SubscriptionPrivateValues none
   <Limit All>
     Order deny,allow
     Allow all
@@ -401,6 +404,22 @@ LogType 7
 GSTmp {self.pdf_dir / "gstmp"}
 Grp lp
 """)
+
+    def _check_config(self) -> None:
+        """Has the installed cupsd test the written files (``cupsd -t``), so a directive this
+        version refuses is reported with cupsd's own words instead of a server that never
+        listens."""
+        argv = [str(self.cupsd), "-t", "-c", str(self.server_root / "cupsd.conf"),
+                "-s", str(self.server_root / "cups-files.conf")]
+        env = {key: value for key, value in os.environ.items() if not key.startswith("CUPS_")}
+        env["LC_ALL"] = "C"
+        checked = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=30,
+                                 check=False)
+        if checked.returncode != 0:
+            said = (checked.stdout + checked.stderr).strip()
+            raise CupsServerError(with_log_tails(
+                f"cupsd -t refused the configuration written to {self.server_root}:\n{said}",
+                self.log_file))
 
     def _spawn(self) -> None:
         argv = [str(self.cupsd), "-f", "-c", str(self.server_root / "cupsd.conf"),

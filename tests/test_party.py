@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from test_cases import sample_file
 
-from kiosk.cases import AnswerRejected, CaseError, CaseNotFound, open_case
+from kiosk.cases import AnswerRejected, CaseError, CaseNotFound, IdentityProblem, open_case
 from kiosk.interview import flatten_answers
 from kiosk.party import (
     CONSENT,
@@ -100,6 +100,28 @@ def test_an_exclusion_ends_the_interview(station: Station) -> None:
     assert "不承认" in state.conversion_reason or "admit" in state.conversion_reason
     with pytest.raises(CaseError, match="converted"):
         party.answer("communication_disability", False)
+
+
+@pytest.mark.parametrize(("number", "words"), [
+    ("110105199005171234", "身份证"),  # a wrong check character
+    ("", "证件"),                      # nothing typed
+])
+def test_a_refused_identity_names_its_field_and_keeps_the_party_there(
+        station: Station, number: str, words: str) -> None:
+    """The refusal crosses the session's transaction as itself (it used to turn into a
+    FrozenInstanceError there, shown at the kiosk as "保存失败")."""
+    party = PartySession.resume(station, opened(station))
+    party.choose_language("zh")
+    party.acknowledge_terms()
+    party.acknowledge_rights()
+    party.consent(True)
+    raw = dict(sample_file(station, "minor-assault").party, name="张三")
+    raw["document"] = {"type": "resident_id", "number": number}
+    with pytest.raises(IdentityProblem) as refused:
+        party.confirm_identity(raw)
+    assert refused.value.field == "document"
+    assert words in refused.value.messages["zh"]
+    assert party.state().position == IDENTITY
 
 
 def test_a_refused_answer_keeps_the_party_on_the_screen(station: Station) -> None:

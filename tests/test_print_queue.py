@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
-from cups_server import CupsServer, find_cupsd
+from cups_server import CupsServer, CupsServerError, find_cupsd
 from sqlalchemy import select
 from test_cli import kiosk
 from test_printer import signed_case
@@ -440,3 +440,23 @@ def test_the_print_command_prints_through_cups(
     status = kiosk(env, "print", "status")
     assert status.returncode == 0, status.stderr
     assert f"job {job['id']}  {code}  statement  cups:{PRINTER}  printed" in status.stdout
+
+
+def test_a_configuration_the_installed_cupsd_refuses_is_reported_with_its_own_words(
+        tmp_path: Path) -> None:
+    """The test scheduler checks its files with `cupsd -t` first, so a directive a newer cupsd
+    no longer accepts (as JobPrivateAccess at the top level after 2.4.2-3+deb12u11) fails with
+    the error log's line, not with a server that never listens."""
+    if find_cupsd() is None:
+        pytest.skip("cupsd is not installed (Debian: cups)")
+
+    class Refused(CupsServer):
+        def _write_config(self) -> None:
+            super()._write_config()
+            conf = self.server_root / "cupsd.conf"
+            conf.write_text(conf.read_text() + "NoSuchDirective yes\n")
+
+    with pytest.raises(CupsServerError) as refused:
+        Refused(tmp_path).start()
+    assert "cupsd -t refused" in str(refused.value)
+    assert "Unknown directive NoSuchDirective" in str(refused.value)
