@@ -67,7 +67,7 @@ RATIO_TARGET = 20.0
 SIX_PAGE_TARGET_KB = 400.0
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
-DECISION = Decision("fine", "《中华人民共和国治安管理处罚法》第四十三条第一款",
+DECISION = Decision("fine", "51",
                     "如实陈述，主动赔偿并取得被侵害人谅解", amount=300)
 STROKES = [[(10.0, 20.0, 0), (30.0, 25.0, 40), (50.0, 22.0, 90)]]
 

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.audit import record_event
 from kiosk.cases import CaseError, convert_case, interview_of, lock, move, set_detention_possible
+from kiosk.law import (
+    Law,
+    Offence,
+    Penalty,
+    PenaltyOutOfRange,
+    authority_of,
+    check_penalty,
+    load_law,
+)
 from kiosk.models import Case, ReviewAction, ReviewComment, User
 from kiosk.roles import Role
 from kiosk.settings import Settings
 from kiosk.states import FINAL, LABELS, CaseStatus
+from kiosk.template_store import template_of
 
 DECIDING_ROLES = frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER})
 
@@ -34,41 +46,64 @@ ACTIONS = {"review": "review cases", "return": "return cases", "convert": "conve
 
 
 class PenaltyType(StrEnum):
-    WARNING = "warning"        # 警告
-    FINE = "fine"              # 罚款
-    DETENTION = "detention"    # 行政拘留
-    NO_PENALTY = "no_penalty"  # 不予处罚
+    WARNING = "warning"                        # 警告
+    FINE = "fine"                              # 罚款
+    DETENTION = "detention"                    # 行政拘留
+    DETENTION_AND_FINE = "detention_and_fine"  # 行政拘留并处罚款 (PSAPL Art. 51, 58, 59)
+    NO_PENALTY = "no_penalty"                  # 不予处罚
+
+
+_ARTICLE_RE = re.compile(r"^\s*(?:第\s*)?(\d{1,3})\s*条?\s*$")
 
 
 @dataclass(frozen=True)
 class Decision:
-    """What the penalty decision document needs, fixed at the final review level."""
+    """What the penalty decision document needs, fixed at the final review level.
+
+    As given: the kind, days, amount, basis, circumstances and mitigation grounds. `checked`
+    fills in what the law makes of it (with the case type's offence): the article, the tier, who
+    decides it (PSAPL Art. 109), whether it is reduced on a mitigation ground, and whether
+    detention is not executed (Art. 23).
+    """
 
     penalty_type: str
     basis: str
     circumstances: str
     amount: int | None = None
     days: int | None = None
+    mitigation: tuple[str, ...] = ()
+    article: int | None = None
+    tier: str | None = None
+    authority: str | None = None
+    reduced: bool = False
+    not_executed: str | None = None
 
-    def checked(self, settings: Settings) -> Decision:
-        """The decision if complete and inside the fast-track's limits; ReviewError if not."""
+    def checked(self, settings: Settings, offence: str | None = None, *,
+                age: int | None = None) -> Decision:
+        """The decision if complete and inside the law's and the fast-track's limits.
+
+        `offence` is the case type's (templates/law/); without one only the settings' limits
+        apply. `age` is the party's age on the day of the decision. ReviewError says why not.
+        """
         try:
             kind = PenaltyType(self.penalty_type)
         except ValueError as exc:
             kinds = ", ".join(p.value for p in PenaltyType)
             raise ReviewError(f"unknown penalty type {self.penalty_type!r} (one of: {kinds})",
                               reason="penalty_unknown", penalty=self.penalty_type) from exc
-        if not self.basis.strip():
-            raise ReviewError("the decision needs its legal basis (--basis)",
-                              reason="basis_missing")
+        law = load_law()
+        the_offence = law.offence(offence) if offence else None
+        basis = self._basis(law, the_offence)
         if not self.circumstances.strip():
             raise ReviewError("the decision needs the circumstances considered (--circumstances)",
                               reason="circumstances_missing")
-        if kind is PenaltyType.FINE:
+        has_fine = kind in (PenaltyType.FINE, PenaltyType.DETENTION_AND_FINE)
+        has_detention = kind in (PenaltyType.DETENTION, PenaltyType.DETENTION_AND_FINE)
+        if has_fine:
             if self.amount is None or self.amount <= 0:
                 raise ReviewError("a fine needs its amount in yuan (--amount)",
                                   reason="amount_missing")
-            if self.amount >= settings.hearing_fine_threshold:
+            if self.amount >= settings.hearing_fine_threshold:  # PSAPL Art. 117
                 raise ReviewError(f"a fine of {self.amount} yuan reaches the hearing threshold "
                                   f"({settings.hearing_fine_threshold}); convert the case to the "
                                   f"ordinary procedure instead", reason="amount_needs_hearing",
@@ -76,11 +111,11 @@ class Decision:
         elif self.amount is not None:
             raise ReviewError(f"an amount only goes with a fine, not with {kind.value}",
                               reason="amount_not_fine", penalty=kind.value)
-        if kind is PenaltyType.DETENTION:
+        if has_detention:
             if self.days is None or self.days <= 0:
                 raise ReviewError("detention needs its number of days (--days)",
                                   reason="days_missing")
-            if self.days >= settings.detention_days_excluded:
+            if self.days >= settings.detention_days_excluded:  # PR Art. 41
                 raise ReviewError(f"detention of {self.days} days is outside the fast-track "
                                   f"({settings.detention_days_excluded} days or more); convert "
                                   f"the case to the ordinary procedure instead",
@@ -89,8 +124,65 @@ class Decision:
         elif self.days is not None:
             raise ReviewError(f"days only go with detention, not with {kind.value}",
                               reason="days_not_detention", penalty=kind.value)
-        return Decision(kind.value, self.basis.strip(), self.circumstances.strip(), self.amount,
-                        self.days)
+        grounds = tuple(dict.fromkeys(g.strip() for g in self.mitigation if g.strip()))
+        fit = None
+        if the_offence is not None:
+            try:
+                fit = check_penalty(law, the_offence, Penalty(kind.value, self.days, self.amount,
+                                                              grounds), age=age)
+            except PenaltyOutOfRange as exc:
+                raise ReviewError(str(exc), reason=exc.reason, **exc.values) from exc
+        return Decision(kind.value, basis, self.circumstances.strip(), self.amount, self.days,
+                        grounds, the_offence.article if the_offence else None,
+                        fit.tier.id if fit else None,
+                        fit.authority if fit else authority_of(law, Penalty(
+                            kind.value, self.days, self.amount)),
+                        fit.reduced if fit else False, fit.not_executed if fit else None)
+
+    def _basis(self, law: Law, offence: Offence | None) -> str:
+        """The basis as the decision prints it: an article number becomes its citation.
+
+        With the case type's offence, an empty basis is that article, and a basis must cite it
+        (the decision names the article it applies, PSAPL Art. 115).
+        """
+        text = self.basis.strip()
+        if offence is None:
+            if not text:
+                raise ReviewError("the decision needs its legal basis (--basis)",
+                                  reason="basis_missing")
+            return text
+        parts = [part for part in re.split(r"[,，、;；]+", text) if part.strip()] or [
+            str(offence.article)]
+        numbers = [_ARTICLE_RE.match(part) for part in parts]
+        if all(numbers):
+            cited = [int(match.group(1)) for match in numbers if match]
+            for number in cited:
+                try:
+                    law.article(number)
+                except KeyError:
+                    raise ReviewError(
+                        f"article {number} is not in the law data (kiosk law list)",
+                        reason="basis_unknown_article", article=number) from None
+            if offence.article not in cited:
+                cited.insert(0, offence.article)
+            return "，".join(law.citation(number) for number in cited)
+        if law.citation(offence.article) not in text \
+                and f"第{offence.article}条" not in text.replace(" ", ""):
+            raise ReviewError(f"the basis must cite {law.short['en']} Art. {offence.article}, the "
+                              f"article of this case type; give the article number "
+                              f"(--basis {offence.article})", reason="basis_wrong_article",
+                              article=offence.article)
+        return text
+
+
+def party_age(case: Case, on: date) -> int | None:
+    """The party's age in whole years on a day (for PSAPL Art. 23), if the birth date is known."""
+    raw = (case.party or {}).get("birth_date")
+    try:
+        born = date.fromisoformat(str(raw))
+    except ValueError:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def _require_active(user: User) -> None:
@@ -206,7 +298,11 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
                           f"each level is decided by a different person",
                           reason="approved_before", user=user.username)
     is_final = level == len(chain) - 1
-    checked = decision.checked(settings) if decision is not None else None
+    checked = None
+    if decision is not None:
+        today = datetime.now(ZoneInfo(settings.timezone)).date()  # the station's day
+        checked = decision.checked(settings, template_of(case.template_version).offence,
+                                   age=party_age(case, today))
     if is_final and checked is None:
         raise ReviewError("the final level needs the decision: --penalty-type, --amount or "
                           "--days, --basis and --circumstances", reason="decision_missing")

@@ -14,6 +14,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from kiosk.expressions import Expression, ExpressionError, parse_expression
+from kiosk.law import load_law
 from kiosk.rendering import placeholders
 from kiosk.template_messages import Joined, Term, render, term
 from kiosk.template_model import (
@@ -36,8 +37,8 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 REQUIRED_LANGUAGES = ("zh", "en")
 
-TOP_KEYS = {"id", "version", "languages", "title", "description", "legal_basis", "eligibility",
-            "sections", "exclusions", "statement_order"}
+TOP_KEYS = {"id", "version", "languages", "title", "description", "legal_basis", "offence",
+            "eligibility", "sections", "exclusions", "statement_order"}
 TOP_REQUIRED = {"id", "version", "languages", "title", "legal_basis", "eligibility", "sections"}
 SECTION_KEYS = {"id", "title", "questions", "show_if"}
 EXCLUSION_KEYS = {"id", "when", "reason"}
@@ -308,10 +309,23 @@ class YamlReader:
         else:
             exclusions = [e for e in map(self.exclusion, raw_exclusions) if e is not None]
         order = self.statement_order(root, [s.id for s in sections])
+        offence = self.offence(root)
         # Built even when problems were found, so the reference checks can report theirs too.
         return Template(template_id, version, self.languages, title or {}, legal_basis or {},
                         tuple(sections), tuple(exclusions), description, source, self.filename,
-                        order)
+                        order, offence)
+
+    def offence(self, root: CommentedMap) -> str | None:
+        """The offence of templates/law/ whose tiers and article a decision of this type uses."""
+        raw = root.get("offence")
+        if raw is None:
+            return None
+        known = [offence.id for offence in load_law().offences]
+        if raw not in known:
+            self.report(_line_of(root, "offence"), "offence_unknown", field="offence",
+                        offence=str(raw), known=Joined(tuple(known)))
+            return None
+        return str(raw)
 
     def statement_order(self, root: CommentedMap, section_ids: list[str]) -> tuple[str, ...]:
         raw = root.get("statement_order")

@@ -171,6 +171,10 @@ PROBLEMS: dict[str, Wording] = {
     "sections_empty": {"zh": "“sections” 必须是列表，且至少有一个部分",
                        "en": "'sections' must be a non-empty list"},
     "exclusions_not_list": {"zh": "“exclusions” 必须是列表", "en": "'exclusions' must be a list"},
+    "offence_unknown": {"zh": "“offence” 必须是法律数据中的违法行为之一"
+                              "（{known}），不是 “{offence}”",
+                        "en": "'offence' must be one of the offences of the law data ({known}), "
+                              "not '{offence}'"},
     "statement_order_not_list": {"zh": "“statement_order” 必须是部分编号的列表",
                                  "en": "'statement_order' must be a list of section ids"},
     "statement_order_incomplete": {

@@ -130,6 +130,8 @@ class Template:
     filename: str = ""
     statement_order: tuple[str, ...] = ()
     """Section ids in the order the printed statement shows them (default: the asking order)."""
+    offence: str | None = None
+    """The offence in templates/law/ (its article and penalty tiers); None: checks by settings."""
 
     def top_questions(self) -> Iterator[tuple[Section, Question]]:
         for section in self.sections:

@@ -184,6 +184,7 @@ class CaseDetail:
     documents: tuple[DocumentInfo, ...]
     comments: dict[str, str] = field(default_factory=dict)
     calculated: tuple[tuple[str, str], ...] = ()
+    offence: str | None = None  # the case type's offence in templates/law/ (its penalty tiers)
     """The template's calculated values worked out so far: (name, value as the party reads)."""
 
     @property
@@ -278,6 +279,7 @@ def case_detail(session: Session, key: str, settings: Settings, *, language: str
         documents=tuple(DocumentInfo(*doc) for doc in documents),
         comments=comments,
         calculated=_calculated(interview, language),
+        offence=interview.template.offence,
     )
 
 

@@ -35,6 +35,7 @@ LABELS = frozenset({
     "penalty_detention", "penalty_none", "payment", "appeal", "organ", "date", "seal",
     "pre_penalty_notice", "pre_penalty_question", "pre_penalty_answer", "party_signature",
     "officer_signature", "received", "page", "case_code",
+    "penalty_detention_and_fine", "detention_not_executed",
 })
 
 
@@ -74,6 +75,13 @@ def decision_content(kind: str, session: Session, case: Case, station: Station) 
 
 def _penalty(decision: dict[str, Any], wording: Wording, language: str) -> str:
     kind = decision.get("penalty_type")
+    if decision.get("not_executed"):  # PSAPL Art. 23: decided, not executed (e.g. aged 70+)
+        kind_alone = {**decision, "not_executed": None}
+        return _penalty(kind_alone, wording, language) + wording.label(
+            "detention_not_executed", language)
+    if kind == "detention_and_fine":
+        return wording.label("penalty_detention_and_fine", language, days=decision.get("days"),
+                             amount=decision.get("amount"))
     if kind == "fine":
         return wording.label("penalty_fine", language, amount=decision.get("amount"))
     if kind == "detention":
@@ -133,7 +141,7 @@ def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFo
             field("basis", decision.get("basis", "") or content["legal_basis"]),
             Paragraph(f"<b>{label('penalty_heading')}：</b>{escape(penalty)}", style.body),
         ]
-        if decision.get("penalty_type") == "fine":
+        if decision.get("penalty_type") in ("fine", "detention_and_fine"):
             story.append(Paragraph(label("payment"), style.body))
         story += [
             Paragraph(label("appeal"), style.body),

@@ -74,7 +74,7 @@ def test_sample_submit_and_the_whole_review_chain(env: dict[str, str], tmp_path:
     incomplete = kiosk(env, "review", code, "approve", "--as", "head", stdin=PASSWORD + "\n")
     assert incomplete.returncode == 1 and "decision" in incomplete.stderr
     final = kiosk(env, "review", code, "approve", "--as", "head", "--penalty-type", "fine",
-                  "--amount", "200", "--basis", "《治安管理处罚法》",
+                  "--amount", "200", "--basis", "51",
                   "--circumstances", "如实陈述", stdin=PASSWORD + "\n")
     assert final.returncode == 0, final.stderr
 

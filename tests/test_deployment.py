@@ -184,7 +184,7 @@ def upgrade(deployment: Deployment) -> None:
     result = deployment.kiosk(deployment.owner_url, "db", "upgrade")
     assert result.returncode == 0, result.stderr
     assert "kiosk_owner:***@" in result.stdout, result.stdout  # the password is not printed
-    assert "published minor-assault v1" in result.stdout
+    assert "published minor-assault v2" in result.stdout
 
 
 def test_from_an_empty_database_to_an_approved_case(deployment: Deployment,
@@ -240,7 +240,7 @@ def test_from_an_empty_database_to_an_approved_case(deployment: Deployment,
     assert "next: approver" in first.stdout
     final = d.kiosk(d.app_url, "review", code, "approve", "--as", "head",
                     "--penalty-type", "fine", "--amount", "200",
-                    "--basis", "《治安管理处罚法》第四十三条", "--circumstances", "如实陈述",
+                    "--basis", "51", "--circumstances", "如实陈述",
                     stdin=OFFICER_PASSWORD + "\n")
     assert final.returncode == 0, final.stderr
     assert f"{code}: approved" in final.stdout

@@ -130,7 +130,7 @@ def test_approval_makes_the_decision_and_the_pre_penalty_record(
         approve_level(session, find_case(session, code), legal, station.settings)
     with station.database.session() as session:
         approve_level(session, find_case(session, code), head, station.settings,
-                      decision=Decision("fine", "《治安管理处罚法》", "如实陈述，取得谅解",
+                      decision=Decision("fine", "51", "如实陈述，取得谅解",
                                         amount=300))
     written, pending = export_documents(station, code, tmp_path / "approved")
     assert pending == []

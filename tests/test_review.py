@@ -28,7 +28,7 @@ from kiosk.station import Station
 from kiosk.users import LoginFailed, LoginPolicy, add_user, authenticate
 
 PASSWORD = "correct horse"
-FINE = Decision("fine", "《治安管理处罚法》", "如实陈述，取得谅解", amount=300)
+FINE = Decision("fine", "51", "如实陈述，取得谅解", amount=300)
 
 
 @pytest.fixture
@@ -82,12 +82,18 @@ def test_levels_are_decided_by_different_people(station: Station, officers) -> N
 
 
 @pytest.mark.parametrize(("decision", "message", "reason"), [
-    (Decision("fine", "basis", "c", amount=2000), "hearing", "amount_needs_hearing"),
-    (Decision("fine", "basis", "c"), "amount", "amount_missing"),
-    (Decision("detention", "basis", "c", days=10), "outside the fast-track", "days_excluded"),
-    (Decision("warning", "", "c"), "legal basis", "basis_missing"),
-    (Decision("warning", "basis", "c", amount=50), "only goes with a fine", "amount_not_fine"),
-    (Decision("caning", "basis", "c"), "unknown penalty type", "penalty_unknown"),
+    (Decision("fine", "51", "c", amount=4000), "hearing", "amount_needs_hearing"),  # Art. 117
+    (Decision("fine", "51", "c"), "amount", "amount_missing"),
+    (Decision("detention", "51", "c", days=10), "outside the fast-track", "days_excluded"),
+    (Decision("warning", "51", "", mitigation=("surrendered",)), "circumstances",
+     "circumstances_missing"),
+    (Decision("warning", "51", "c", amount=50), "only goes with a fine", "amount_not_fine"),
+    (Decision("caning", "51", "c"), "unknown penalty type", "penalty_unknown"),
+    (Decision("fine", "《治安管理处罚法》第四十三条", "c", amount=200), "Art. 51",
+     "basis_wrong_article"),  # the 2012 numbering is obsolete
+    (Decision("fine", "999", "c", amount=200), "not in the law data", "basis_unknown_article"),
+    (Decision("fine", "51", "c", amount=1001), "outside PSAPL Art. 51", "penalty_out_of_range"),
+    (Decision("warning", "51", "c"), "mitigation ground", "warning_needs_mitigation"),
 ])
 def test_incomplete_or_out_of_range_decisions_are_refused(
         station: Station, officers, decision: Decision, message: str, reason: str) -> None:

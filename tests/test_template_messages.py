@@ -38,6 +38,7 @@ WRITTEN_AS_IS = {
     "statement_order", "statement", "constraint", "constraint_message", "choices", "yes", "no",
     "yes_no", "true", "false", "None", "party", "birth_date", "sex", "nationality", "not",
     "lambda", "if", "else", "await", "yield", "from", "len", "date", "YYYY", "MM", "DD",
+    "offence",
 }
 
 assert "eligibility:" in BASE  # the pieces below are written against the loader tests' base
@@ -100,7 +101,10 @@ PROBLEM_SAMPLES: list[tuple[str, str, str]] = [
      "an exclusion must be a mapping of keys to values"),
     ("unknown_key", template(top="colour: red"),
      "unknown key 'colour' in the template (allowed: description, eligibility, exclusions, id, "
-     "languages, legal_basis, sections, statement_order, title, version)"),
+     "languages, legal_basis, offence, sections, statement_order, title, version)"),
+    ("offence_unknown", template(top="offence: burglary"),
+     "'offence' must be one of the offences of the law data (assault, theft, property-damage), "
+     "not 'burglary'"),
     ("unknown_key", template(people_count="requried: true"),
      "unknown key 'requried' in question 'people_count' (allowed: constraint, "
      "constraint_message, decimal, help, id, max, min, prompt, read_aloud, required, show_if, "

@@ -61,7 +61,7 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"\n1. opened and submitted case {case.code} from the sample answers of "
           f"{template.id} v{template.version}")
 
-    decision = Decision("fine", "《中华人民共和国治安管理处罚法》关于殴打他人的规定",
+    decision = Decision("fine", "51",
                         "当事人如实陈述，主动赔偿并取得谅解，依法从轻处罚。", amount=300)
     for step, username in enumerate(("legal", "head"), start=2):
         user = authenticate(station.database, username, DEMO_PASSWORD,

@@ -8,7 +8,7 @@ import sys
 from kiosk.cases import CaseError, find_case
 from kiosk.cli import read_password
 from kiosk.hooks import APPROVED, notify
-from kiosk.review import Decision, approve_level, convert_by_officer, return_case
+from kiosk.review import Decision, PenaltyType, approve_level, convert_by_officer, return_case
 from kiosk.station import open_station
 from kiosk.users import LoginPolicy, authenticate
 
@@ -22,10 +22,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     review.add_argument("--comment", action="append", default=[], metavar="QID=TEXT",
                         help="return: a comment on one answer (repeatable)")
     review.add_argument("--reason", help="convert: why the case goes to the ordinary procedure")
-    review.add_argument("--penalty-type", choices=["warning", "fine", "detention", "no_penalty"])
+    review.add_argument("--penalty-type", choices=[kind.value for kind in PenaltyType])
     review.add_argument("--amount", type=int, help="fine in yuan")
     review.add_argument("--days", type=int, help="detention days")
-    review.add_argument("--basis", default="", help="legal basis of the decision")
+    review.add_argument("--basis", default="",
+                        help="the article(s) applied, as `kiosk law list` names them (51, or "
+                             "51,20); empty: the case type's article")
+    review.add_argument("--mitigation", action="append", default=[], metavar="GROUND",
+                        help="a mitigation ground of PSAPL Art. 20 (repeatable; `kiosk law "
+                             "list` names them): allows a warning or a reduced penalty")
     review.add_argument("--circumstances", default="",
                         help="aggravating and mitigating circumstances considered")
     review.add_argument("--take-over", action="store_true",
@@ -55,7 +60,7 @@ def run_review(args: argparse.Namespace) -> int:
             decision = None
             if args.penalty_type:
                 decision = Decision(args.penalty_type, args.basis, args.circumstances,
-                                    args.amount, args.days)
+                                    args.amount, args.days, tuple(args.mitigation))
             approve_level(session, case, user, station.settings, decision=decision,
                           take_over=args.take_over)
         elif args.action == "return":

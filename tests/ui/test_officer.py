@@ -322,19 +322,27 @@ def test_each_level_is_approved_by_its_role_and_the_last_one_decides(
         dialog.amount.setValue(station.settings.hearing_fine_threshold)  # a hearing: refused
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
         found["too_much"] = dialog.errors[dialog.amount].text()
-        dialog.amount.setValue(300)
-        dialog.basis.setPlainText("《中华人民共和国治安管理处罚法》第五十一条")
+        found["basis"] = dialog.basis.toPlainText()  # prefilled with the case type's article
+        found["ranges"] = dialog.ranges.text()
         dialog.circumstances.setPlainText("如实陈述，取得谅解")
+        dialog.amount.setValue(1001)  # under the hearing threshold, over Art. 51's minor tier
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        found["over_the_law"] = dialog.errors[dialog.amount].text()
+        dialog.amount.setValue(300)
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
 
     when_modal(qtbot, decide)
     qtbot.mouseClick(bar.approve, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: status_of(station, case.id) == CaseStatus.APPROVED, timeout=WAIT_MS)
     empty = found["empty"]
-    assert list(empty.values()) == ["请选择处理种类。", "请填写法律依据。",
+    assert list(empty.values()) == ["请选择处理种类。", "",
                                     "请填写考虑的情节，例如如实陈述、取得谅解。"]
-    assert "2000" in str(found["amount"])
-    assert "听证" in str(found["too_much"]) and "2000" in str(found["too_much"])
+    assert found["basis"] == "《中华人民共和国治安管理处罚法》第五十一条"
+    assert "罚款 1–1000 元" in str(found["ranges"]) and "拘留 5–10 日，并处罚款 500–1000 元" \
+        in str(found["ranges"])
+    assert "4000" in str(found["amount"])  # PSAPL Art. 117: the hearing threshold is 4,000
+    assert "听证" in str(found["too_much"]) and "4000" in str(found["too_much"])
+    assert "第51条" in str(found["over_the_law"])
     with station.database.session(readonly=True) as session:
         decided = session.get_one(Case, case.id)
         assert decided.decision["amount"] == 300 and decided.decision["penalty_type"] == "fine"
@@ -527,7 +535,8 @@ def test_a_decision_made_meanwhile_by_another_approver_is_named(
 
         with station.database.session() as session:
             approve_level(session, find_case(session, case.id), get_user(session, "head2"),
-                          station.settings, decision=Decision("warning", "依据", "情节"))
+                          station.settings, decision=Decision("warning", "51", "情节",
+                                                             mitigation=("surrendered",)))
         qtbot.waitUntil(lambda: console.detail.row.status == CaseStatus.APPROVED,
                         timeout=WAIT_MS)
         dialog.kind.setCurrentIndex(dialog.kind.findData("warning"))
@@ -700,7 +709,7 @@ def test_every_rule_the_core_names_is_worded_in_each_language() -> None:
     from ui.officer.strings import ERRORS
 
     reasons: set[str] = set()
-    for module in ("cases", "review", "users"):
+    for module in ("cases", "review", "users", "law"):
         source = (PROJECT_ROOT / "kiosk" / f"{module}.py").read_text("utf-8")
         reasons |= set(re.findall(r'reason="(\w+)"', source))
     reasons |= {f"action_{action}" for action in ACTIONS}

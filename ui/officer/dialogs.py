@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -27,8 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.cases import ARRIVAL_LABELS, ArrivalMode
-from kiosk.review import Decision, PenaltyType
+from kiosk.law import load_law
+from kiosk.review import Decision, PenaltyType, ReviewError
 from kiosk.settings import Settings
+from ui.officer.refusals import refusal
 from ui.officer.strings import tr
 from ui.widgets.fields import error_label as _error_label
 from ui.widgets.fields import mark_invalid as _mark
@@ -91,13 +94,21 @@ class _Form(QDialog):
 
 
 class DecisionDialog(_Form):
-    """The decision fields of the final level: the penalty, its amount or days, basis, reasons."""
+    """The decision fields of the final level: the penalty, its amount or days, the mitigation
+    grounds, the basis and the reasons, with the law's ranges and article text beside them.
+
+    With the case type's offence (templates/law/), the form shows the fast-track tiers' ranges
+    (PSAPL Art. 51, 58, 59), prefills the basis with the article, and refuses a penalty outside
+    them in words naming the article; the core checks again at approval.
+    """
 
     def __init__(self, settings: Settings, language: str, *, basis: str = "",
-                 parent: QWidget | None = None) -> None:
+                 offence: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(tr("decision_title", language), language, tr("decide", language),
                          parent)
         self.settings = settings
+        self.law = load_law()
+        self.offence = self.law.offence(offence) if offence else None
         self.kind = QComboBox()
         self.kind.addItem(tr("choose", language), None)
         for kind in PenaltyType:
@@ -110,43 +121,104 @@ class DecisionDialog(_Form):
         self.days = QSpinBox()
         self.days.setRange(0, 365)
         self.days.setSpecialValueText("—")
+        self.grounds: dict[str, QCheckBox] = {}
+        grounds_box = QWidget()
+        grounds_column = QVBoxLayout(grounds_box)
+        grounds_column.setContentsMargins(0, 0, 0, 0)
+        grounds_column.setSpacing(2)
+        for ground in self.law.mitigation:
+            box = QCheckBox(ground.name[language])
+            box.setToolTip(self.law.citation(ground.article, language))
+            self.grounds[ground.id] = box
+            grounds_column.addWidget(box)
+        if not basis and self.offence is not None:
+            basis = self.law.citation(self.offence.article, language)
         self.basis = QPlainTextEdit(basis)
         self.basis.setFixedHeight(70)
         self.circumstances = QPlainTextEdit()
         self.circumstances.setFixedHeight(70)
+        if self.offence is not None:
+            self.ranges = QLabel(self._ranges_text())
+            self.ranges.setWordWrap(True)
+            self.ranges.setProperty("role", "help")
+            self.layout_.insertWidget(0, self.ranges)
+            article = self.law.article(self.offence.article)
+            self.article_text = QLabel(f"{self.law.citation(article.number, language)}"
+                                       f"\n{article.text[language]}")
+            self.article_text.setWordWrap(True)
+            self.article_text.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.article_text.setProperty("role", "help")
+            self.article_text.setMaximumWidth(680)
         self.add_field(tr("penalty_type", language), self.kind)
         self.add_field(tr("amount", language), self.amount)
         self.add_field(tr("days", language), self.days)
+        self.add_field(tr("mitigation", language), grounds_box)
         self.add_field(tr("basis", language), self.basis)
+        if self.offence is not None:
+            self.form.addRow("", self.article_text)
         self.add_field(tr("circumstances", language), self.circumstances)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
-        self.resize(720, self.sizeHint().height())
+        self.resize(760, self.sizeHint().height())
+
+    def _ranges_text(self) -> str:
+        """The fast-track tiers of the offence as an officer reads them, per language."""
+        assert self.offence is not None
+        lang = self.language
+        lines = [tr("ranges_heading", lang, article=self.law.citation(self.offence.article, lang))]
+        for tier in self.offence.fast_track_tiers():
+            parts = []
+            if tier.detention_days is not None:
+                parts.append(tr("range_days", lang, low=tier.detention_days.low,
+                                high=tier.detention_days.high))
+            if tier.fine is not None:
+                parts.append(tr("range_fine", lang, low=tier.fine.low, high=tier.fine.high))
+            joined = tr(f"combine_{tier.combine}", lang).join(parts)
+            lines.append(f"{tier.name[lang]}：{joined}" if lang == "zh"
+                         else f"{tier.name[lang]}: {joined}")
+        return "\n".join(lines)
 
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
-        self.amount.setEnabled(kind == PenaltyType.FINE)
-        self.days.setEnabled(kind == PenaltyType.DETENTION)
-        if kind != PenaltyType.FINE:
+        has_fine = kind in (PenaltyType.FINE, PenaltyType.DETENTION_AND_FINE)
+        has_days = kind in (PenaltyType.DETENTION, PenaltyType.DETENTION_AND_FINE)
+        self.amount.setEnabled(has_fine)
+        self.days.setEnabled(has_days)
+        if not has_fine:
             self.amount.setValue(0)
-        if kind != PenaltyType.DETENTION:
+        if not has_days:
             self.days.setValue(0)
+
+    def chosen_grounds(self) -> tuple[str, ...]:
+        return tuple(ground for ground, box in self.grounds.items() if box.isChecked())
 
     def problems(self) -> dict[QWidget, str]:
         s, lang = self.settings, self.language
         found: dict[QWidget, str] = {}
         kind = self.kind.currentData()
+        has_fine = kind in (PenaltyType.FINE, PenaltyType.DETENTION_AND_FINE)
+        has_days = kind in (PenaltyType.DETENTION, PenaltyType.DETENTION_AND_FINE)
         if kind is None:
             found[self.kind] = tr("need_type", lang)
-        if kind == PenaltyType.FINE and not 0 < self.amount.value() < s.hearing_fine_threshold:
+        if has_fine and not 0 < self.amount.value() < s.hearing_fine_threshold:
             found[self.amount] = tr("need_amount", lang, limit=s.hearing_fine_threshold)
-        if kind == PenaltyType.DETENTION and \
-                not 0 < self.days.value() < s.detention_days_excluded:
+        if has_days and not 0 < self.days.value() < s.detention_days_excluded:
             found[self.days] = tr("need_days", lang, limit=s.detention_days_excluded)
-        if not self.basis.toPlainText().strip():
+        if self.offence is None and not self.basis.toPlainText().strip():
             found[self.basis] = tr("need_basis", lang)
         if not self.circumstances.toPlainText().strip():
             found[self.circumstances] = tr("need_circumstances", lang)
+        if kind is not None and self.offence is not None and not found:
+            try:
+                self.decision()
+            except ReviewError as exc:  # outside the law's range: said under the field
+                where = {"warning_needs_mitigation": self.kind,
+                         "penalty_out_of_range": self.amount if has_fine and not has_days
+                         else self.days if has_days else self.kind,
+                         "basis_wrong_article": self.basis,
+                         "basis_unknown_article": self.basis}.get(exc.reason, self.kind)
+                found[where] = refusal(exc, lang)
         return found
 
     def decision(self) -> Decision:
@@ -156,9 +228,12 @@ class DecisionDialog(_Form):
             penalty_type=kind or "",
             basis=self.basis.toPlainText(),
             circumstances=self.circumstances.toPlainText(),
-            amount=self.amount.value() if kind == PenaltyType.FINE else None,
-            days=self.days.value() if kind == PenaltyType.DETENTION else None,
-        ).checked(self.settings)
+            amount=self.amount.value()
+            if kind in (PenaltyType.FINE, PenaltyType.DETENTION_AND_FINE) else None,
+            days=self.days.value()
+            if kind in (PenaltyType.DETENTION, PenaltyType.DETENTION_AND_FINE) else None,
+            mitigation=self.chosen_grounds(),
+        ).checked(self.settings, self.offence.id if self.offence else None)
 
 
 class ReasonDialog(_Form):

@@ -203,7 +203,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "penalty_warning": {"zh": "警告", "en": "Warning"},
     "penalty_fine": {"zh": "罚款", "en": "Fine"},
     "penalty_detention": {"zh": "行政拘留", "en": "Detention"},
+    "penalty_detention_and_fine": {"zh": "行政拘留并处罚款", "en": "Detention and a fine"},
     "penalty_no_penalty": {"zh": "不予处罚", "en": "No penalty"},
+    "mitigation": {"zh": "从轻、减轻情节（第二十条）", "en": "Mitigation (Art. 20)"},
+    "ranges_heading": {"zh": "{article}，快速办理可用的幅度：",
+                       "en": "{article}: the ranges open to the fast-track:"},
+    "range_days": {"zh": "拘留 {low}–{high} 日", "en": "detention {low}–{high} days"},
+    "range_fine": {"zh": "罚款 {low}–{high} 元", "en": "a fine of {low}–{high} yuan"},
+    "combine_or": {"zh": "，或者", "en": ", or "},
+    "combine_and": {"zh": "，并处", "en": ", and "},
+    "combine_may_add": {"zh": "，可以并处", "en": ", to which may be added "},
     "choose": {"zh": "（请选择）", "en": "(choose)"},
     "amount": {"zh": "罚款金额（元）", "en": "Fine (yuan)"},
     "days": {"zh": "拘留天数", "en": "Days of detention"},
@@ -305,6 +314,23 @@ ERRORS: dict[str, dict[str, str]] = {
     "amount_not_fine": {"zh": "只有罚款才填写金额，“{penalty}”不填。",
                         "en": "An amount only goes with a fine, not with {penalty}."},
     "days_missing": {"zh": "行政拘留须填写天数。", "en": "Detention needs its number of days."},
+    "penalty_out_of_range": {
+        "zh": "超出《治安管理处罚法》第{article}条快速办理可用的处罚幅度。",
+        "en": "Outside the ranges of PSAPL Art. {article} open to the fast-track ({ranges}).",
+    },
+    "warning_needs_mitigation": {
+        "zh": "第{article}条没有警告；警告须有第二十条的从轻、减轻情节，请勾选。",
+        "en": "Art. {article} has no warning; a warning needs a mitigation ground of Art. 20: "
+        "tick one.",
+    },
+    "mitigation_unknown": {"zh": "未知的从轻、减轻情节：{ground}。",
+                           "en": "Unknown mitigation ground: {ground}."},
+    "basis_wrong_article": {
+        "zh": "法律依据须引用本案违法行为的条文：《治安管理处罚法》第{article}条。",
+        "en": "The basis must cite the article of this case type: PSAPL Art. {article}.",
+    },
+    "basis_unknown_article": {"zh": "法律数据中没有第{article}条。",
+                              "en": "Article {article} is not in the law data."},
     "days_excluded": {
         "zh": "拘留 {days} 天超出快速办理范围（{limit} 天及以上），应转普通程序。",
         "en": "Detention of {days} days is outside the fast-track ({limit} days or more); "

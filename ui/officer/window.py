@@ -672,7 +672,8 @@ class OfficerWindow(QMainWindow):
         final = detail.row.review_level == len(settings.review_chain) - 1
         decision: Decision | None = None
         if final:
-            dialog = DecisionDialog(settings, self.language, parent=self)
+            dialog = DecisionDialog(settings, self.language, offence=detail.offence,
+                                    parent=self)
             self.decision_dialog = dialog
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
             dialog.deleteLater()

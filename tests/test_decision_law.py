@@ -1,0 +1,100 @@
+"""Deciding under the law in force, on both databases: the ranges, combined penalties, who
+decides (Art. 109), detention not executed (Art. 23), and the printed decision read back."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kiosk.cases import find_case
+from kiosk.models import User
+from kiosk.review import Decision, ReviewError, approve_level
+from kiosk.sample_cases import submitted_sample_case
+from kiosk.station import Station
+from kiosk.users import add_user
+from printer.documents import export_documents
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def reviewed(station: Station, template_id: str = "minor-assault") -> tuple[str, User]:
+    """A submitted case whose first level is approved; returns its code and the approver."""
+    code = submitted_sample_case(station, template_id).code
+    with station.database.session() as session:
+        legal = add_user(session, "legal", "password-1", ["reviewer"], actor="test")
+        head = add_user(session, "head", "password-2", ["approver"], actor="test")
+    with station.database.session() as session:
+        approve_level(session, find_case(session, code), legal, station.settings)
+    return code, head
+
+
+def decide(station: Station, code: str, head: User, decision: Decision) -> dict:
+    with station.database.session() as session:
+        case = approve_level(session, find_case(session, code), head, station.settings,
+                             decision=decision)
+        return dict(case.decision or {})
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace("\n", "")
+
+
+def test_detention_and_a_fine_are_decided_together_and_printed(
+        station: Station, tmp_path: Path) -> None:
+    code, head = reviewed(station)
+    decided = decide(station, code, head, Decision("detention_and_fine", "51", "殴打他人，一般情节",
+                                                   amount=500, days=6))
+    assert decided["tier"] == "ordinary" and decided["article"] == 51
+    assert decided["authority"] == "county"  # Art. 109: detention is the county organ's
+    assert decided["basis"] == "《中华人民共和国治安管理处罚法》第五十一条"
+    written, _ = export_documents(station, code, tmp_path)
+    text = pdf_text(next(p for p in written if p.name.endswith("-decision.pdf")))
+    assert "处行政拘留6日，并处罚款人民币500元" in text
+    assert "十五日内" in text  # the fine's payment paragraph is there too
+
+
+@pytest.mark.parametrize(("amount", "allowed"), [(999, True), (1000, True), (1001, False)])
+def test_a_fine_for_assault_is_bounded_by_article_51(
+        station: Station, amount: int, allowed: bool) -> None:
+    code, head = reviewed(station)
+    decision = Decision("fine", "51", "如实陈述", amount=amount)
+    if allowed:
+        assert decide(station, code, head, decision)["authority"] == "station"
+        return
+    with pytest.raises(ReviewError) as refused:
+        decide(station, code, head, decision)
+    assert refused.value.reason == "penalty_out_of_range"
+    assert "Art. 51" in str(refused.value)
+    with station.database.session(readonly=True) as session:
+        assert find_case(session, code).status == "in_review"  # nothing written
+
+
+def test_a_1200_yuan_fine_for_theft_goes_to_the_county_organ(station: Station) -> None:
+    code, head = reviewed(station, "petty-theft")
+    decided = decide(station, code, head, Decision("fine", "58", "如实陈述", amount=1200))
+    assert decided["authority"] == "county" and decided["article"] == 58
+
+
+def test_detention_of_a_party_aged_70_is_decided_but_not_executed(
+        station: Station, tmp_path: Path) -> None:
+    code, head = reviewed(station)
+    with station.database.session() as session:
+        case = find_case(session, code)
+        case.party = {**case.party, "birth_date": "1950-01-01"}  # 76 in 2026
+    decided = decide(station, code, head, Decision("detention", "51", "情节较轻", days=3))
+    assert decided["not_executed"] == "age_70"
+    written, _ = export_documents(station, code, tmp_path)
+    text = pdf_text(next(p for p in written if p.name.endswith("-decision.pdf")))
+    assert "处行政拘留3日" in text and "第二十三条，行政拘留不执行" in text
+
+
+def test_a_warning_with_a_mitigation_ground_cites_article_20_as_well(station: Station) -> None:
+    code, head = reviewed(station)
+    decided = decide(station, code, head, Decision("warning", "51,20", "主动赔偿并取得谅解",
+                                                   mitigation=("harm_removed_forgiven",)))
+    assert decided["reduced"] is True
+    assert decided["basis"] == ("《中华人民共和国治安管理处罚法》第五十一条，"
+                                "《中华人民共和国治安管理处罚法》第二十条")
