@@ -89,6 +89,7 @@ class Settings:
     template_four_eyes: bool
     login_max_failures: int
     login_lockout_minutes: int
+    console_lock_minutes: int
     admin_pin: str
 
     @property
@@ -107,7 +108,7 @@ class Settings:
 
 
 MACHINE_ONLY = frozenset({"database_url", "data_dir", "templates_dir", "kiosk_fullscreen",
-                          "kiosk_speech", "kiosk_virtual_keyboard"})
+                          "kiosk_speech", "kiosk_virtual_keyboard", "console_lock_minutes"})
 """Settings that describe one machine and are never stored in the station database.
 
 The printer (`printer_backend`, `printer_target`) and `document_font` are station-wide defaults

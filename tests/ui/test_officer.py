@@ -421,13 +421,64 @@ def test_a_claimed_case_shows_who_has_it_and_is_taken_over_only_on_purpose(
     assert "case.viewed" in actions  # who looked at the case is in the audit chain
 
 
-def test_an_idle_console_logs_out(qtbot, console: OfficerWindow, station: Station) -> None:
+def visible_texts(window: OfficerWindow) -> str:
+    """Every text a passer-by can read on the window as it is painted now."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
+
+    texts = [w.text() for kind in (QLabel, QAbstractButton, QLineEdit)
+             for w in window.findChildren(kind) if w.isVisible()]
+    return "\n".join(texts)
+
+
+def test_an_idle_console_locks_and_still_chimes_for_arrivals(
+        qtbot, console: OfficerWindow, station: Station, tmp_path) -> None:
+    waiting = submitted_sample_case(station, name="王建国")
     log_in(qtbot, console, "legal")
-    console.idle.setInterval(300)  # 15 minutes on a station; a moment here
+    select(qtbot, console, waiting.id)
+    console.idle.setInterval(300)  # console_lock_minutes on a station; a moment here
     qtbot.keyClick(console.console.queue.search, Qt.Key.Key_A)  # activity restarts the clock
+    qtbot.waitUntil(lambda: console.is_locked, timeout=WAIT_MS)
+    assert console.lock_page is not None
+    console.grab().save(str(tmp_path / "locked.png"))
+    shown = visible_texts(console)
+    assert "控制台已锁定" in shown and "待审核 1 件" in shown and "最紧急的决定期限" in shown
+    assert "王建国" not in shown and waiting.code not in shown  # no case data under the lock
+    assert console.feed is not None  # the feed runs on
+
+    submitted_sample_case(station, name="李四")  # a party submits while the console is locked
+    qtbot.waitUntil(lambda: "待审核 2 件" in console.lock_page.counts.text(), timeout=WAIT_MS)
+    assert list(console.alerts.history)[-1] == "有新提交的案件待审核（控制台已锁定）。"
+    assert "李四" not in visible_texts(console)
+
+    qtbot.keyClicks(console.lock_page.password, "not the password")
+    qtbot.mouseClick(console.lock_page.unlock, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: console.lock_page.error.isVisible(), timeout=WAIT_MS)
+    assert console.is_locked and "密码" in console.lock_page.error.text()
+
+    qtbot.keyClicks(console.lock_page.password, DEMO_PASSWORD)
+    qtbot.keyClick(console.lock_page.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not console.is_locked, timeout=WAIT_MS)
+    assert console.selected == waiting.id  # back where the officer was
+    assert console.user is not None and console.user.username == "legal"
+    from kiosk.models import AuditEvent
+
+    def audited() -> list[str]:
+        with station.database.session(readonly=True) as session:
+            return [e.action for e in session.query(AuditEvent).filter(
+                AuditEvent.actor == "legal", AuditEvent.action.like("console.%"))]
+
+    qtbot.waitUntil(lambda: audited() == ["console.locked", "console.unlocked"],
+                    timeout=WAIT_MS)
+
+
+def test_a_locked_console_lets_another_officer_switch_user(
+        qtbot, console: OfficerWindow) -> None:
+    log_in(qtbot, console, "legal")
+    console.lock()
+    assert console.is_locked
+    qtbot.mouseClick(console.lock_page.switch_user, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: console.console is None, timeout=WAIT_MS)
-    assert "自动退出登录" in console.login_page.error.text()
-    assert console.model is None  # nothing of the cases stays in memory
+    assert console.model is None and console.lock_page is None  # nothing of the cases stays
 
 
 def test_the_demo_shows_the_console_beside_the_kiosk_logged_in(qtbot, monkeypatch) -> None:
@@ -540,7 +591,7 @@ def test_a_decision_made_meanwhile_by_another_approver_is_named(
         qtbot.waitUntil(lambda: console.detail.row.status == CaseStatus.APPROVED,
                         timeout=WAIT_MS)
         dialog.kind.setCurrentIndex(dialog.kind.findData("warning"))
-        dialog.basis.setPlainText("依据")
+        dialog.grounds["surrendered"].setChecked(True)  # a warning needs an Art. 20 ground
         dialog.circumstances.setPlainText("情节")
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
 

@@ -31,7 +31,7 @@ from kiosk.cases import ARRIVAL_LABELS, ArrivalMode
 from kiosk.law import load_law
 from kiosk.review import Decision, PenaltyType, ReviewError
 from kiosk.settings import Settings
-from ui.officer.refusals import refusal
+from ui.officer.refusals import why_refused
 from ui.officer.strings import tr
 from ui.widgets.fields import error_label as _error_label
 from ui.widgets.fields import mark_invalid as _mark
@@ -218,7 +218,7 @@ class DecisionDialog(_Form):
                          else self.days if has_days else self.kind,
                          "basis_wrong_article": self.basis,
                          "basis_unknown_article": self.basis}.get(exc.reason, self.kind)
-                found[where] = refusal(exc, lang)
+                found[where] = why_refused(exc, lang)
         return found
 
     def decision(self) -> Decision:

@@ -39,7 +39,7 @@ NAMES = {"zh": ["张三", "李四", "王五", "赵六", "钱七"],
 SHOTS = ["login", "login-refused", "queue", "queue-new-arrival", "case-overview",
          "case-statement-live", "case-answers-comment", "case-documents", "case-audit",
          "claimed-by-colleague", "conflict", "decision-form-errors", "convert-form",
-         "new-case-form", "start-code", "case-detention-possible"]
+         "new-case-form", "start-code", "case-detention-possible", "locked"]
 
 
 def settle(window: OfficerWindow, seconds: float = 0.4) -> None:
@@ -151,9 +151,11 @@ class Walk(ShotWalk):
         settle(window, 1.0)
         self.shot(window, "conflict")
 
-        decision = DecisionDialog(station.settings, lang, basis="", parent=window)
+        decision = DecisionDialog(station.settings, lang, offence="assault", parent=window)
         decision.show()
         decision.kind.setCurrentIndex(decision.kind.findData("fine"))
+        decision.amount.setValue(1500)  # over Art. 51's minor tier: refused, naming the article
+        decision.circumstances.setPlainText("如实陈述" if lang == "zh" else "Truthful account")
         QTest.mouseClick(decision.ok, Qt.MouseButton.LeftButton)
         settle(window, 0.2)
         self.shot(decision, "decision-form-errors")
@@ -186,6 +188,10 @@ class Walk(ShotWalk):
         window.set_detention_possible(True)
         settle(window, 1.2)
         self.shot(window, "case-detention-possible")
+
+        window.lock()  # left alone: the cases hidden, the counts and the countdown shown
+        settle(window, 0.3)
+        self.shot(window, "locked")
         window.close()
         settle(window, 0.3)
 

@@ -43,6 +43,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "overdue": {"zh": "已超 {time}", "en": "{time} over"},
     "queue_empty": {"zh": "没有待办案件", "en": "No cases to do"},
     "new_arrival": {"zh": "新提交：{party}（{type}）", "en": "New submission: {party} ({type})"},
+    "new_arrival_locked": {"zh": "有新提交的案件待审核（控制台已锁定）。",
+                           "en": "A new case waits for review (the console is locked)."},
+    "lock_title": {"zh": "控制台已锁定", "en": "Console locked"},
+    "lock_who": {"zh": "{name} 已登录；输入密码解锁。", "en": "{name} is signed in; enter the "
+                 "password to unlock."},
+    "lock_counts": {"zh": "待审核 {waiting} 件 · 正在作答 {answering} 件",
+                    "en": "{waiting} waiting for review · {answering} being answered"},
+    "lock_most_urgent": {"zh": "最紧急的决定期限：还剩 {time}",
+                         "en": "Most urgent decision deadline: {time} left"},
+    "lock_overdue": {"zh": "有案件已超过决定期限 {time}", "en": "A decision is overdue by {time}"},
+    "lock_nothing_due": {"zh": "没有待审核的案件", "en": "No case waits for review"},
+    "password": {"zh": "密码", "en": "Password"},
+    "unlock": {"zh": "解锁", "en": "Unlock"},
+    "switch_user": {"zh": "切换用户（退出登录）", "en": "Switch user (log out)"},
     "new_arrival_title": {"zh": "快速办理：有新的待审核案件", "en": "Fast-track: a case to review"},
     # case view
     "no_case": {
@@ -135,10 +149,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "return": {"zh": "退回修改（{n} 条意见）(Ctrl+R)", "en": "Return with comments ({n}) (Ctrl+R)"},
     "convert": {"zh": "转普通程序 (Ctrl+Shift+O)", "en": "Ordinary procedure (Ctrl+Shift+O)"},
     "needs_role": {"zh": "此级需要“{role}”角色", "en": "This level needs the role '{role}'"},
-    "idle_logged_out": {
-        "zh": "15 分钟无操作，已自动退出登录。",
-        "en": "Logged out after 15 minutes without use.",
-    },
     "take_over_first": {
         "zh": "{name} 正在审核此案；如需由您处理，请先点“接管审核”。",
         "en": "{name} is reviewing this case; press Take over first to handle it yourself.",

@@ -54,7 +54,7 @@ from kiosk.states import ANSWERING, CaseStatus
 from kiosk.station import Station
 from kiosk.template_model import text_in
 from kiosk.template_store import list_versions, template_of
-from kiosk.users import get_user
+from kiosk.users import LoginFailed, LoginPolicy, authenticate, get_user
 from kiosk.worklist import CaseDetail, QueueRow, case_detail, document_pdf, who_decided
 from printer.documents import ensure_documents, missing_kinds
 from ui import theme
@@ -62,6 +62,7 @@ from ui.login import LoginFlow
 from ui.officer.case_view import CaseView
 from ui.officer.dialogs import DecisionDialog, NewCaseDialog, ReasonDialog, StartCodeDialog
 from ui.officer.feed import FeedUpdate, QueueFeed
+from ui.officer.lock import LockPage
 from ui.officer.queue import QueueModel, QueuePanel
 from ui.officer.refusals import refusal
 from ui.officer.strings import STRINGS, tr
@@ -72,7 +73,6 @@ from ui.roles import role_words
 log = logging.getLogger(__name__)
 
 CLOCK_MS = 30_000
-IDLE_LOGOUT_MS = 15 * 60 * 1000
 ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel})
 
 
@@ -285,6 +285,7 @@ class OfficerWindow(QMainWindow):
         self._detail_reading = False
         self._detail_again = False
         self._unsent_reason = ""
+        self.lock_page: LockPage | None = None
         self.alerts = Alerts(self, station.settings.resolved_data_dir)
         self.setStyleSheet(theme.console_stylesheet())
         self.setWindowTitle(tr("window_title", self.language,
@@ -302,11 +303,12 @@ class OfficerWindow(QMainWindow):
         self.clock = QTimer(self)
         self.clock.setInterval(CLOCK_MS)
         self.clock.timeout.connect(self._tick)
-        # A console left alone shows personal data to whoever walks by: log out when idle.
+        # A console left alone shows personal data to whoever walks by: lock it when idle. It
+        # locks rather than logs out, so the duty desk still chimes for arrivals all night.
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
-        self.idle.setInterval(IDLE_LOGOUT_MS)
-        self.idle.timeout.connect(self._idle_logout)
+        self.idle.setInterval(station.settings.console_lock_minutes * 60 * 1000)
+        self.idle.timeout.connect(self.lock)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -347,6 +349,10 @@ class OfficerWindow(QMainWindow):
             self.pages.removeWidget(self.console)
             self.console.deleteLater()
             self.console = None
+        if self.lock_page is not None:
+            self.pages.removeWidget(self.lock_page)
+            self.lock_page.deleteLater()
+            self.lock_page = None
         if self.model is not None:
             self.model.deleteLater()
             self.model = None
@@ -388,6 +394,10 @@ class OfficerWindow(QMainWindow):
         self._shortcut("Ctrl+N", self.open_new_case)
         self.pages.addWidget(console)
         self.pages.setCurrentWidget(console)
+        self.lock_page = LockPage(self.language)
+        self.lock_page.unlock_wanted.connect(self.unlock)
+        self.lock_page.switch_user_wanted.connect(self.log_out)
+        self.pages.addWidget(self.lock_page)
         self._refresh_actions()
         self.feed = QueueFeed(self.station, self)
         self.feed.updated.connect(self._feed_updated)
@@ -403,10 +413,48 @@ class OfficerWindow(QMainWindow):
             self.idle.start()  # the officer is there
         return False
 
-    def _idle_logout(self) -> None:
-        if self.console is not None:
-            self.log_out()
-            self.login_page.error.setText(tr("idle_logged_out", self.language))
+    @property
+    def is_locked(self) -> bool:
+        return self.lock_page is not None and self.pages.currentWidget() is self.lock_page
+
+    def lock(self) -> None:
+        """Hides the cases behind the lock page; the feed, the chime and the tray go on."""
+        if self.console is None or self.lock_page is None or self.user is None:
+            return
+        self.idle.stop()
+        for dialog in self.findChildren(QDialog):  # a half-filled form shows case data too
+            dialog.reject()
+        self.lock_page.show_locked(self.user.display_name or self.user.username, self.model)
+        self.pages.setCurrentWidget(self.lock_page)
+        self._audit("console.locked")
+
+    def unlock(self, password: str) -> None:
+        """The same officer's password opens the console again where it was."""
+        if self.user is None or self.lock_page is None:
+            return
+        station, username, page = self.station, self.user.username, self.lock_page
+
+        def work() -> User:
+            return authenticate(station.database, username, password,
+                                policy=LoginPolicy.of(station.settings))
+
+        def done(_user: User) -> None:
+            if self.console is None or self.lock_page is not page:
+                return
+            self.pages.setCurrentWidget(self.console)
+            self.idle.start()
+            self._audit("console.unlocked")
+
+        def failed(exc: BaseException) -> None:
+            if self.lock_page is not page:
+                return
+            if isinstance(exc, LoginFailed) and exc.reason == "login_locked":
+                self.log_out()  # too many tries: the account is locked, so is the console
+                self.login_page.error.setText(refusal(exc, self.language))
+                return
+            page.refused(refusal(exc, self.language))
+
+        self._run(work, done, failed)
 
     def _shortcut(self, keys: str, slot: Callable[[], None]) -> None:
         assert self.console is not None
@@ -416,11 +464,15 @@ class OfficerWindow(QMainWindow):
     def _tick(self) -> None:
         if self.model is not None:
             self.model.tick()
+            if self.is_locked and self.lock_page is not None:
+                self.lock_page.refresh(self.model)
 
     def _feed_updated(self, update: FeedUpdate) -> None:
         if self.model is None:
             return
         self.model.apply(update)
+        if self.is_locked and self.lock_page is not None:
+            self.lock_page.refresh(self.model)
         if self.selected is not None:
             # PostgreSQL names every case that changed (a party's move between questions too);
             # SQLite only says "something changed": then a case being answered is read again.
@@ -432,6 +484,10 @@ class OfficerWindow(QMainWindow):
         self._refresh_actions()
 
     def _arrived(self, row: QueueRow) -> None:
+        if self.is_locked:  # heard and seen by anyone passing: no name, no case type
+            self.alerts.announce(tr("new_arrival_title", self.language),
+                                 tr("new_arrival_locked", self.language))
+            return
         self.alerts.announce(tr("new_arrival_title", self.language),
                              tr("new_arrival", self.language, party=row.party_name,
                                 type=row.title(self.language)))
