@@ -10,13 +10,14 @@ from xml.sax.saxutils import escape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.answer_types import display_answer, format_date
 from kiosk.cases import ARRIVAL_LABELS, ArrivalMode, interview_of, statement_was_read_aloud
 from kiosk.identity import DOCUMENT_TYPE_LABELS, DocumentType
 from kiosk.interview import Interview
-from kiosk.models import Case
+from kiosk.models import AuditEvent, Case
 from kiosk.station import Station
 from kiosk.template_model import QuestionType, text_in
 from printer.content import local_moment, signature_content, signature_of
@@ -77,9 +78,23 @@ def statement_content(session: Session, case: Case, station: Station) -> dict[st
         },
         "entries": statement_entries(interview, language, complete=not partial),
         "confirmation": confirmation,
-        "partial": case.conversion_reason or "" if partial else None,
+        "partial": _conversion_reason(session, case, interview, language) if partial else None,
         "signature": signature_content(signature, station, language),
     }
+
+
+def _conversion_reason(session: Session, case: Case, interview: Interview, language: str) -> str:
+    """Why the case left the fast-track, in the statement's language: the template's reason
+    for the exclusion that applied, else the reason as recorded."""
+    excluded = session.execute(
+        select(AuditEvent.payload).where(AuditEvent.case_id == case.id,
+                                         AuditEvent.action == "case.converted")
+        .order_by(AuditEvent.seq.desc())
+    ).scalars().first() or {}
+    for exclusion in interview.template.exclusions:
+        if exclusion.id == excluded.get("exclusion"):
+            return text_in(exclusion.reason, language)
+    return case.conversion_reason or ""
 
 
 def statement_entries(interview: Interview, language: str, *,

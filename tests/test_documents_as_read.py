@@ -259,5 +259,6 @@ def test_a_converted_case_exports_the_evidence_it_has_and_nothing_pending(
     text = flat(text_of(files["statement"]))
     assert "本笔录不完整，案件已转为普通程序办理：" in text
     assert "当事人不承认违法事实或者不愿意接受处罚" in text
+    assert "procedure" not in text  # the reason in the statement's language only
     assert "答：我不承认。" in text
     assert "我看过" not in text and "宣读" not in text
