@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from kiosk.cases import find_case
+from kiosk.hooks import APPROVED
 from kiosk.models import Case, Document, Signature
 from kiosk.party import PartySession
 from kiosk.review import Decision, approve_level
@@ -242,6 +244,22 @@ def test_a_penalty_still_makes_the_pre_penalty_record(station: Station, tmp_path
     assert pending == [] and PRE_PENALTY in files
     text = flat(text_of(files[PRE_PENALTY]))
     assert "行政处罚告知笔录" in text and "处罚款人民币300元" in text
+
+
+@pytest.mark.parametrize(("decision", "printed"), [
+    (NO_PENALTY, [DECISION]), (FINE, [PRE_PENALTY, DECISION])])
+def test_approval_prints_the_pre_penalty_record_only_for_a_penalty(
+        station: Station, decision: Decision, printed: list[str]) -> None:
+    from printer.hooks import on_case_event
+    from printer.queue import job_views
+    code = signed(station)
+    approve(station, code, decision)
+    station.settings = replace(station.settings, print_on_approval=True)
+    on_case_event(station, APPROVED, code)  # as the console does after approving
+    with station.database.session(readonly=True) as session:
+        jobs = job_views(session)
+    assert sorted(job.kind for job in jobs) == sorted(printed)
+    assert all(job.status == "printed" for job in jobs)
 
 
 # -- a case converted to the ordinary procedure ---------------------------------------------
