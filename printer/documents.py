@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kiosk.audit import canonical_json, record_event
 from kiosk.cases import find_case
 from kiosk.models import Case, Document
+from kiosk.notices import TERMS
 from kiosk.states import CaseStatus
 from kiosk.station import Station
 from printer import decision, notice_documents, statement
@@ -48,13 +49,18 @@ def _submitted(case: Case) -> bool:
 
 def _kept_after_conversion(case: Case) -> bool:
     """A case handed to the ordinary procedure before the party signed still has what was
-    collected, as evidence (PR Art. 48): the notices they confirmed and the partial statement."""
-    return case.status == CaseStatus.CONVERTED and case.consent_at is not None \
-        and case.rights_acknowledged_at is not None and bool(case.party)
+    collected, as evidence (PR Art. 48): each notice the party confirmed, and the statement so
+    far once they gave their identity."""
+    return case.status == CaseStatus.CONVERTED and case.submission_count == 0
 
 
-def _notice_or_statement_ready(case: Case) -> bool:
-    return _submitted(case) or _kept_after_conversion(case)
+def _notice_ready(notice_id: str, case: Case) -> bool:
+    confirmed = case.consent_at if notice_id == TERMS else case.rights_acknowledged_at
+    return _submitted(case) or (_kept_after_conversion(case) and confirmed is not None)
+
+
+def _statement_ready(case: Case) -> bool:
+    return _submitted(case) or (_kept_after_conversion(case) and bool(case.party))
 
 
 def _until_converted(case: Case) -> bool:
@@ -62,11 +68,11 @@ def _until_converted(case: Case) -> bool:
 
 
 KINDS = (
-    *(Kind(name, "notice", notice_documents.LABELS, _notice_or_statement_ready,
+    *(Kind(name, "notice", notice_documents.LABELS, partial(_notice_ready, notice_id),
            _until_converted, partial(notice_documents.notice_content, name),
            notice_documents.render_notice)
-      for name in notice_documents.KINDS),
-    Kind(statement.KIND, statement.KIND, statement.LABELS, _notice_or_statement_ready,
+      for name, notice_id in notice_documents.KINDS.items()),
+    Kind(statement.KIND, statement.KIND, statement.LABELS, _statement_ready,
          _until_converted, statement.statement_content, statement.render_statement),
     Kind(decision.PRE_PENALTY, "decision", decision.LABELS, decision.is_pre_penalty_ready,
          partial(decision.will_come, decision.PRE_PENALTY),

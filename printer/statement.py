@@ -186,9 +186,8 @@ def render_statement(content: dict[str, Any], wording: Wording, fonts: DocumentF
         story.append(Paragraph(f"<b>{label('question')}</b>{escape(entry['question'])}",
                                question_style))
         story.append(Paragraph(f"<b>{label('answer')}</b>{escape(answer)}", answer_style))
-    if content["entries"]:
-        # Nothing can be written in after the last answer: the line goes with it.
-        story[-1] = KeepTogether([story[-1], Paragraph(label("blank_below"), style.body)])
+    # Nothing can be written in after the last answer: the line goes with it.
+    story[-1] = KeepTogether([story[-1], Paragraph(label("blank_below"), style.body)])
     payload = QrPayload(content["case_code"], KIND, content_sha256)
     signature = content.get("signature") or {}
     footer = signature_footer(fonts, payload, signature_png, SignatureBlock(

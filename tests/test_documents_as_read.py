@@ -280,3 +280,15 @@ def test_a_converted_case_exports_the_evidence_it_has_and_nothing_pending(
     assert "procedure" not in text  # the reason in the statement's language only
     assert "答：我不承认。" in text
     assert "我看过" not in text and "宣读" not in text
+
+
+def test_a_party_who_declines_the_fast_track_leaves_only_the_rights_notice(
+        station: Station, tmp_path: Path) -> None:
+    case = open_sample_case(station)
+    party = PartySession.resume(station, case.start_code)
+    party.choose_language("zh")
+    party.acknowledge_terms()
+    party.acknowledge_rights()
+    assert party.consent(False).status == CaseStatus.CONVERTED
+    files, pending = exported(station, case.code, tmp_path)
+    assert sorted(files) == ["rights-notice"] and pending == []
