@@ -18,6 +18,7 @@ from kiosk.cases import ARRIVAL_LABELS, ArrivalMode, interview_of, statement_was
 from kiosk.identity import DOCUMENT_TYPE_LABELS, DocumentType
 from kiosk.interview import Interview
 from kiosk.models import AuditEvent, Case
+from kiosk.states import CaseStatus
 from kiosk.station import Station
 from kiosk.template_model import QuestionType, text_in
 from printer.content import local_moment, signature_content, signature_of
@@ -46,9 +47,9 @@ def statement_content(session: Session, case: Case, station: Station) -> dict[st
     document = party.get("document") or {}
     kind = document.get("type")
     signature = signature_of(session, case)
-    # Unsigned: a case handed to the ordinary procedure before the party signed (PR Art. 48
-    # keeps what was recorded as evidence); the record says it stops there.
-    partial = signature is None
+    # A case handed to the ordinary procedure before the party signed (PR Art. 48 keeps what
+    # was recorded as evidence): the record says it stops there.
+    partial = case.status == CaseStatus.CONVERTED and case.submission_count == 0
     confirmation = None
     if not partial:
         confirmation = "read_aloud" if statement_was_read_aloud(session, case) else "read"
@@ -65,8 +66,10 @@ def statement_content(session: Session, case: Case, station: Station) -> dict[st
                                           else case.interview_ended_at, station, language)},
         "arrival": {"mode": text_in(ARRIVAL_LABELS[ArrivalMode(case.arrival_mode)], language),
                     "at": local_moment(case.arrived_at, station, language)},
-        # The party leaves once they have signed.
-        "departure": "" if partial else local_moment(signature.signed_at, station, language),
+        # The party leaves once they have signed (submitted from an answers file: then).
+        "departure": "" if partial else local_moment(
+            signature.signed_at if signature is not None else case.interview_ended_at, station,
+            language),
         "party": {
             "name": party.get("name") or case.party_name,
             "sex": party.get("sex"),

@@ -146,6 +146,24 @@ def test_the_statement_shows_arrival_and_departure_on_the_station_clock(
             in text)
 
 
+def test_a_statement_submitted_from_an_answers_file_is_whole_and_says_when_it_ended(
+        station: Station, tmp_path: Path) -> None:
+    """No on-screen signature there: the party left when the statement was submitted."""
+    from kiosk.answers_file import parse_answers_file, submit_answers
+    from kiosk.audit import canonical_json
+    from kiosk.samples import sample_answers
+    from kiosk.template_store import get_version, template_of
+    with station.database.session() as session:
+        template = template_of(get_version(session, "minor-assault"))
+    case = submit_answers(station, parse_answers_file(canonical_json(
+        sample_answers(template, "zh", today=station.today()))))
+    files, _ = exported(station, case.code, tmp_path)
+    text = flat(text_of(files["statement"]))
+    assert "不完整" not in text and "以上笔录我看过，和我说的相符。" in text
+    ended = case.interview_ended_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"离开时间：{ended.year}年{ended.month}月{ended.day}日{ended.hour}时" in text
+
+
 # -- the statement's closing lines ----------------------------------------------------------
 
 
