@@ -114,14 +114,14 @@ def statement_entries(interview: Interview, language: str, *,
                  and not str(interview.answers.get(screen.path) or "").strip()}
     # Answered for the printing only, so the question lands where the template orders it.
     filled = replace(interview, answers={**interview.answers, **dict.fromkeys(empty, "-")})
+    printed = filled.statement(language)
     entries = [{"heading": e.heading, "question": e.question,
                 "answer": "" if e.path in empty else e.answer,
                 "nothing": e.path in empty, "confirms_record": False, "shown": ""}
-               for e in filled.statement(language)]
+               for e in printed]
     screens = {screen.path: screen for screen in interview.screens}
-    paths = [e.path for e in filled.statement(language)]
     if entries and complete:
-        last = screens.get(paths[-1])
+        last = screens.get(printed[-1].path)
         if last is not None and last.question.type is QuestionType.CONFIRMATION:
             entries[-1]["confirms_record"] = True
             entries[-1]["shown"] = display_answer(last.question,
