@@ -48,7 +48,7 @@ def is_no_penalty(case: Case) -> bool:
 
 
 def is_pre_penalty_ready(case: Case) -> bool:
-    """The party is told of a penalty before it is imposed (PR Art. 44); with no penalty there
+    """The party is told of a penalty before it is imposed (APL Art. 44); with no penalty there
     is nothing to tell, so no record."""
     return is_ready(case) and not is_no_penalty(case)
 

@@ -310,3 +310,20 @@ def test_a_party_who_declines_the_fast_track_leaves_only_the_rights_notice(
     assert party.consent(False).status == CaseStatus.CONVERTED
     files, pending = exported(station, case.code, tmp_path)
     assert sorted(files) == ["rights-notice"] and pending == []
+
+
+def test_kiosk_documents_on_a_converted_case_writes_its_evidence_and_no_pending(
+        station: Station, station_env: dict[str, str], tmp_path: Path) -> None:
+    import sys
+
+    from kiosk.settings import PROJECT_ROOT
+    case = open_sample_case(station)
+    walk_sample_party(station, case.start_code, questions=0).answer("admits_facts", False)
+    result = subprocess.run([sys.executable, "-m", "kiosk.cli", "documents", case.code, "--out",
+                             str(tmp_path / "out")], env=station_env, capture_output=True,
+                            text=True, timeout=120, cwd=PROJECT_ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "pending" not in result.stdout
+    assert sorted(Path(line).name.removeprefix(case.code + "-")
+                  for line in result.stdout.splitlines()) == [
+        "fast-track-notice.pdf", "rights-notice.pdf", "statement.pdf"]
