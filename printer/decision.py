@@ -36,6 +36,7 @@ LABELS = frozenset({
     "pre_penalty_notice", "pre_penalty_question", "pre_penalty_answer", "party_signature",
     "officer_signature", "received", "page", "case_code", "party_no_penalty",
     "circumstances_no_penalty", "penalty_heading_no_penalty", "received_no_penalty",
+    "party_signature_no_penalty",
 })
 
 
@@ -175,7 +176,7 @@ def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFo
         SignatureBlock(
             electronic_label="",
             signed_line="",
-            handwritten_label=wording.label("party_signature", language),
+            handwritten_label=wording.label(own("party_signature"), language),
             code_label=wording.label("case_code", language),
             page_label=lambda page, pages: wording.label("page", language, page=page,
                                                          pages=pages)))

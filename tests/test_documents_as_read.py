@@ -252,7 +252,8 @@ def test_no_penalty_makes_no_pre_penalty_record_and_has_its_own_labels(
     text = flat(text_of(files[DECISION]))
     assert text.startswith("不予行政处罚决定书")
     assert "当事人：" in text and "不予处罚的理由：" in text and "当事人签收" in text
-    assert "违法行为人" not in text and "被处罚人" not in text
+    assert "当事人签名（捺指印）" in text
+    assert "违法行为人" not in text and "被处罚人" not in text and "被告知人" not in text
 
 
 def test_a_penalty_still_makes_the_pre_penalty_record(station: Station, tmp_path: Path) -> None:
