@@ -21,7 +21,7 @@ from kiosk.audit import canonical_json, record_event
 from kiosk.codes import CaseCodeParts, compose_case_code, new_start_code
 from kiosk.identity import IdentityError, check_identity_document
 from kiosk.interview import Interview, InterviewError, Party
-from kiosk.models import AnswerRevision, Case, CaseCodeSequence
+from kiosk.models import AnswerRevision, AuditEvent, Case, CaseCodeSequence
 from kiosk.settings import Settings
 from kiosk.states import FINAL, CaseStatus, check_transition
 from kiosk.template_store import get_version, template_of
@@ -433,6 +433,41 @@ def _digest(case: Case, value: Any) -> str:
     """
     return hmac.new(case.audit_secret.encode("ascii"), canonical_json(value).encode("utf-8"),
                     hashlib.sha256).hexdigest()
+
+
+# -- reading the statement aloud -----------------------------------------------------------
+
+STATEMENT_READ_ALOUD = "statement.read_aloud"
+"""Audit action: the whole statement, as it then stood, was read aloud to the party."""
+
+
+def record_statement_read_aloud(session: Session, case: Case, interview: Interview, *,
+                                actor: str = "party") -> None:
+    """Records that the statement was read aloud to the party before they signed it.
+
+    A party who cannot read it has it read to them (PSAPL Art. 98; PR Art. 73); the printed
+    statement then says "向我宣读过" instead of "看过". The event names the submission about to
+    be signed and a keyed hash of the answers read, so an answer changed afterwards is not
+    covered by it.
+    """
+    _require_status(case, CaseStatus.IN_PROGRESS)
+    record_event(session, actor, STATEMENT_READ_ALOUD, case_id=case.id,
+                 payload={"submission": case.submission_count + 1,
+                          "answers_hmac": _digest(case, interview.visible_answers())})
+
+
+def statement_was_read_aloud(session: Session, case: Case) -> bool:
+    """Whether the statement of the case's current submission was read aloud to the party
+    exactly as they then signed it."""
+    events = session.execute(
+        select(AuditEvent).where(AuditEvent.case_id == case.id,
+                                 AuditEvent.action.in_((STATEMENT_READ_ALOUD, "case.submitted")))
+        .order_by(AuditEvent.seq)
+    ).scalars().all()
+    mine = [e for e in events if e.payload.get("submission") == case.submission_count]
+    signed = [e.payload.get("answers_hmac") for e in mine if e.action == "case.submitted"]
+    return bool(signed) and any(e.action == STATEMENT_READ_ALOUD
+                                and e.payload.get("answers_hmac") == signed[-1] for e in mine)
 
 
 # -- submission and conversion -------------------------------------------------------------

@@ -23,6 +23,7 @@ from kiosk.cases import (
     interview_of,
     record_consent,
     record_identity,
+    record_statement_read_aloud,
     save_answers,
     set_language,
     start_interview,
@@ -253,6 +254,17 @@ class PartySession:
             case.current_path = SIGNATURE
 
         return self._act(confirm)
+
+    def statement_read_aloud(self) -> PartyState:
+        """The whole statement was just read aloud to the party (by the kiosk or an officer),
+        on the review screen before signing; the printed statement will say so."""
+
+        def record(session: Session, case: Case) -> None:
+            _require_answering(case)
+            record_statement_read_aloud(session, case, interview_of(session, case,
+                                                                    **self._clock()))
+
+        return self._act(record)
 
     def sign(self, png: bytes, strokes: Sequence[Sequence[Sequence[float]]]) -> PartyState:
         """Stores the signature and submits the statement to the officer, in one transaction."""

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from kiosk.station import open_station
+from printer.decision import KINDS as DECISION_KINDS
 from printer.documents import export_documents, verify_file
 
 
@@ -30,7 +31,8 @@ def run_documents(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     for kind in pending:
-        print(f"{kind}: pending (made when the case is approved)")
+        when = "the case is approved" if kind in DECISION_KINDS else "the party signs"
+        print(f"{kind}: pending (made when {when})")
     return 0
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
 
 from kiosk.cli import add_json_flag, print_json
 from kiosk.station import Station, open_station
+from kiosk.station_time import listing_time, station_iso
 from printer.backends import PrintError, configured_printer
 from printer.queue import (
     FAILED,
@@ -63,11 +66,12 @@ def run_print(args: argparse.Namespace) -> int:
             return retry_job(open_station(), int(rest[0]), as_json=args.json)
         if rest:
             usage_error(f"unexpected {' '.join(rest)!r} after the case code")
-        jobs = print_case(open_station(), action, args.doc, actor="cli")
+        station = open_station()
+        jobs = print_case(station, action, args.doc, actor="cli")
     except (PrintError, PrintQueueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    return report(jobs, as_json=args.json)
+    return report(jobs, station.settings.timezone, as_json=args.json)
 
 
 def show_status(station: Station, *, limit: int, as_json: bool) -> int:
@@ -82,11 +86,12 @@ def show_status(station: Station, *, limit: int, as_json: bool) -> int:
         poll(station)
     with station.database.session(readonly=True) as session:
         jobs = job_views(session, limit=limit)
+    zone = station.settings.timezone
     if as_json:
-        print_json([job.as_dict() for job in jobs])
+        print_json([as_json_dict(job, zone) for job in jobs])
         return 0
     for job in jobs:
-        print(describe(job, here))
+        print(describe(job, zone, here))
     if not jobs:
         print("no print jobs")
     return 0
@@ -100,27 +105,36 @@ def retry_job(station: Station, job_id: int, *, as_json: bool) -> int:
         resend(session, job_id, printer=printer, actor="cli")
     process(station)
     with station.database.session(readonly=True) as session:
-        return report(job_views(session, job_ids=[job_id]), as_json=as_json)
+        return report(job_views(session, job_ids=[job_id]), station.settings.timezone,
+                      as_json=as_json)
 
 
-def report(jobs: Sequence[JobView], *, as_json: bool) -> int:
+def report(jobs: Sequence[JobView], zone: str, *, as_json: bool) -> int:
     """Prints each job's state; 1 if any failed (its error on standard error), else 0."""
     if as_json:
-        print_json([job.as_dict() for job in jobs])
+        print_json([as_json_dict(job, zone) for job in jobs])
     else:
         for job in jobs:
-            print(describe(job), file=sys.stderr if job.status == FAILED else sys.stdout)
+            print(describe(job, zone), file=sys.stderr if job.status == FAILED else sys.stdout)
     return 1 if any(job.status == FAILED for job in jobs) else 0
 
 
-def describe(job: JobView, here: str | None = None) -> str:
+def as_json_dict(job: JobView, zone: str) -> dict[str, Any]:
+    """A job for `--json`: its moments in ISO 8601 with the station's offset."""
+    data = job.as_dict()
+    return {key: station_iso(value, zone) if isinstance(value, datetime) else value
+            for key, value in data.items()}
+
+
+def describe(job: JobView, zone: str, here: str | None = None) -> str:
     """One line about a job: id, case, kind, printer, state, attempts and the last error; and,
     for a job waiting for a printer other than `here` (this machine's), how to print it here."""
     line = (f"job {job.id}  {job.case_code}  {job.kind}  {job.printer}  {job.status}"
             + (f" ({job.external_id})" if job.external_id and job.status != FAILED else "")
             + f"  attempts {job.attempts}")
     if job.status == FAILED:
-        then = (f"retried by itself at {job.next_attempt_at:%Y-%m-%d %H:%M:%S} UTC"
+        then = (f"retried by itself at "
+                f"{listing_time(job.next_attempt_at, zone, '%Y-%m-%d %H:%M:%S')}"
                 if job.will_retry and job.next_attempt_at is not None
                 else f"no more automatic retries: `kiosk print retry {job.id}`")
         line += f"  error: {job.last_error}; {then}"

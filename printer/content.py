@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,15 +11,24 @@ from sqlalchemy.orm import Session
 from kiosk.answer_types import format_date, format_time
 from kiosk.models import Case, Signature
 from kiosk.station import Station
+from kiosk.station_time import station_date, station_moment
 
 
 def local_moment(value: datetime | None, station: Station, language: str) -> str:
     """A stored moment as the station's clock reads it, in the document's language."""
     if value is None:
         return ""
-    local = value.astimezone(ZoneInfo(station.settings.timezone))
+    local = station_moment(value, station.settings.timezone)
     joiner = "" if language == "zh" else " "
     return format_date(local.date(), language) + joiner + format_time(local.time(), language)
+
+
+def local_date(value: datetime | None, station: Station, language: str) -> str:
+    """The day of a stored moment on the station's calendar, as a document writes it
+    (2026年12月8日, 8 December 2026)."""
+    if value is None:
+        return ""
+    return format_date(station_date(value, station.settings.timezone), language)
 
 
 def signature_of(session: Session, case: Case) -> Signature | None:

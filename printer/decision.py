@@ -20,7 +20,7 @@ from kiosk.cases import interview_of
 from kiosk.models import Case, Document
 from kiosk.station import Station
 from kiosk.template_model import text_in
-from printer.content import local_moment
+from printer.content import local_date, local_moment
 from printer.fonts import DocumentFonts
 from printer.pages import SignatureBlock, build_pdf, signature_footer, styles
 from printer.qr import QrPayload
@@ -34,13 +34,33 @@ LABELS = frozenset({
     "circumstances", "basis", "penalty_heading", "penalty_warning", "penalty_fine",
     "penalty_detention", "penalty_none", "payment", "appeal", "organ", "date", "seal",
     "pre_penalty_notice", "pre_penalty_question", "pre_penalty_answer", "party_signature",
-    "officer_signature", "received", "page", "case_code",
-    "penalty_detention_and_fine", "detention_not_executed",
+    "officer_signature", "received", "page", "case_code", "party_no_penalty",
+    "circumstances_no_penalty", "penalty_heading_no_penalty", "received_no_penalty",
+    "party_signature_no_penalty", "penalty_detention_and_fine", "detention_not_executed",
 })
 
 
 def is_ready(case: Case) -> bool:
     return case.status == "approved" and case.decision is not None
+
+
+def is_no_penalty(case: Case) -> bool:
+    return (case.decision or {}).get("penalty_type") == "no_penalty"
+
+
+def is_pre_penalty_ready(case: Case) -> bool:
+    """The party is told of a penalty before it is imposed (APL Art. 44); with no penalty there
+    is nothing to tell, so no record."""
+    return is_ready(case) and not is_no_penalty(case)
+
+
+def will_come(kind: str, case: Case) -> bool:
+    """Whether the case can still have this document: never after a conversion to the
+    ordinary procedure (that procedure's own papers follow), nor a pre-penalty record after a
+    decision not to penalise."""
+    if case.status == "converted":
+        return False
+    return not (kind == PRE_PENALTY and is_ready(case) and is_no_penalty(case))
 
 
 def decision_content(kind: str, session: Session, case: Case, station: Station) -> dict[str, Any]:
@@ -68,7 +88,7 @@ def decision_content(kind: str, session: Session, case: Case, station: Station) 
                   "address": party.get("address", "")},
         "decision": dict(case.decision or {}),
         "statement_pages": statement_pages or 0,
-        "date": format_date(decided.date(), language) if decided else "",
+        "date": local_date(decided, station, language),
         "decided_at": local_moment(decided, station, language),
     }
 
@@ -102,11 +122,17 @@ def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFo
     def label(key: str, **values: object) -> str:
         return escape(wording.label(key, language, **values))
 
-    def field(key: str, value: str) -> Paragraph:
-        return Paragraph(f"<b>{label(key)}：</b>{escape(str(value or ''))}", style.field)
-
     penalty = _penalty(decision, wording, language)
     no_penalty = decision.get("penalty_type") == "no_penalty"
+
+    def own(key: str) -> str:
+        """The no-penalty decision's own label where it has one: it names no one punished."""
+        special = f"{key}_no_penalty"
+        return special if no_penalty and special in wording.labels else key
+
+    def field(key: str, value: str) -> Paragraph:
+        return Paragraph(f"<b>{label(own(key))}：</b>{escape(str(value or ''))}", style.field)
+
     birth = format_date(datetime.fromisoformat(party["birth_date"]).date(), language) \
         if party.get("birth_date") else ""
     facts = wording.label("facts", language, name=party["name"], case_type=content["case_type"],
@@ -139,7 +165,7 @@ def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFo
             Paragraph(f"<b>{label('facts_heading')}：</b>{escape(facts)}", style.body),
             field("circumstances", decision.get("circumstances", "")),
             field("basis", decision.get("basis", "") or content["legal_basis"]),
-            Paragraph(f"<b>{label('penalty_heading')}：</b>{escape(penalty)}", style.body),
+            Paragraph(f"<b>{label(own('penalty_heading'))}：</b>{escape(penalty)}", style.body),
         ]
         if decision.get("penalty_type") in ("fine", "detention_and_fine"):
             story.append(Paragraph(label("payment"), style.body))
@@ -149,7 +175,7 @@ def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFo
             Paragraph(f"{escape(content['organ'])}{label('seal')}", right),
             Paragraph(escape(content["date"]), right),
             Spacer(1, 6 * mm),
-            Paragraph(f"{label('received')}：{'_' * 16}", style.field),
+            Paragraph(f"{label(own('received'))}：{'_' * 16}", style.field),
         ]
     # The party signs these by hand when they receive them: no on-screen signature here.
     footer = signature_footer(
@@ -157,7 +183,7 @@ def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFo
         SignatureBlock(
             electronic_label="",
             signed_line="",
-            handwritten_label=wording.label("party_signature", language),
+            handwritten_label=wording.label(own("party_signature"), language),
             code_label=wording.label("case_code", language),
             page_label=lambda page, pages: wording.label("page", language, page=page,
                                                          pages=pages)))

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from kiosk.audit import canonical_json, record_event
 from kiosk.cases import find_case
 from kiosk.models import Case, Document
+from kiosk.notices import TERMS
+from kiosk.states import CaseStatus
 from kiosk.station import Station
 from printer import decision, notice_documents, statement
 from printer.content import signature_of
@@ -34,6 +36,8 @@ class Kind:
     wording: str
     labels: frozenset[str]
     is_ready: Callable[[Case], bool]
+    will_come: Callable[[Case], bool]
+    """Whether the case may still get it (so an export says "pending", not nothing)."""
     content: Callable[[Session, Case, Station], dict[str, Any]]
     render: Callable[[dict[str, Any], Wording, DocumentFonts, str, bytes | None],
                      tuple[bytes, int]]
@@ -43,15 +47,39 @@ def _submitted(case: Case) -> bool:
     return case.submission_count > 0
 
 
+def _kept_after_conversion(case: Case) -> bool:
+    """A case handed to the ordinary procedure before the party signed still has what was
+    collected, as evidence (PR Art. 48): each notice the party confirmed, and the statement so
+    far once they gave their identity."""
+    return case.status == CaseStatus.CONVERTED and case.submission_count == 0
+
+
+def _notice_ready(notice_id: str, case: Case) -> bool:
+    confirmed = case.consent_at if notice_id == TERMS else case.rights_acknowledged_at
+    return _submitted(case) or (_kept_after_conversion(case) and confirmed is not None)
+
+
+def _statement_ready(case: Case) -> bool:
+    return _submitted(case) or (_kept_after_conversion(case) and bool(case.party))
+
+
+def _until_converted(case: Case) -> bool:
+    return case.status != CaseStatus.CONVERTED
+
+
 KINDS = (
-    *(Kind(name, "notice", notice_documents.LABELS, _submitted,
-           partial(notice_documents.notice_content, name), notice_documents.render_notice)
-      for name in notice_documents.KINDS),
-    Kind(statement.KIND, statement.KIND, statement.LABELS, _submitted,
-         statement.statement_content, statement.render_statement),
-    *(Kind(name, "decision", decision.LABELS, decision.is_ready,
-           partial(decision.decision_content, name), decision.render_decision)
-      for name in decision.KINDS),
+    *(Kind(name, "notice", notice_documents.LABELS, partial(_notice_ready, notice_id),
+           _until_converted, partial(notice_documents.notice_content, name),
+           notice_documents.render_notice)
+      for name, notice_id in notice_documents.KINDS.items()),
+    Kind(statement.KIND, statement.KIND, statement.LABELS, _statement_ready,
+         _until_converted, statement.statement_content, statement.render_statement),
+    Kind(decision.PRE_PENALTY, "decision", decision.LABELS, decision.is_pre_penalty_ready,
+         partial(decision.will_come, decision.PRE_PENALTY),
+         partial(decision.decision_content, decision.PRE_PENALTY), decision.render_decision),
+    Kind(decision.DECISION, "decision", decision.LABELS, decision.is_ready,
+         partial(decision.will_come, decision.DECISION),
+         partial(decision.decision_content, decision.DECISION), decision.render_decision),
 )
 KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
 
@@ -127,7 +155,8 @@ def export_documents(station: Station, code: str, out: Path) -> tuple[list[Path]
             path = out / f"{case.code}-{kind}.pdf"
             path.write_bytes(row.pdf)
             written.append(path)
-        pending = [kind.name for kind in KINDS if kind.name not in latest]
+        pending = [kind.name for kind in KINDS
+                   if kind.name not in latest and kind.will_come(case)]
     return written, pending
 
 

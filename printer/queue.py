@@ -194,6 +194,10 @@ def _ensure_kind(session: Session, case: Case, station: Station, kind: str) -> D
     if kind in decision.KINDS:
         ensure_statement(session, case, station)  # the decision cites the statement's pages
     document = ensure_document(session, case, station, KINDS_BY_NAME[kind])
+    if document is None and not KINDS_BY_NAME[kind].will_come(case):
+        raise PrintQueueError(f"case {case.code} has no {kind} and will have none (it is "
+                              f"{case.status}" + (", with no penalty)" if case.decision
+                                                 else ")"))
     if document is None:
         later = " (made when the case is approved)" if kind in decision.KINDS else ""
         raise PrintQueueError(f"case {case.code} has no {kind} yet{later}")

@@ -29,6 +29,7 @@ from kiosk.models import Case
 from kiosk.review import open_comments, review_actions
 from kiosk.states import LABELS, CaseStatus
 from kiosk.station import Station, open_station
+from kiosk.station_time import listing_time, station_iso
 from kiosk.template_model import text_in
 
 
@@ -112,22 +113,20 @@ def summary(case: Case, station: Station) -> dict[str, Any]:
         "id": case.id, "code": case.code, "status": case.status,
         "template": case.template_version.template_id,
         "template_version": case.template_version.version,
-        "party_name": case.party_name, "arrived_at": case.arrived_at.isoformat(),
-        "arrival_mode": case.arrival_mode, "submitted_at": _iso(case.submitted_at),
+        "party_name": case.party_name, "arrived_at": _iso(case.arrived_at, station),
+        "arrival_mode": case.arrival_mode, "submitted_at": _iso(case.submitted_at, station),
         "review_level": case.review_level, "claimed_by": case.claimed_by,
-        "decision_due": limits.decision_due.isoformat(),
+        "decision_due": _iso(limits.decision_due, station),
         "detention_possible": case.detention_possible,
     }
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+def _iso(moment: datetime | None, station: Station) -> str | None:
+    return station_iso(moment, station.settings.timezone)
 
 
 def _local(moment: datetime | None, station: Station) -> str:
-    if moment is None:
-        return "-"
-    return moment.astimezone(ZoneInfo(station.settings.timezone)).strftime("%Y-%m-%d %H:%M")
+    return listing_time(moment, station.settings.timezone)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -160,25 +159,25 @@ def run_show(args: argparse.Namespace) -> int:
             "start_code": case.start_code if case.status not in ("approved", "converted")
             else None,
             "language": case.language, "party": case.party,
-            "consent_at": _iso(case.consent_at),
-            "rights_acknowledged_at": _iso(case.rights_acknowledged_at),
-            "interview_started_at": _iso(case.interview_started_at),
-            "interview_ended_at": _iso(case.interview_ended_at),
-            "questioning_ends": limits.questioning_ends.isoformat(),
+            "consent_at": _iso(case.consent_at, station),
+            "rights_acknowledged_at": _iso(case.rights_acknowledged_at, station),
+            "interview_started_at": _iso(case.interview_started_at, station),
+            "interview_ended_at": _iso(case.interview_ended_at, station),
+            "questioning_ends": _iso(limits.questioning_ends, station),
             "current_path": case.current_path,
             "conversion_reason": case.conversion_reason, "decision": case.decision,
             "answers": interview.visible_answers(),
             "statement": [{"path": e.path, "heading": e.heading, "question": e.question,
                            "answer": e.answer} for e in interview.statement(language)],
             "revisions": [{"path": r.path, "revision": r.revision, "value": r.value,
-                           "given_at": r.given_at.isoformat(), "given_by": r.given_by}
+                           "given_at": _iso(r.given_at, station), "given_by": r.given_by}
                           for r in answer_history(session, case.id)],
             "comments": [{"path": c.path, "text": c.text, "author": c.author,
                           "submission": c.submission} for c in open_comments(session, case)],
             "review": [{"action": a.action, "level": a.level, "role": a.role, "actor": a.actor,
-                        "at": a.at.isoformat(), "details": a.details}
+                        "at": _iso(a.at, station), "details": a.details}
                        for a in review_actions(session, case)],
-            "audit": [{"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor,
+            "audit": [{"seq": e.seq, "at": _iso(e.at, station), "actor": e.actor,
                        "action": e.action, "payload": e.payload}
                       for e in case_events(session, case.id)],
         })
@@ -232,7 +231,7 @@ def run_detention(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"code": code, "detention_possible": limits.detention_possible,
                     "questioning_hours": limits.questioning_hours,
-                    "questioning_ends": limits.questioning_ends.isoformat()})
+                    "questioning_ends": _iso(limits.questioning_ends, station)})
     else:
         print(f"{code}: detention {'possible' if limits.detention_possible else 'not possible'}; "
               f"questioning until {_local(limits.questioning_ends, station)} "

@@ -12,6 +12,7 @@ from kiosk.cli import add_json_flag, print_json, read_password
 from kiosk.models import User
 from kiosk.samples import sample_answers
 from kiosk.station import Station, open_station
+from kiosk.station_time import listing_time, station_iso
 from kiosk.template_drafts import (
     DraftError,
     approve_publication,
@@ -257,8 +258,10 @@ def run_drafts(args: argparse.Namespace) -> int:
     station = open_station()
     with station.database.session(readonly=True) as session:
         drafts = [draft_info(draft) for draft in list_drafts(session)]
-    if args.json:
-        print_json(drafts)
+    zone = station.settings.timezone
+    if args.json:  # moments with the station's offset
+        print_json([{**d, **{key: station_iso(d[key], zone)
+                             for key in ("updated_at", "requested_at")}} for d in drafts])
         return 0
     if not drafts:
         print("no drafts")
@@ -267,7 +270,7 @@ def run_drafts(args: argparse.Namespace) -> int:
         valid = "valid" if d["valid"] else f"{len(d['problems'])} problem(s)"
         asked = f", asked by {d['requested_by']}" if d["requested_by"] else ""
         print(f"{d['template']:<20} {base:<9} {d['status']:<18} {valid:<13} "
-              f"saved by {d['updated_by']} {d['updated_at']:%Y-%m-%d %H:%M} UTC{asked}")
+              f"saved by {d['updated_by']} {listing_time(d['updated_at'], zone)}{asked}")
     return 0
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from kiosk.station_time import LISTING_FORMAT, listing_time
+
 STATION_ZONE: list[ZoneInfo] = [ZoneInfo("Asia/Shanghai")]
 
 
@@ -13,5 +15,6 @@ def set_station_timezone(name: str) -> None:
     STATION_ZONE[0] = ZoneInfo(name)
 
 
-def local(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return moment.astimezone(STATION_ZONE[0]).strftime(fmt) if moment else ""
+def local(moment: datetime | None, fmt: str = LISTING_FORMAT) -> str:
+    """A moment on the station's clock (the one conversion in kiosk.station_time)."""
+    return listing_time(moment, STATION_ZONE[0], fmt) if moment else ""
