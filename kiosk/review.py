@@ -93,7 +93,7 @@ class Decision:
                               reason="penalty_unknown", penalty=self.penalty_type) from exc
         law = load_law()
         the_offence = law.offence(offence) if offence else None
-        basis = self._basis(law, the_offence)
+        basis = self._basis(law, the_offence, no_penalty=kind is PenaltyType.NO_PENALTY)
         if not self.circumstances.strip():
             raise ReviewError("the decision needs the circumstances considered (--circumstances)",
                               reason="circumstances_missing")
@@ -139,11 +139,12 @@ class Decision:
                             kind.value, self.days, self.amount)),
                         fit.reduced if fit else False, fit.not_executed if fit else None)
 
-    def _basis(self, law: Law, offence: Offence | None) -> str:
+    def _basis(self, law: Law, offence: Offence | None, *, no_penalty: bool = False) -> str:
         """The basis as the decision prints it: an article number becomes its citation.
 
-        With the case type's offence, an empty basis is that article, and a basis must cite it
-        (the decision names the article it applies, PSAPL Art. 115).
+        With the case type's offence, an empty basis is that article, and a penalty's basis must
+        cite it (the decision names the article it applies, PSAPL Art. 115). A decision not to
+        penalise may rest on another law's article instead (APL Art. 33, PSAPL Art. 20).
         """
         text = self.basis.strip()
         if offence is None:
@@ -166,7 +167,7 @@ class Decision:
             if offence.article not in cited:
                 cited.insert(0, offence.article)
             return "，".join(law.citation(number) for number in cited)
-        if law.citation(offence.article) not in text \
+        if not no_penalty and law.citation(offence.article) not in text \
                 and f"第{offence.article}条" not in text.replace(" ", ""):
             raise ReviewError(f"the basis must cite {law.short['en']} Art. {offence.article}, the "
                               f"article of this case type; give the article number "

@@ -28,7 +28,7 @@ from printer.documents import export_documents
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-FINE = Decision("fine", "《治安管理处罚法》", "如实陈述，取得谅解", amount=300)
+FINE = Decision("fine", "51", "如实陈述，取得谅解", amount=300)
 NO_PENALTY = Decision("no_penalty", "《行政处罚法》第三十三条",
                       "情节轻微并及时纠正，没有造成危害后果")
 

@@ -3,6 +3,8 @@ listings that use it (real `kiosk` subprocesses on a real database)."""
 
 from __future__ import annotations
 
+import re
+
 import json
 import subprocess
 import sys
@@ -87,7 +89,9 @@ def test_template_drafts_say_when_they_were_saved_on_the_station_clock(
         station: Station, station_env: dict[str, str], tmp_path: Path) -> None:
     source = kiosk(station_env, "template", "export", "minor-assault").stdout
     draft = tmp_path / "draft.yaml"
-    draft.write_text(source.replace("version: 1", "version: 2", 1), "utf-8")
+    shipped = int(re.search(r"^version: (\d+)$", source, re.M)[1])
+    draft.write_text(source.replace(f"version: {shipped}", f"version: {shipped + 1}", 1),
+                     "utf-8")
     imported = kiosk(station_env, "template", "import", str(draft))
     assert imported.returncode == 0, imported.stderr
     [row] = json.loads(kiosk(station_env, "template", "drafts", "--json").stdout)
