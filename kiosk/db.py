@@ -26,6 +26,16 @@ SQLITE_BEGIN_DEADLINE_S = 60.0
 READONLY_OPTION = "kiosk_readonly"
 
 
+class DatabaseUnreachable(OSError):
+    """The database cannot be reached before any driver is involved (say, its folder cannot be
+    made); `place` says where it was looked for, `reason` why it failed."""
+
+    def __init__(self, place: str, reason: str) -> None:
+        super().__init__(f"cannot reach the database at {place}: {reason}")
+        self.place = place
+        self.reason = reason
+
+
 def _is_locked(error: sqlite3.OperationalError) -> bool:
     return "database is locked" in str(error) or "database is busy" in str(error)
 
@@ -90,7 +100,12 @@ def create_db_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnreachable(parsed.database, f"cannot make the folder {folder}: "
+                                          f"{exc.strerror or exc}") from exc
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _prepare_sqlite(engine)
         return engine

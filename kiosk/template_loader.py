@@ -612,6 +612,7 @@ def _yaml() -> YAML:
 
 
 MAX_SOURCE_BYTES = 2_000_000
+TOO_DEEP = "lists or mappings are nested too deeply"
 MAX_NODES = 100_000
 
 
@@ -653,6 +654,9 @@ def parse_template(source: str, filename: str = "<template>") -> Template:
     except (YAMLError, ValueError) as exc:  # ValueError: e.g. a number of 5,000 digits
         raise TemplateInvalid([TemplateProblem.of(filename, None, None, "not_yaml",
                                                   detail=str(exc))]) from exc
+    except RecursionError as exc:  # e.g. "[[[[...": ruamel composes nested nodes recursively
+        raise TemplateInvalid([TemplateProblem.of(filename, None, None, "not_yaml",
+                                                  detail=TOO_DEEP)]) from exc
     shape = _shape_problem(root)
     if shape:
         code, params = shape
