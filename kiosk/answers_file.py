@@ -73,7 +73,8 @@ def parse_answers_file(text: str, source: str = "answers file") -> AnswersFile:
     _refuse_invisible_characters(data, source)
     unknown = sorted(set(data) - FILE_KEYS)
     if unknown:
-        raise AnswersFileError(f"{source}: unknown key(s) {', '.join(unknown)}")
+        raise AnswersFileError(f"{source}: unknown key(s) "
+                               f"{', '.join(repr(_shown(key)) for key in unknown[:10])}")
     for key in ("template", "party", "answers"):
         if key not in data:
             raise AnswersFileError(f"{source}: missing key '{key}'")
@@ -164,13 +165,13 @@ def submit_answers(station: Station, answers: AnswersFile, *, case_code: str | N
             case = find_case(session, case_code)
         template_id = case.template_version.template_id
         if template_id != answers.template:
-            raise AnswersFileError(f"the file is for case type '{answers.template}', but case "
-                                   f"{case.code} is of type '{template_id}'")
+            raise AnswersFileError(f"the file is for case type '{_shown(answers.template)}', "
+                                   f"but case {case.code} is of type '{template_id}'")
         if case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.APPROVED):
             return case  # a retry of a submission that already landed changes nothing
         if answers.version is not None and answers.version != case.template_version.version:
-            raise AnswersFileError(f"the file is for version {answers.version}, the case uses "
-                                   f"version {case.template_version.version}")
+            raise AnswersFileError(f"the file is for version {_shown(str(answers.version))}, "
+                                   f"the case uses version {case.template_version.version}")
         start_interview(session, case, actor=actor)
         if answers.language:
             set_language(session, case, answers.language, settings)
