@@ -174,6 +174,8 @@ def test_a_refused_identity_names_the_field(station: Station, station_env: dict[
     (("review", "0" * 27, "convert", "--as", "duty", "--reason", "\x1b[31m有异议"),
      "error: --reason contains a control character (U+001B)"),
     (("no-such-command",), "invalid choice: 'no-such-command'"),
+    (("template", "export", "minor-assault", "-o", "/no-such-folder/t.yaml"),
+     "error: /no-such-folder/t.yaml: No such file or directory"),
 ])
 def test_bad_arguments_are_refused_in_one_line_and_exit_1(
         station: Station, station_env: dict[str, str], args: tuple[str, ...],

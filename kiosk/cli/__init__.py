@@ -19,16 +19,19 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from kiosk.answer_types import AnswerError
 from kiosk.answers_file import AnswersFileError
 from kiosk.audit import AuditChainBroken
 from kiosk.cases import CaseError, CaseNotFound, Conflict, IdentityProblem
 from kiosk.codes import CaseCodeError
 from kiosk.db import DatabaseUnreachable
+from kiosk.identity import IdentityError
 from kiosk.interview import InterviewError
 from kiosk.migrations import SchemaOutOfDate
 from kiosk.settings import SettingsError, load_settings
 from kiosk.states import TransitionError
 from kiosk.template_drafts import DraftError
+from kiosk.template_edit import EditError
 from kiosk.template_loader import TemplateInvalid
 from kiosk.template_store import TemplateNotFound, VersionConflict
 from kiosk.users import AccountError, LoginFailed
@@ -39,7 +42,8 @@ Handler = Callable[[argparse.Namespace], int]
 USER_ERRORS: tuple[type[BaseException], ...] = (
     AnswersFileError, CaseError, CaseNotFound, CaseCodeError, IdentityProblem, InterviewError,
     SettingsError, TransitionError, TemplateInvalid, TemplateNotFound, VersionConflict,
-    AccountError, LoginFailed, AuditChainBroken, SchemaOutOfDate, DraftError,
+    AccountError, LoginFailed, AuditChainBroken, SchemaOutOfDate, DraftError, AnswerError,
+    IdentityError, EditError,
 )
 
 
@@ -119,6 +123,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if exc.filename is None:
+            raise  # not about a file the user named: a bug to see in full
+        print(f"error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
