@@ -5,6 +5,11 @@ screens and the `kiosk submit` command both drive it, so they cannot disagree.
 
 Answers are a flat mapping from a path to the stored (JSON) answer: `incident_date` for a
 question, `other_people[0].name` for a question of the first item of a repeated group.
+
+It fails closed: a template expression that fails on the answers (an age() of a day before the
+birth date) is never taken as false. `with_answer` refuses the answer that made it fail, and
+`problems` holds back an interview whose stored answers make one fail, so an exclusion that
+cannot be decided never counts as "not excluded" (PR Art. 41).
 """
 
 from __future__ import annotations
