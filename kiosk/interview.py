@@ -385,6 +385,9 @@ class Interview:
             except EvaluationError as exc:
                 # A constraint that cannot judge this answer refuses it; it never waves it on.
                 raise _refusal(exc, question.id) from exc
+            if not isinstance(holds, bool):
+                raise _refusal(EvaluationError("the constraint gave no true or false",
+                                               reason="not_boolean"), question.id)
             if holds is False:
                 raise AnswerError(question.constraint_message or msg.CONSTRAINT_FAILED)
         return stored

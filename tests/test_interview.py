@@ -515,6 +515,12 @@ def test_a_constraint_that_cannot_judge_the_answer_refuses_it() -> None:
     assert error.message("zh") and error.message("en")
 
 
+def test_a_constraint_that_gives_no_true_or_false_refuses_the_answer() -> None:
+    template = failing_template(people_count="        constraint: value + 1\n")
+    error = refusal(start(template), "people_count", 2)
+    assert error.message("en") == "This answer cannot be checked now; please tell the officer."
+
+
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_an_incident_date_before_the_birth_date_is_refused_in_words(path: Path) -> None:
     """PR Art. 41: age() cannot judge a day before birth, so the minor exclusion must not
