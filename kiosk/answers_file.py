@@ -13,6 +13,7 @@ The format (what `kiosk template sample` writes and `kiosk submit` reads):
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -69,9 +70,11 @@ def parse_answers_file(text: str, source: str = "answers file") -> AnswersFile:
                                f"({type(exc).__name__})") from exc
     if not isinstance(data, dict):
         raise AnswersFileError(f"{source}: the top level must be a JSON object")
+    _refuse_invisible_characters(data, source)
     unknown = sorted(set(data) - FILE_KEYS)
     if unknown:
-        raise AnswersFileError(f"{source}: unknown key(s) {', '.join(unknown)}")
+        raise AnswersFileError(f"{source}: unknown key(s) "
+                               f"{', '.join(repr(_shown(key)) for key in unknown[:10])}")
     for key in ("template", "party", "answers"):
         if key not in data:
             raise AnswersFileError(f"{source}: missing key '{key}'")
@@ -89,6 +92,47 @@ def parse_answers_file(text: str, source: str = "answers file") -> AnswersFile:
             raise AnswersFileError(f"{source}: '{key}' must be given as true or false")
     return AnswersFile(data["template"], version, data.get("language"), data["consent"],
                        data["rights_acknowledged"], data["party"], data["answers"])
+
+
+# Line breaks and tabs are text (a long answer has paragraphs); other control characters are
+# never typed by a person, PostgreSQL cannot store NUL at all, and a lone surrogate ("\ud800" in
+# JSON) is not a character any database can store.
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def _refuse_invisible_characters(data: Any, source: str) -> None:
+    """Refuses NUL, other control characters and lone surrogates anywhere in the file, naming
+    where (`party.name`, `answers.items[0].name`)."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                inner = f"{where}.{key}" if where else str(key)
+                _check_text(key, inner, source)
+                stack.append((inner, item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{index}]", item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            _check_text(value, where, source)
+
+
+def _check_text(text: str, where: str, source: str) -> None:
+    for character in text:
+        if character in _ALLOWED_CONTROLS:
+            continue
+        category = unicodedata.category(character)
+        if category in ("Cc", "Cs"):
+            what = "a NUL character" if character == "\x00" else (
+                "a lone surrogate" if category == "Cs" else "a control character")
+            raise AnswersFileError(f"{source}: '{_shown(where)}' contains {what} "
+                                   f"(U+{ord(character):04X}); remove it")
+
+
+def _shown(where: str) -> str:
+    """A key path for a message, cut so that a hostile key cannot flood it."""
+    printable = "".join(c if c.isprintable() else "?" for c in where)
+    return printable if len(printable) <= 80 else printable[:77] + "..."
 
 
 def read_answers_file(path: Path) -> AnswersFile:
@@ -121,13 +165,13 @@ def submit_answers(station: Station, answers: AnswersFile, *, case_code: str | N
             case = find_case(session, case_code)
         template_id = case.template_version.template_id
         if template_id != answers.template:
-            raise AnswersFileError(f"the file is for case type '{answers.template}', but case "
-                                   f"{case.code} is of type '{template_id}'")
+            raise AnswersFileError(f"the file is for case type '{_shown(answers.template)}', "
+                                   f"but case {case.code} is of type '{template_id}'")
         if case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.APPROVED):
             return case  # a retry of a submission that already landed changes nothing
         if answers.version is not None and answers.version != case.template_version.version:
-            raise AnswersFileError(f"the file is for version {answers.version}, the case uses "
-                                   f"version {case.template_version.version}")
+            raise AnswersFileError(f"the file is for version {_shown(str(answers.version))}, "
+                                   f"the case uses version {case.template_version.version}")
         start_interview(session, case, actor=actor)
         if answers.language:
             set_language(session, case, answers.language, settings)

@@ -32,6 +32,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from kiosk.template_messages import Joined, Term, render, term
 
@@ -115,7 +116,31 @@ class ExpressionError(ValueError):
 
 
 class EvaluationError(ValueError):
-    """An accepted expression that failed on these values (a date against a number, x / 0)."""
+    """An accepted expression that failed on these values (a date against a number, x / 0).
+
+    `reason` says why in a form the engine can word for the party (the message stays English,
+    for admins and logs): ``before_birth`` (age() of a day before the birth date; `values` hold
+    the names the two arguments were read from, ``birth`` and ``on``), ``division_by_zero``,
+    ``too_large``, ``not_boolean`` (a condition that gave no true/false), and ``kinds`` for
+    everything else (values of kinds the expression cannot use: a template mistake).
+    """
+
+    reason: str
+    values: dict[str, object]
+
+    def __init__(self, message: str, *, reason: str = "kinds", **values: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default reduce would lose the keyword arguments.
+        return (_rebuild_evaluation_error, (str(self), self.reason, self.values))
+
+
+def _rebuild_evaluation_error(message: str, reason: str,
+                              values: dict[str, object]) -> EvaluationError:
+    return EvaluationError(message, reason=reason, **values)
 
 
 class MissingValue(Exception):
@@ -713,9 +738,10 @@ def _arithmetic(op: ast.operator, left: object, right: object) -> object:
             case ast.Mod():
                 return left % right
     except ZeroDivisionError:
-        raise EvaluationError(f"division by zero in '{symbol}'") from None
+        raise EvaluationError(f"division by zero in '{symbol}'",
+                              reason="division_by_zero") from None
     except OverflowError:
-        raise EvaluationError(f"a number is too large in '{symbol}'") from None
+        raise EvaluationError(f"a number is too large in '{symbol}'", reason="too_large") from None
     raise EvaluationError(f"the operator '{symbol}' is not allowed")
 
 
@@ -728,10 +754,11 @@ def _require_date(value: object, name: str) -> date:
     return reduced
 
 
-def _age(birth: date, on: date) -> int:
-    """Count whole years from a birth date to a day."""
+def _age(birth: date, on: date, names: tuple[str | None, str | None] = (None, None)) -> int:
+    """Count whole years from a birth date to a day (`names`: where each was read from)."""
     if on < birth:
-        raise EvaluationError("age() got a day before the birth date")
+        raise EvaluationError("age() got a day before the birth date", reason="before_birth",
+                              birth=names[0], on=names[1])
     # Someone born on 29 February becomes a year older on 1 March in a common year: (2, 28) is
     # still before (2, 29), and (3, 1) is not.
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
@@ -842,7 +869,8 @@ class _Evaluator:
             return self.now
         values = [self.eval(argument) for argument in args]
         if name == "age":
-            return _age(_require_date(values[0], name), _require_date(values[1], name))
+            return _age(_require_date(values[0], name), _require_date(values[1], name),
+                        (_source_name(args[0]), _source_name(args[1])))
         if name == "days_between":
             return (_require_date(values[1], name) - _require_date(values[0], name)).days
         if name == "len":
@@ -861,6 +889,15 @@ class _Evaluator:
         if name in ("min", "max"):
             return _extreme(name, values)
         raise EvaluationError(f"unknown function {name!r}")
+
+
+def _source_name(node: ast.expr) -> str | None:
+    """The name an argument was read from (a question id or ``party.<field>``), if it is one."""
+    if isinstance(node, ast.Name) and node.id not in _LITERAL_NAMES:
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -890,5 +927,6 @@ def evaluate_condition(
     except MissingValue:
         return False
     if not isinstance(value, bool):
-        raise EvaluationError(f"the condition gave {_kind(value)}, not true or false")
+        raise EvaluationError(f"the condition gave {_kind(value)}, not true or false",
+                              reason="not_boolean")
     return value

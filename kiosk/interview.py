@@ -5,6 +5,11 @@ screens and the `kiosk submit` command both drive it, so they cannot disagree.
 
 Answers are a flat mapping from a path to the stored (JSON) answer: `incident_date` for a
 question, `other_people[0].name` for a question of the first item of a repeated group.
+
+It fails closed: a template expression that fails on the answers (an age() of a day before the
+birth date) is never taken as false. `with_answer` refuses the answer that made it fail, and
+`problems` holds back an interview whose stored answers make one fail, so an exclusion that
+cannot be decided never counts as "not excluded" (PR Art. 41).
 """
 
 from __future__ import annotations
@@ -111,6 +116,43 @@ class ExclusionHit:
         return text_in(self.exclusion.reason, language)
 
 
+# What the party reads when an answer makes one of the template's expressions fail. The reason
+# comes from EvaluationError; "kinds" is a template mistake the party cannot mend, so it sends
+# them to the officer rather than asking them to change a right answer.
+BEFORE_BIRTH: msg.Message = {
+    "zh": "这个日期早于出生日期，请检查日期。",
+    "en": "This date is before the date of birth; please check the date.",
+}
+BIRTH_AFTER: msg.Message = {
+    "zh": "出生日期晚于另一个日期，请检查日期。",
+    "en": "This date of birth is after the other date; please check the date.",
+}
+TOO_LARGE: msg.Message = {
+    "zh": "这个数字太大，请检查。",
+    "en": "This number is too large; please check it.",
+}
+DOES_NOT_FIT: msg.Message = {
+    "zh": "这个回答和前面的回答对不上，请检查。",
+    "en": "This answer does not fit your earlier answers; please check it.",
+}
+CANNOT_CHECK: msg.Message = {
+    "zh": "这个回答现在无法核对，请告诉民警。",
+    "en": "This answer cannot be checked now; please tell the officer.",
+}
+
+
+def _refusal(error: EvaluationError, question_id: str, *, blamed: bool = True) -> AnswerError:
+    """The party's words for an answer that makes an expression fail (see EvaluationError)."""
+    if not blamed or error.reason in ("kinds", "not_boolean"):
+        return AnswerError(CANNOT_CHECK)
+    if error.reason == "before_birth":
+        return AnswerError(BIRTH_AFTER if error.values.get("birth") == question_id
+                           else BEFORE_BIRTH)
+    if error.reason == "too_large":
+        return AnswerError(TOO_LARGE)
+    return AnswerError(DOES_NOT_FIT)
+
+
 class InterviewError(ValueError):
     """An operation on a path the interview does not show (unknown, or hidden by a condition)."""
 
@@ -127,14 +169,18 @@ class Interview:
 
     # -- resolving names for expressions ----------------------------------------------------
 
-    def _run(self, expr: Expression, scope: Mapping[str, Any], value: Any = None) -> Any:
+    def _run(self, expr: Expression, scope: Mapping[str, Any], value: Any = None,
+             read: set[str] | None = None) -> Any:
         """Evaluates with the template's names: answers in scope, `value`, the party's fields.
 
-        MissingValue (an unanswered name) and EvaluationError (a template mistake, say a date
-        compared with a number) propagate; each caller decides what they mean for the party.
+        MissingValue (an unanswered name) and EvaluationError (the values do not fit: a day
+        before the birth date, a division by zero, a template mistake) propagate; each caller
+        decides what they mean. The names looked up are added to `read`.
         """
 
         def resolve(name: str) -> Any:
+            if read is not None:
+                read.add(name)
             if name == "value":
                 return value
             if name.startswith("party."):
@@ -143,68 +189,97 @@ class Interview:
 
         return expr.evaluate(resolve, today=self.today, now=self.now)
 
-    def _evaluate(self, expr: Expression | None, scope: Mapping[str, Any]) -> bool:
-        """A condition (show_if, exclusion): false while it reads an unanswered question, and
-        false when it fails on these values, so a template mistake never traps the party."""
+    def _decide(self, expr: Expression | None, scope: Mapping[str, Any],
+                place: _Place) -> bool:
+        """A condition (show_if, exclusion): false while it reads an unanswered question.
+
+        One that fails on these values is recorded as a failure (and taken as false here):
+        `with_answer` refuses the answer that made it fail and `problems` keeps the interview
+        from being complete, so a failing exclusion never counts as "not excluded".
+        """
         if expr is None:
             return True
+        read = place.last_read = set()
         try:
-            return self._run(expr, scope) is True
-        except (MissingValue, EvaluationError):
+            decided = self._run(expr, scope, read=read)
+        except MissingValue:
             return False
+        except EvaluationError as exc:
+            place.fail(expr, exc, read)
+            return False
+        if not isinstance(decided, bool):
+            place.fail(expr, EvaluationError(f"the condition gave {type(decided).__name__}, "
+                                             "not true or false", reason="not_boolean"), read)
+            return False
+        return decided
 
-    def _constraint_holds(self, expr: Expression, scope: Mapping[str, Any], value: Any) -> bool:
-        """A constraint refuses an answer only when it is clearly false; when it cannot judge
-        (an unanswered question, a template mistake) the answer is accepted."""
-        try:
-            return self._run(expr, scope, value) is not False
-        except (MissingValue, EvaluationError):
-            return True
-
-    def _count(self, expr: Expression | None, scope: Mapping[str, Any], limit: int) -> int:
+    def _count(self, expr: Expression | None, scope: Mapping[str, Any], limit: int,
+               place: _Place) -> int:
         """How many items a repeated group has: 0 until the count is known and sensible."""
         if expr is None:
             return 0
+        read = place.last_read = set()
         try:
-            count = self._run(expr, scope)
-        except (MissingValue, EvaluationError):
+            count = self._run(expr, scope, read=read)
+        except MissingValue:
+            return 0
+        except EvaluationError as exc:
+            place.fail(expr, exc, read)
             return 0
         if isinstance(count, bool) or not isinstance(count, int | float):
+            place.fail(expr, EvaluationError("a repeat count needs a number",
+                                             reason="kinds"), read)
             return 0
         if not math.isfinite(count):
             return 0
         return max(0, min(int(count), limit))
 
-    def _calculate(self, question: Question, scope: Mapping[str, Any]) -> Any:
+    def _calculate(self, question: Question, scope: Mapping[str, Any], place: _Place) -> Any:
         """A calculated value: None (like an unanswered question) while its calculation reads
-        an unanswered question or fails on these values."""
+        an unanswered question; a failure is recorded, so what reads it cannot pass silently."""
         if question.calculation is None:
             return None
+        read = place.last_read = set()
         try:
-            return self._run(question.calculation, scope)
-        except (MissingValue, EvaluationError):
+            return self._run(question.calculation, scope, read=read)
+        except MissingValue:
+            return None
+        except EvaluationError as exc:
+            place.fail(question.calculation, exc, read)
             return None
 
     @cached_property
     def _layout(self) -> _Layout:
-        """The visible questions in order, the typed values of the visible answers, and the
-        calculated values (by path), each worked out from what comes before it."""
+        """The visible questions in order, the typed values of the visible answers, the
+        calculated values (by path) and the expressions that failed, each worked out from what
+        comes before it."""
         scope: dict[str, Any] = {}
         calculated: dict[str, Any] = {}
+        failures: list[ExpressionFailure] = []
+        reads: dict[str, frozenset[str]] = {}  # calculated path -> the answer paths it reads
         for section in self.template.sections:
             for question in section.questions:
                 scope.setdefault(question.id, None)
         visible: list[tuple[str, Question, Section, Question | None, int | None]] = []
+
+        def place(kind: str, path: str, group: Question | None = None,
+                  item: int | None = None) -> _Place:
+            return _Place(kind, path, group, item, reads, failures, self.answers)
+
         for section in self.template.sections:
-            if not self._evaluate(section.show_if, scope):
+            if not self._decide(section.show_if, scope, place("section", section.id)):
                 continue
             for question in section.questions:
-                if not self._evaluate(question.show_if, scope):
+                if not self._decide(question.show_if, scope, place("show_if", question.id)):
                     continue
                 if question.is_calculated:
-                    scope[question.id] = calculated[question.id] = self._calculate(question, scope)
+                    where = place("calculation", question.id)
+                    scope[question.id] = calculated[question.id] = \
+                        self._calculate(question, scope, where)
+                    reads[question.id] = where.paths(where.last_read)
                 elif question.is_group:
-                    count = self._count(question.repeat_count, scope, question.max_items)
+                    count = self._count(question.repeat_count, scope, question.max_items,
+                                        place("repeat_count", question.id))
                     items = []
                     for index in range(count):
                         local: dict[str, Any] = {}
@@ -212,11 +287,15 @@ class Interview:
                         for sub in question.questions:
                             local.setdefault(sub.id, None)
                         for sub in question.questions:
-                            if not self._evaluate(sub.show_if, item_scope):
-                                continue
                             path = f"{question.id}[{index}].{sub.id}"
+                            if not self._decide(sub.show_if, item_scope,
+                                                place("show_if", path, question, index)):
+                                continue
                             if sub.is_calculated:
-                                local[sub.id] = calculated[path] = self._calculate(sub, item_scope)
+                                where = place("calculation", path, question, index)
+                                local[sub.id] = calculated[path] = \
+                                    self._calculate(sub, item_scope, where)
+                                reads[path] = where.paths(where.last_read)
                                 continue
                             visible.append((path, sub, section, question, index))
                             local[sub.id] = typed_value(sub, self.answers.get(path))
@@ -225,7 +304,12 @@ class Interview:
                 else:
                     visible.append((question.id, question, section, None, None))
                     scope[question.id] = typed_value(question, self.answers.get(question.id))
-        return _Layout(visible, scope, calculated)
+        hit = None
+        for exclusion in self.template.exclusions:
+            if self._decide(exclusion.when, scope, place("exclusion", exclusion.id)) \
+                    and hit is None:
+                hit = ExclusionHit(exclusion)
+        return _Layout(visible, scope, calculated, tuple(failures), hit)
 
     def calculated(self) -> dict[str, Any]:
         """The calculated values by path ("age_at_incident", "others[0].share"); None while
@@ -280,7 +364,10 @@ class Interview:
         """The answer in stored form if this question accepts it; AnswerError says why not."""
         screen = self.screen(path)
         question = screen.question
-        stored = check_answer(question, raw, today=self.today)
+        try:
+            stored = check_answer(question, raw, today=self.today)
+        except OverflowError as exc:  # an integer past any float (math.isfinite(10**400))
+            raise AnswerError(TOO_LARGE) from exc
         if stored is None:
             if question.required:
                 raise AnswerError(msg.REQUIRED)
@@ -291,37 +378,83 @@ class Interview:
                 items = scope.get(screen.group.id) or []
                 local = items[screen.item] if screen.item < len(items) else {}
                 scope = _Layered(local, scope)
-            if not self._constraint_holds(question.constraint, scope,
-                                          typed_value(question, stored)):
+            try:
+                holds = self._run(question.constraint, scope, typed_value(question, stored))
+            except MissingValue:
+                holds = True  # it reads a question not answered yet: judged when it is
+            except EvaluationError as exc:
+                # A constraint that cannot judge this answer refuses it; it never waves it on.
+                raise _refusal(exc, question.id) from exc
+            if not isinstance(holds, bool):
+                raise _refusal(EvaluationError("the constraint gave no true or false",
+                                               reason="not_boolean"), question.id)
+            if holds is False:
                 raise AnswerError(question.constraint_message or msg.CONSTRAINT_FAILED)
         return stored
 
     def with_answer(self, path: str, raw: Any) -> Interview:
-        """A new interview state with this answer checked and recorded."""
+        """A new interview state with this answer checked and recorded.
+
+        An answer after which a show_if, repeat count, calculation or exclusion fails to
+        evaluate is refused (AnswerError, worded for the party), so a failing exclusion never
+        lets a case through as "not excluded". Of the answers such an expression reads, the
+        one being given now is blamed: when it fails newly, or when it reads this answer.
+        """
         stored = self.check(path, raw)
         answers = dict(self.answers)
         answers[path] = stored
-        return Interview(self.template, answers, self.party, self.today, self.now)
+        after = Interview(self.template, answers, self.party, self.today, self.now)
+        before = {failure.key for failure in self._layout.failures}
+        question_id = split_path(path)[2] or path
+        for failure in after._layout.failures:
+            if failure.key not in before or path in failure.reads:
+                raise _refusal(failure.error, question_id)
+        return after
+
+    def would_end_fast_track(self, path: str, raw: Any) -> ExclusionHit | None:
+        """The exclusion this answer would trigger when none applies yet, without keeping it.
+
+        Raises AnswerError as with_answer does when the answer itself would be refused.
+        """
+        if self.exclusion() is not None:
+            return None
+        return self.with_answer(path, raw).exclusion()
 
     # -- outcome -----------------------------------------------------------------------------
 
     def exclusion(self) -> ExclusionHit | None:
-        """The first exclusion that applies to the answers so far, if any."""
-        scope = self._layout.scope
-        for exclusion in self.template.exclusions:
-            if self._evaluate(exclusion.when, scope):
-                return ExclusionHit(exclusion)
-        return None
+        """The first exclusion that applies to the answers so far, if any.
+
+        None means that no exclusion applies to what is known *and could be decided*: an
+        exclusion that failed on these answers is one of the `problems` (the interview is not
+        complete and cannot be submitted until the answer blamed for it is changed).
+        """
+        return self._layout.hit
+
+    def failures(self) -> tuple[ExpressionFailure, ...]:
+        """The template's expressions that failed on these answers (see `problems`)."""
+        return self._layout.failures
 
     def problems(self) -> list[tuple[Screen, AnswerError]]:
-        """Every shown question whose answer is missing or no longer accepted."""
+        """Every shown question whose answer is missing or no longer accepted, and for each
+        expression that fails on these answers the (latest) answer it reads."""
         found = []
         for screen in self.screens:
             try:
                 self.check(screen.path, self.answers.get(screen.path))
             except AnswerError as exc:
                 found.append((screen, exc))
-        return found
+        flagged = {screen.path for screen, _ in found}
+        for failure in self._layout.failures:
+            blamed = [s for s in self.screens if s.path in failure.reads and self.is_answered(s)]
+            screen = blamed[-1] if blamed else (self.screens[0] if self.screens else None)
+            if screen is None or screen.path in flagged:
+                continue
+            flagged.add(screen.path)
+            question_id = split_path(screen.path)[2] or screen.path
+            found.append((screen, _refusal(failure.error, question_id, blamed=bool(blamed))))
+        order = {screen.path: i for i, screen in enumerate(self.screens)}
+        return sorted(found, key=lambda problem: order[problem[0].path])
 
     def is_complete(self) -> bool:
         return not self.problems()
@@ -414,10 +547,62 @@ class Interview:
         return render_text(text_in(wording, language), names)
 
 
+@dataclass(frozen=True)
+class ExpressionFailure:
+    """A template expression that failed on these answers (never taken as true or false).
+
+    `key` says which one it is (kind and where: ``("exclusion", "minor")``, ``("show_if",
+    "people[0].phone")``); `reads` holds the answer paths it read, through calculated values.
+    """
+
+    key: tuple[str, str]
+    expression: Expression
+    error: EvaluationError
+    reads: frozenset[str]
+
+
+@dataclass
+class _Place:
+    """Where an expression is evaluated in the layout, and where its failures are recorded."""
+
+    kind: str
+    path: str
+    group: Question | None
+    item: int | None
+    calculated_reads: dict[str, frozenset[str]]
+    failures: list[ExpressionFailure]
+    answers: Mapping[str, Any]
+    last_read: set[str] = field(default_factory=set)
+
+    def fail(self, expr: Expression, error: EvaluationError, read: set[str]) -> None:
+        self.failures.append(ExpressionFailure((self.kind, self.path), expr, error,
+                                               self.paths(read)))
+
+    def paths(self, names: set[str]) -> frozenset[str]:
+        """The answer paths behind the names an expression read (through calculated values)."""
+        found: set[str] = set()
+        local = {sub.id for sub in self.group.questions} if self.group is not None else set()
+        for name in names:
+            if name == "value" or name.startswith("party."):
+                continue
+            path = f"{self.group.id}[{self.item}].{name}" \
+                if self.group is not None and name in local else name
+            if path in self.calculated_reads:
+                found |= self.calculated_reads[path]
+            elif path == name and "[" not in path:
+                found.add(path)
+                found.update(p for p in self.answers if p.startswith(f"{name}["))
+            else:
+                found.add(path)
+        return frozenset(found)
+
+
 class _Layout(NamedTuple):
     visible: list[tuple[str, Question, Section, Question | None, int | None]]
     scope: dict[str, Any]
     calculated: dict[str, Any]
+    failures: tuple[ExpressionFailure, ...]
+    hit: ExclusionHit | None
 
 
 class _Layered(ChainMap):  # type: ignore[type-arg]

@@ -14,8 +14,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kiosk.answer_types import AnswerError
 from kiosk.audit import record_event
 from kiosk.cases import (
+    AnswerRejected,
     CaseError,
     CaseNotFound,
     acknowledge_rights,
@@ -29,7 +31,7 @@ from kiosk.cases import (
     start_interview,
     submit_case,
 )
-from kiosk.interview import Interview, Screen
+from kiosk.interview import ExclusionHit, Interview, InterviewError, Screen
 from kiosk.models import Case, Signature
 from kiosk.notices import RIGHTS, TERMS, Notice, load_notice
 from kiosk.review import open_comments
@@ -222,6 +224,29 @@ class PartySession:
             case.current_path = following.path if following else REVIEW
 
         return self._act(give)
+
+    def would_end_fast_track(self, path: str, raw: Any) -> ExclusionHit | None:
+        """The exclusion this answer would trigger, for the kiosk's "are you sure" before it
+        leaves the fast-track; nothing is saved and nothing is audited.
+
+        Returns None when the answer would keep the case on the fast-track (or when the case is
+        already excluded), else the exclusion: `hit.exclusion.id`, and `hit.reason(language)`
+        says why in the party's language (the same words the officer will see as the
+        conversion reason). Raises AnswerRejected, exactly as `answer` would, when the answer
+        itself would be refused (then there is nothing to confirm: show its message), and
+        CaseError when the party cannot answer now. The screen calls `answer` once the party
+        confirms; it must not rely on this result then, as the case may have changed meanwhile.
+        """
+        with self.station.database.session(readonly=True) as session:
+            case = self._case(session)
+            _require_answering(case)
+            interview = interview_of(session, case, **self._clock())
+        try:
+            return interview.would_end_fast_track(path, raw)
+        except AnswerError as exc:
+            raise AnswerRejected(path, exc.messages) from exc
+        except InterviewError as exc:
+            raise AnswerRejected(path, {"zh": str(exc), "en": str(exc)}) from exc
 
     def back(self) -> PartyState:
         """One screen back: from a question to the one before, from the review to the last."""

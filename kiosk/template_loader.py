@@ -626,7 +626,43 @@ def _yaml() -> YAML:
 
 
 MAX_SOURCE_BYTES = 2_000_000
+TOO_DEEP = "lists or mappings are nested too deeply"
 MAX_NODES = 100_000
+
+
+MAX_FLOW_DEPTH = 100
+
+
+def _flow_depth(source: str) -> int:
+    """How deeply [ ] and { } nest, outside quotes and comments (roughly: an unbalanced bracket
+    in plain text counts too, which only matters past MAX_FLOW_DEPTH).
+
+    ruamel takes seconds over "[[[[..." 50,000 deep before it fails with a RecursionError, so
+    such a file is refused before it is parsed.
+    """
+    if "[" not in source and "{" not in source:
+        return 0
+    depth = deepest = 0
+    quote = ""
+    previous = "\n"
+    in_comment = False
+    for character in source:
+        if in_comment:
+            in_comment = character != "\n"
+        elif quote:
+            if character == quote:
+                quote = ""
+        elif character in "'\"":
+            quote = character
+        elif character == "#" and previous in " \t\n":
+            in_comment = True
+        elif character in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in "]}":
+            depth = max(depth - 1, 0)
+        previous = character
+    return deepest
 
 
 def _shape_problem(root: Any) -> tuple[str, dict[str, object]] | None:
@@ -656,6 +692,9 @@ def parse_template(source: str, filename: str = "<template>") -> Template:
     if len(source.encode("utf-8")) > MAX_SOURCE_BYTES:
         raise TemplateInvalid([TemplateProblem.of(filename, None, None, "file_too_large",
                                                   megabytes=MAX_SOURCE_BYTES // 1_000_000)])
+    if _flow_depth(source) > MAX_FLOW_DEPTH:
+        raise TemplateInvalid([TemplateProblem.of(filename, None, None, "not_yaml",
+                                                  detail=TOO_DEEP)])
     try:
         root = _yaml().load(source)
     except MarkedYAMLError as exc:
@@ -667,6 +706,15 @@ def parse_template(source: str, filename: str = "<template>") -> Template:
     except (YAMLError, ValueError) as exc:  # ValueError: e.g. a number of 5,000 digits
         raise TemplateInvalid([TemplateProblem.of(filename, None, None, "not_yaml",
                                                   detail=str(exc))]) from exc
+    except RecursionError as exc:  # ruamel composes nested nodes recursively
+        raise TemplateInvalid([TemplateProblem.of(filename, None, None, "not_yaml",
+                                                  detail=TOO_DEEP)]) from exc
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:
+        # ruamel trips over some malformed input itself (a "%YAML" directive in mid-document
+        # raises KeyError): still a file that is not YAML, not a crash.
+        raise TemplateInvalid([TemplateProblem.of(filename, None, None, "not_yaml",
+                                                  detail=f"{type(exc).__name__} while reading "
+                                                  f"it")]) from exc
     shape = _shape_problem(root)
     if shape:
         code, params = shape

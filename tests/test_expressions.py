@@ -909,6 +909,33 @@ def test_an_error_without_a_position_has_no_column() -> None:
     assert str(error) == error.message
 
 
+@pytest.mark.parametrize(
+    ("source", "values", "reason"),
+    [
+        ("age(b, o) < 18", {"b": date(2026, 11, 26), "o": date(2026, 11, 25)}, "before_birth"),
+        ("10 / x > 1", {"x": 0}, "division_by_zero"),
+        ("x * 1.5 > 1", {"x": 10**400}, "too_large"),
+        ("x > 5", {"x": date(2026, 1, 1)}, "kinds"),
+    ],
+)
+def test_an_evaluation_error_says_why_for_the_engine_to_word(
+        source: str, values: dict[str, object], reason: str) -> None:
+    with pytest.raises(EvaluationError) as caught:
+        ev(source, values)
+    assert caught.value.reason == reason
+
+
+def test_age_before_birth_names_where_each_date_was_read_from() -> None:
+    with pytest.raises(EvaluationError) as caught:
+        parse_expression("age(party.birth_date, incident_date) < 18").evaluate(
+            resolver({"party.birth_date": date(2000, 1, 2), "incident_date": date(2000, 1, 1)}),
+            today=TODAY, now=NOW)
+    assert caught.value.values == {"birth": "party.birth_date", "on": "incident_date"}
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert (str(copy), copy.reason, copy.values) == (
+        str(caught.value), "before_birth", caught.value.values)
+
+
 def test_errors_survive_pickling() -> None:
     error = rejected("open(1)")
     copy = pickle.loads(pickle.dumps(error))

@@ -479,40 +479,117 @@ def failing_template(**expressions: str) -> Template:
     return parse_template(source, "failing.yaml")
 
 
-def test_run_time_failure_in_show_if_hides_the_question() -> None:
+def test_an_answer_that_makes_a_show_if_fail_is_refused_and_sent_to_the_officer() -> None:
     template = failing_template(
         injured="      - id: injured\n        type: yes_no\n        show_if: incident_date > 5\n")
-    interview = start(template).with_answer("incident_date", "2026-03-01")
-    assert "injured" not in paths(interview)
-    assert interview.statement("zh") and interview.review("en")
+    error = refusal(start(template), "incident_date", "2026-03-01")
+    assert error.message("zh") == "这个回答现在无法核对，请告诉民警。"
+    assert error.message("en") == "This answer cannot be checked now; please tell the officer."
 
 
-def test_run_time_failure_in_repeat_count_gives_no_items() -> None:
+def test_an_answer_that_makes_a_repeat_count_fail_is_refused() -> None:
     template = failing_template(people="        repeat_count: incident_date\n")
-    interview = start(template).with_answer("incident_date", "2026-03-01")
-    assert not any(p.startswith("people[") for p in paths(interview))
+    refusal(start(template), "incident_date", "2026-03-01")
 
 
-def test_run_time_failure_in_exclusion_does_not_exclude() -> None:
+def test_an_answer_that_makes_an_exclusion_fail_is_refused_not_waved_through() -> None:
     template = failing_template(exclusion="    when: incident_date > 5\n")
-    interview = start(template).with_answer("incident_date", "2026-03-01")
-    assert interview.exclusion() is None
+    refusal(start(template), "incident_date", "2026-03-01")
 
 
-def test_division_by_zero_in_show_if_hides_the_question() -> None:
+def test_a_division_by_zero_in_a_show_if_refuses_the_answer_that_made_it() -> None:
     template = failing_template(
         notes="      - id: notes\n        type: long_text\n"
               "        show_if: 10 / people_count > 1\n")
-    interview = start(template).with_answer("people_count", 0)
-    assert "notes" not in paths(interview)
-    assert "notes" in paths(interview.with_answer("people_count", 5))
+    error = refusal(start(template), "people_count", 0)
+    assert error.message("en") == "This answer does not fit your earlier answers; please check it."
+    assert error.message("zh") == "这个回答和前面的回答对不上，请检查。"
+    assert "notes" in paths(start(template).with_answer("people_count", 5))
 
 
-def test_run_time_failure_in_constraint_does_not_trap_the_party() -> None:
+def test_a_constraint_that_cannot_judge_the_answer_refuses_it() -> None:
     template = failing_template(
         people_count="        constraint: value >= incident_date\n")
     interview = start(template).with_answer("incident_date", "2026-03-01")
-    assert interview.with_answer("people_count", 2).answers["people_count"] == 2
+    error = refusal(interview, "people_count", 2)
+    assert error.message("zh") and error.message("en")
+
+
+def test_a_constraint_that_gives_no_true_or_false_refuses_the_answer() -> None:
+    template = failing_template(people_count="        constraint: value + 1\n")
+    error = refusal(start(template), "people_count", 2)
+    assert error.message("en") == "This answer cannot be checked now; please tell the officer."
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_an_incident_date_before_the_birth_date_is_refused_in_words(path: Path) -> None:
+    """PR Art. 41: age() cannot judge a day before birth, so the minor exclusion must not
+    be skipped; the date is refused and the case stays where it was."""
+    template = load_template_file(path)
+    party = Party(date(2000, 6, 1), "female", "CHN")
+    error = refusal(start(template, party=party), "incident_date", "1999-12-31")
+    assert error.message("zh") == "这个日期早于出生日期，请检查日期。"
+    assert error.message("en") == "This date is before the date of birth; please check the date."
+
+
+BIRTH_YAML = ENGINE_YAML.replace(
+    "      - id: injured\n        type: yes_no\n",
+    "      - id: victim_birth_date\n        type: date\n"
+    "        prompt: {zh: 对方的出生日期？, en: The other person's date of birth?}\n"
+    "      - id: injured\n        type: yes_no\n",
+).replace("    when: admits_facts == false\n",
+          "    when: age(victim_birth_date, incident_date) < 14\n")
+
+
+def test_the_answer_being_given_is_blamed_when_an_expression_reads_two_answers() -> None:
+    template = parse_template(BIRTH_YAML, "birth.yaml")
+    interview = start(template).with_answer("incident_date", "2026-03-01")
+    error = refusal(interview, "victim_birth_date", "2026-03-05")
+    assert error.message("en") == ("This date of birth is after the other date; "
+                                   "please check the date.")
+    # Given in the other order, the incident date is the one refused.
+    first = start(template).with_answer("victim_birth_date", "2026-03-05")
+    error = refusal(first, "incident_date", "2026-03-01")
+    assert error.message("en") == "This date is before the date of birth; please check the date."
+
+
+def test_a_failing_exclusion_in_stored_answers_keeps_the_interview_incomplete() -> None:
+    """Answers stored before this check existed, or a birth date recorded after them: the
+    engine names the answer to change and never lets the interview pass as not excluded."""
+    party = Party(date(2000, 6, 1), "female", "CHN")
+    interview = start(demo_template(), {"incident_date": "1999-12-31"}, party=party)
+    assert interview.exclusion() is None
+    assert [f.key for f in interview.failures()] == [("exclusion", "minor")]
+    problem = {screen.path: error for screen, error in interview.problems()}["incident_date"]
+    assert problem.message("en") == "This date is before the date of birth; please check the date."
+    assert not interview.is_complete()
+    # Changing it to another day before the birth date is refused too, though it failed before.
+    refusal(interview, "incident_date", "1999-01-01")
+    assert interview.with_answer("incident_date", "2026-03-01").failures() == ()
+
+
+def demo_template() -> Template:
+    return parse_template(ENGINE_YAML, "engine-demo.yaml")
+
+
+def test_a_calculation_that_fails_refuses_the_answer_it_reads(calculated: Template) -> None:
+    party = Party(date(2000, 6, 1), "female", "CHN")
+    error = refusal(Interview(calculated, {}, party, TODAY, NOW), "incident_date", "1999-12-31")
+    assert error.message("zh") == "这个日期早于出生日期，请检查日期。"
+
+
+def test_would_end_fast_track_names_the_exclusion_without_keeping_the_answer(
+        demo: Template) -> None:
+    interview = start(demo)
+    hit = interview.would_end_fast_track("admits_facts", False)
+    assert hit is not None and hit.exclusion.id == "not_admitted"
+    assert interview.would_end_fast_track("admits_facts", True) is None
+    assert "admits_facts" not in interview.answers
+    young = start(demo, party=Party(date(2010, 1, 1), "male", "CHN"))
+    minor = young.would_end_fast_track("incident_date", "2026-03-01")
+    assert minor is not None and minor.reason("en") == "The party was under 18."
+    with pytest.raises(AnswerError):
+        young.would_end_fast_track("incident_date", "2009-01-01")  # refused, not "excluded"
 
 
 # -- bugs found in the answer checks ------------------------------------------------------------
@@ -618,6 +695,7 @@ def test_arbitrary_answers_never_break_the_engine(template: Template, data: st.D
                                                   birth: date) -> None:
     interview = Interview(template, {}, Party(birth, "male", "CHN"), TODAY, NOW)
     path: str | None = None
+    assert not interview.failures()
     for _ in range(200):
         screen = interview.next_screen(path)
         if screen is None:
@@ -627,6 +705,7 @@ def test_arbitrary_answers_never_break_the_engine(template: Template, data: st.D
             interview = interview.with_answer(screen.path, raw)
         except AnswerError as error:
             assert error.message("zh") and error.message("en")
+        assert not interview.failures()  # a failing expression's answer was refused
         path = screen.path
         assert interview.screen(path).path == path
     else:

@@ -23,7 +23,7 @@ from kiosk.cases import (
     open_case,
     set_detention_possible,
 )
-from kiosk.cli import add_json_flag, print_json
+from kiosk.cli import add_json_flag, print_json, refuse_control_characters
 from kiosk.hooks import SUBMITTED, notify
 from kiosk.models import Case
 from kiosk.review import open_comments, review_actions
@@ -89,13 +89,18 @@ def parse_arrival(text: str | None, station: Station) -> datetime:
         raise CaseError(f"--arrived {text!r} is not a time like 2026-11-25T09:30") from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(station.settings.timezone))
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00 east of Greenwich is before year 1 in UTC
+        raise CaseError(f"--arrived {text!r} is out of range") from None
     return moment
 
 
 def run_open(args: argparse.Namespace) -> int:
     station = open_station()
     with station.database.session() as session:
-        case = open_case(session, station.settings, args.template, args.name,
+        name = refuse_control_characters(args.name, "--name")
+        case = open_case(session, station.settings, args.template, name,
                          arrived_at=parse_arrival(args.arrived, station), arrival_mode=args.came,
                          actor="cli", today=station.today(), language=args.language)
     if args.json:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from kiosk.cases import CaseError, find_case
-from kiosk.cli import read_password
+from kiosk.cli import read_password, refuse_control_characters
 from kiosk.hooks import APPROVED, notify
 from kiosk.review import Decision, PenaltyType, approve_level, convert_by_officer, return_case
 from kiosk.station import open_station
@@ -49,6 +49,10 @@ def parse_comments(items: list[str]) -> dict[str, str]:
 
 
 def run_review(args: argparse.Namespace) -> int:
+    for flag, text in (("--reason", args.reason or ""), ("--basis", args.basis),
+                       ("--circumstances", args.circumstances), *(("--comment", c)
+                                                                   for c in args.comment)):
+        refuse_control_characters(text, flag)
     station = open_station()
     password = read_password()
     user = authenticate(station.database, args.user, password,
