@@ -3,9 +3,8 @@ listings that use it (real `kiosk` subprocesses on a real database)."""
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
