@@ -172,7 +172,7 @@ def test_invalid_answers_name_the_question_and_write_nothing(env: dict[str, str]
 def test_template_list_and_show_json(env: dict[str, str]) -> None:
     listed = json.loads(kiosk(env, "template", "list", "--json").stdout)
     assert {t["id"] for t in listed} == {"minor-assault", "petty-theft", "property-damage"}
-    assert all(t["versions"] == [1] and t["latest"] == 1 and t["title"]["zh"] for t in listed)
+    assert all(t["versions"] == [2] and t["latest"] == 2 and t["title"]["zh"] for t in listed)
     shown = json.loads(kiosk(env, "template", "show", "petty-theft", "--json").stdout)
     assert shown["sections"][0]["id"] == "eligibility"
 
