@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 import tempfile
@@ -84,6 +85,19 @@ KINDS = (
 KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
 
 
+CONTENT_FORMAT = 2
+"""The shape of the documents' content JSON, stored in each as "format". Raise it whenever a
+content builder adds, removes or renames a field: `kiosk verify` compares a document with the
+case's current record only when both are of the same shape, so an upgrade never makes a
+genuine older document look tampered with (it is then checked against its stored record)."""
+
+
+def current_content(kind: Kind, session: Session, case: Case,
+                    station: Station) -> dict[str, Any]:
+    """What the case's record says this document holds, as of now."""
+    return {**kind.content(session, case, station), "format": CONTENT_FORMAT}
+
+
 def _sha256(data: bytes | str) -> str:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     return hashlib.sha256(raw).hexdigest()
@@ -100,7 +114,7 @@ def ensure_document(session: Session, case: Case, station: Station, kind: Kind) 
     ).scalar_one_or_none()
     if existing is not None:
         return existing
-    content = kind.content(session, case, station)
+    content = current_content(kind, session, case, station)
     text = canonical_json(content)
     digest = _sha256(text)
     fonts = register_fonts(station.settings.document_font)
@@ -204,7 +218,9 @@ def verify_file(station: Station, pdf: Path) -> Verdict:
                            "was printed")
         kind = KINDS_BY_NAME.get(payload.kind)
         if kind is not None and document.submission == case.submission_count:
-            current = canonical_json(kind.content(session, case, station))
+            stored_format = json.loads(document.content).get("format", 1)
+            current = canonical_json(current_content(kind, session, case, station)) \
+                if stored_format == CONTENT_FORMAT else document.content
             if _sha256(current) != payload.content_sha256:
                 return Verdict(False, "the case's record no longer matches this document "
                                "(changed in the database)")

@@ -143,3 +143,26 @@ def test_approval_makes_the_decision_and_the_pre_penalty_record(
     assert "陈述和申辩" in run("pdftotext", str(notice), "-")
     for pdf in written:
         assert verify_file(station, pdf).ok, pdf
+
+
+def test_a_document_printed_before_an_upgrade_that_reshaped_its_content_still_verifies(
+        station: Station, exported: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next release adds a field to the statement's content (and raises CONTENT_FORMAT):
+    a paper printed today must still verify against its own stored record, not against the new
+    shape, or every genuine document would look tampered with after the upgrade. Tampering with
+    the stored record is still found."""
+    import printer.documents as documents
+
+    code, pdf = exported
+    assert verify_file(station, pdf).ok
+    kind = documents.KINDS_BY_NAME["statement"]
+    reshaped = lambda *args: {**kind.content(*args), "interpreter": None}  # noqa: E731
+    monkeypatch.setitem(documents.KINDS_BY_NAME, "statement",
+                        documents.Kind(**{**kind.__dict__, "content": reshaped}))
+    monkeypatch.setattr(documents, "CONTENT_FORMAT", documents.CONTENT_FORMAT + 1)
+    assert verify_file(station, pdf).ok, verify_file(station, pdf).message
+    with station.database.session() as session:
+        session.execute(update(Document).where(Document.kind == "statement")
+                        .values(content=Document.content + " "))
+    verdict = verify_file(station, pdf)
+    assert not verdict.ok and "stored record" in verdict.message
