@@ -153,7 +153,7 @@ def test_a_document_printed_before_an_upgrade_that_reshaped_its_content_still_ve
     the stored record is still found."""
     import printer.documents as documents
 
-    code, pdf = exported
+    _, pdf = exported
     assert verify_file(station, pdf).ok
     kind = documents.KINDS_BY_NAME["statement"]
     reshaped = lambda *args: {**kind.content(*args), "interpreter": None}  # noqa: E731
