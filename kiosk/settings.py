@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, get_type_hints
@@ -137,6 +138,10 @@ FIELD_TYPES: dict[str, Any] = get_type_hints(Settings)
 STATION_KEYS = tuple(name for name in FIELD_TYPES if name not in MACHINE_ONLY)
 
 
+MAX_WHOLE = 2_147_483_647
+"""The largest whole-number setting (a PostgreSQL integer); no setting needs more."""
+
+
 def _coerce(name: str, raw: object, source: str) -> object:
     """Turns a raw value from TOML, JSON or an environment string into the field's type."""
     kind = FIELD_TYPES[name]
@@ -149,15 +154,26 @@ def _coerce(name: str, raw: object, source: str) -> object:
     if kind is str:
         if not isinstance(raw, str):
             raise refuse("text", "text")
+        if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in raw):
+            # A NUL crashes PostgreSQL, a line break forges a line of `settings list`.
+            raise refuse("text without control characters", "control_character")
         return raw
     if kind is int:
         if isinstance(raw, bool):
             raise refuse("a whole number", "whole_number")
+        value: int | None = None
         if isinstance(raw, int):
-            return raw
-        if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
-            return int(raw.strip())
-        raise refuse("a whole number", "whole_number")
+            value = raw
+        elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit() \
+                and len(raw.strip()) <= 20:
+            value = int(raw.strip())
+        if value is None:
+            raise refuse("a whole number", "whole_number")
+        if abs(value) > MAX_WHOLE:
+            # Stored as JSON, a larger number reads back as a float on SQLite and then every
+            # command refuses the settings: refuse it here instead.
+            raise refuse(f"a whole number up to {MAX_WHOLE}", "too_large")
+        return value
     if kind is bool:
         if isinstance(raw, bool):
             return raw

@@ -128,6 +128,9 @@ def test_the_printer_and_font_are_station_defaults_a_machine_may_override(tmp_pa
     ({"languages": ["zh", "zh"]}, "languages", "repeated"),
     ({"idle_timeout_seconds": 0}, "idle_timeout_seconds", "positive"),
     ({"printer_backend": "lpr"}, "printer_backend", "choice"),
+    ({"login_max_failures": 2_147_483_648}, "login_max_failures", "too_large"),
+    ({"station_name": "派出所\x00"}, "station_name", "control_character"),
+    ({"station_name": "派出所\nadmin_pin 0000"}, "station_name", "control_character"),
 ])
 def test_a_refusal_names_its_setting_and_reason(database: dict, setting: str,
                                                 reason: str) -> None:
@@ -168,3 +171,21 @@ def test_the_lockout_may_be_zero_but_not_negative(station: Station) -> None:
     assert list(refused_station.value.problems) == ["login_lockout_minutes"]
     station.set_settings({"login_lockout_minutes": "30"}, actor="admin")
     assert station.reload_settings().login_lockout_minutes == 30
+
+
+def test_a_huge_number_is_refused_and_every_command_still_works(
+        station: Station, station_env: dict[str, str]) -> None:
+    """`settings set` with 10^26 was accepted; SQLite read it back as a float and from then on
+    every `kiosk` command refused the settings, `settings set` included."""
+    from test_cli import kiosk
+
+    refused = kiosk(station_env, "settings", "set", "login_max_failures",
+                    "99999999999999999999999999")
+    assert refused.returncode == 1 and "login_max_failures" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    listed = kiosk(station_env, "settings", "list")
+    assert listed.returncode == 0 and re.search(r"login_max_failures\s+5\b", listed.stdout)
+    bound = kiosk(station_env, "settings", "set", "login_max_failures", "2147483647")
+    assert bound.returncode == 0, bound.stderr
+    over = kiosk(station_env, "settings", "set", "login_max_failures", "2147483648")
+    assert over.returncode == 1 and "2147483647" in over.stderr
