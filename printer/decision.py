@@ -37,6 +37,7 @@ LABELS = frozenset({
     "officer_signature", "received", "page", "case_code", "party_no_penalty",
     "circumstances_no_penalty", "penalty_heading_no_penalty", "received_no_penalty",
     "party_signature_no_penalty", "penalty_detention_and_fine", "detention_not_executed",
+    "party_signature_decision",
 })
 
 
@@ -183,7 +184,9 @@ def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFo
         SignatureBlock(
             electronic_label="",
             signed_line="",
-            handwritten_label=wording.label(own("party_signature"), language),
+            handwritten_label=wording.label(
+                own("party_signature") if content["kind"] == PRE_PENALTY or no_penalty
+                else "party_signature_decision", language),
             code_label=wording.label("case_code", language),
             page_label=lambda page, pages: wording.label("page", language, page=page,
                                                          pages=pages)))

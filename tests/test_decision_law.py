@@ -54,6 +54,7 @@ def test_detention_and_a_fine_are_decided_together_and_printed(
     text = pdf_text(next(p for p in written if p.name.endswith("-decision.pdf")))
     assert "处行政拘留6日，并处罚款人民币500元" in text
     assert "十五日内" in text  # the fine's payment paragraph is there too
+    assert "被处罚人签名" in text and "被告知人" not in text  # the decision's own signature box
 
 
 @pytest.mark.parametrize(("amount", "allowed"), [(999, True), (1000, True), (1001, False)])
