@@ -80,7 +80,9 @@ def decision_content(kind: str, session: Session, case: Case, station: Station) 
         "case_code": case.code,
         "submission": case.submission_count,
         "language": language,
-        "organ": station.settings.station_name,
+        # PSAPL Art. 109: detention or a fine over 1,000 yuan is the county-level organ's.
+        "organ": station.settings.county_organ_name
+        if (case.decision or {}).get("authority") == "county" else station.settings.station_name,
         "case_type": text_in(template.title, language),
         "legal_basis": text_in(template.legal_basis, language),
         "party": {"name": party.get("name") or case.party_name, "sex": party.get("sex"),

@@ -55,6 +55,9 @@ def test_detention_and_a_fine_are_decided_together_and_printed(
     assert "处行政拘留6日，并处罚款人民币500元" in text
     assert "十五日内" in text  # the fine's payment paragraph is there too
     assert "被处罚人签名" in text and "被告知人" not in text  # the decision's own signature box
+    # Art. 109: issued in the name of the county-level organ, not the station's.
+    assert station.settings.county_organ_name in text
+    assert station.settings.station_name not in text
 
 
 @pytest.mark.parametrize(("amount", "allowed"), [(999, True), (1000, True), (1001, False)])
@@ -64,7 +67,7 @@ def test_a_fine_for_assault_is_bounded_by_article_51(
     decision = Decision("fine", "51", "如实陈述", amount=amount)
     if allowed:
         assert decide(station, code, head, decision)["authority"] == "station"
-        return
+        return  # (the station's own name on such a decision: test_printer's approval test)
     with pytest.raises(ReviewError) as refused:
         decide(station, code, head, decision)
     assert refused.value.reason == "penalty_out_of_range"

@@ -13,6 +13,12 @@ SETTING_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "zh": ("站点名称", "显示在自助机、审核台和打印的文书上。"),
         "en": ("Station name", "Shown on the kiosk, the consoles and the printed documents."),
     },
+    "county_organ_name": {
+        "zh": ("县级公安机关名称", "拘留和一千元以上罚款由县级公安机关决定，并以其名义作出"
+                              "（《治安管理处罚法》第一百零九条），例如“示例市公安局示例分局”。"),
+        "en": ("County-level organ", "Detention and fines over 1,000 yuan are decided by the "
+               "county-level organ and issued in its name (PSAPL Art. 109)."),
+    },
     "department_code": {
         "zh": ("单位代码", "9 位数字，是每个案件编号的一部分。"),
         "en": ("Department code", "9 digits; part of every case code."),
