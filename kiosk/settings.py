@@ -76,6 +76,9 @@ class Settings:
     print_on_approval: bool
     station_name: str
     county_organ_name: str
+    reconsideration_body: str
+    court_name: str
+    fine_payment_place: str
     action_type_code: str
     department_code: str
     custom_code: str
@@ -126,7 +129,8 @@ STATION_ONLY = frozenset({
     "review_chain", "action_type_code", "department_code", "custom_code",
     "hearing_fine_threshold", "detention_days_excluded", "decision_deadline_hours",
     "questioning_limit_hours", "questioning_limit_detention_hours",
-    "template_four_eyes", "county_organ_name",
+    "template_four_eyes", "county_organ_name", "reconsideration_body", "court_name",
+    "fine_payment_place",
 })
 """Settings with legal weight: the same on every machine, so only the database may change them
 (one machine's environment must not, say, shorten the review chain)."""

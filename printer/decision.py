@@ -17,8 +17,11 @@ from sqlalchemy.orm import Session
 
 from kiosk.answer_types import format_date
 from kiosk.cases import interview_of
+from kiosk.identity import DOCUMENT_TYPE_LABELS, DocumentType
 from kiosk.models import Case, Document
+from kiosk.review import party_age
 from kiosk.station import Station
+from kiosk.station_time import station_date
 from kiosk.template_model import text_in
 from printer.content import local_date, local_moment
 from printer.fonts import DocumentFonts
@@ -37,7 +40,7 @@ LABELS = frozenset({
     "officer_signature", "received", "page", "case_code", "party_no_penalty",
     "circumstances_no_penalty", "penalty_heading_no_penalty", "received_no_penalty",
     "party_signature_no_penalty", "penalty_detention_and_fine", "detention_not_executed",
-    "party_signature_decision",
+    "party_signature_decision", "male", "female", "age",
 })
 
 
@@ -74,6 +77,7 @@ def decision_content(kind: str, session: Session, case: Case, station: Station) 
                                      Document.submission == case.submission_count)
     ).scalar_one_or_none()
     party = dict(case.party)
+    document_type = (party.get("document") or {}).get("type")
     decided = case.decided_at
     return {
         "kind": kind,
@@ -85,10 +89,18 @@ def decision_content(kind: str, session: Session, case: Case, station: Station) 
         if (case.decision or {}).get("authority") == "county" else station.settings.station_name,
         "case_type": text_in(template.title, language),
         "legal_basis": text_in(template.legal_basis, language),
+        # PSAPL Art. 115: name, sex, age, ID type and number, address.
         "party": {"name": party.get("name") or case.party_name, "sex": party.get("sex"),
                   "birth_date": party.get("birth_date"),
+                  "age": party_age(case, station_date(decided, station.settings.timezone))
+                  if decided else None,
+                  "document_type": text_in(DOCUMENT_TYPE_LABELS[DocumentType(document_type)],
+                                           language) if document_type else "",
                   "document": (party.get("document") or {}).get("number", ""),
                   "address": party.get("address", "")},
+        "payment_place": station.settings.fine_payment_place,
+        "reconsideration_body": station.settings.reconsideration_body,
+        "court": station.settings.court_name,
         "decision": dict(case.decision or {}),
         "statement_pages": statement_pages or 0,
         "date": local_date(decided, station, language),
@@ -159,11 +171,15 @@ def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFo
     else:
         title = wording.label("title_no_penalty", language) if no_penalty \
             else text_in(wording.title, language)
+        sex = label(party["sex"]) if party.get("sex") in ("male", "female") else ""
+        age = label("age", years=party["age"]) if party.get("age") is not None else ""
+        who = "  ".join(part for part in (
+            party["name"], sex, age, birth, f"{party.get('document_type', '')} "
+            f"{party['document']}".strip(), party["address"]) if part)
         story = [
             Paragraph(escape(title), style.title),
             field("number", content["case_code"]),
-            field("party", f"{party['name']}  {birth}  {party['document']}  "
-                           f"{party['address']}"),
+            field("party", who),
             Spacer(1, 3 * mm),
             Paragraph(f"<b>{label('facts_heading')}：</b>{escape(facts)}", style.body),
             field("circumstances", decision.get("circumstances", "")),
@@ -171,9 +187,11 @@ def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFo
             Paragraph(f"<b>{label(own('penalty_heading'))}：</b>{escape(penalty)}", style.body),
         ]
         if decision.get("penalty_type") in ("fine", "detention_and_fine"):
-            story.append(Paragraph(label("payment"), style.body))
+            story.append(Paragraph(label("payment", place=content.get("payment_place", "")),
+                                   style.body))
         story += [
-            Paragraph(label("appeal"), style.body),
+            Paragraph(label("appeal", body=content.get("reconsideration_body", ""),
+                            court=content.get("court", "")), style.body),
             Spacer(1, 12 * mm),
             Paragraph(f"{escape(content['organ'])}{label('seal')}", right),
             Paragraph(escape(content["date"]), right),

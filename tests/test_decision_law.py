@@ -60,6 +60,23 @@ def test_detention_and_a_fine_are_decided_together_and_printed(
     assert station.settings.station_name not in text
 
 
+def test_the_decision_holds_every_item_of_article_115(station: Station, tmp_path: Path) -> None:
+    """Name, sex, age, ID type and number, address; facts; kind and basis with the article;
+    execution (where to pay, within 15 days, the 3 % surcharge); remedies naming the body and
+    the court with their deadlines; organ and date (read back with pdftotext)."""
+    code, head = reviewed(station)
+    decide(station, code, head, Decision("fine", "51", "如实陈述，取得谅解", amount=300))
+    written, _ = export_documents(station, code, tmp_path)
+    text = pdf_text(next(p for p in written if p.name.endswith("-decision.pdf")))
+    settings = station.settings
+    for item in ("张三", "男", "岁", "居民身份证", "北京市朝阳区",   # the party
+                 "现查明", "《中华人民共和国治安管理处罚法》第五十一条", "处罚款人民币300元",
+                 "十五日内", settings.fine_payment_place, "百分之三", "不超过罚款本数",
+                 settings.reconsideration_body, "六十日内", settings.court_name, "六个月内",
+                 settings.station_name, "年", "月", "日"):
+        assert item in text, item
+
+
 @pytest.mark.parametrize(("amount", "allowed"), [(999, True), (1000, True), (1001, False)])
 def test_a_fine_for_assault_is_bounded_by_article_51(
         station: Station, amount: int, allowed: bool) -> None:

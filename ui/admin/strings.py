@@ -19,6 +19,22 @@ SETTING_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("County-level organ", "Detention and fines over 1,000 yuan are decided by the "
                "county-level organ and issued in its name (PSAPL Art. 109)."),
     },
+    "reconsideration_body": {
+        "zh": ("行政复议机关", "印在处罚决定书上：当事人可以向它申请行政复议（六十日内）。"),
+        "en": ("Reconsideration body", "Printed on decisions: where the party may apply for "
+               "reconsideration (within 60 days)."),
+    },
+    "court_name": {
+        "zh": ("管辖法院", "印在处罚决定书上：当事人可以向它提起行政诉讼（六个月内）。"),
+        "en": ("Court", "Printed on decisions: where the party may bring a lawsuit (within 6 "
+               "months)."),
+    },
+    "fine_payment_place": {
+        "zh": ("罚款缴纳银行", "印在罚款决定书上：指定银行及账号，或电子缴款的名称"
+                           "（《治安管理处罚法》第一百二十三条）。"),
+        "en": ("Where fines are paid", "Printed on fine decisions: the designated bank and "
+               "account, or the electronic payment's name (PSAPL Art. 123)."),
+    },
     "department_code": {
         "zh": ("单位代码", "9 位数字，是每个案件编号的一部分。"),
         "en": ("Department code", "9 digits; part of every case code."),
