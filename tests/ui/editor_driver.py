@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QLineEdit,
@@ -28,6 +29,9 @@ WAIT_MS = 15_000
 def click(widget: QWidget) -> None:
     """A left click in the middle of a widget, as the mouse does it."""
     assert widget.isVisible() and widget.isEnabled(), widget
+    if isinstance(widget, QCheckBox):  # on its box: a stretched check box is mostly empty
+        QTest.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(10, widget.height() // 2))
+        return
     QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 

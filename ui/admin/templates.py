@@ -268,8 +268,8 @@ class TemplateEditorPage(QWidget):
         def done(seq: int) -> None:
             self._looking = False
             if self._seen_seq is not None and seq != self._seen_seq:
+                self._seen_seq = seq  # one refresh for this change, however many looks
                 self.refresh_versions()
-            self._seen_seq = seq
 
         def failed(_exc: BaseException) -> None:
             self._looking = False  # the next wake-up or tick tries again
@@ -314,15 +314,17 @@ class TemplateEditorPage(QWidget):
     # -- versions ----------------------------------------------------------------------------
 
     def refresh_versions(self, then: Callable[[], None] | None = None) -> None:
-        def read(session: Any) -> tuple[list[Any], dict[str, Any]]:
+        def read(session: Any) -> tuple[list[Any], dict[str, Any], int]:
+            seq = latest_seq(session)  # the list as of this audit event
             rows = [(r.template_id, r.version, dict(r.title), r.is_retired, r.published_at)
                     for r in list_versions(session)]
             open_drafts = {d.template_id: (d.status, d.base_version)
                            for d in drafts.list_drafts(session)}
-            return rows, open_drafts
+            return rows, open_drafts, seq
 
-        def done(result: tuple[list[Any], dict[str, Any]]) -> None:
-            rows, open_drafts = result
+        def done(result: tuple[list[Any], dict[str, Any], int]) -> None:
+            rows, open_drafts, seq = result
+            self._seen_seq = seq
             chosen = self._chosen_version()
             self.versions.blockSignals(True)  # rebuilding is not the admin choosing
             self.versions.clear()

@@ -60,7 +60,7 @@ class NewTemplateDialog(QDialog):
         form.addRow(tr("template_id", language), self.template_id)
         names = {"zh": "中文", "en": "English"}
         for code, edit in self.titles.items():
-            form.addRow(tr("template_title", language, language=names.get(code, code)), edit)
+            form.addRow(tr("template_title", language, which=names.get(code, code)), edit)
         ok = QPushButton(tr("ok", language))
         ok.setProperty("role", "primary")
         ok.clicked.connect(self.accept)

@@ -77,7 +77,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "new_section_id": {"zh": "新部分的编号", "en": "The new section's id"},
     "question_type": {"zh": "问题类型", "en": "Question type"},
     "template_id": {"zh": "模板编号（例如 petty-fraud）", "en": "Template id (e.g. petty-fraud)"},
-    "template_title": {"zh": "名称（{language}）", "en": "Title ({language})"},
+    "template_title": {"zh": "名称（{which}）", "en": "Title ({which})"},
     "eligibility": {"zh": "适用条件", "en": "Eligibility"},
     "exclusions": {"zh": "不适用情形", "en": "Exclusions"},
     "template_node": {"zh": "模板信息", "en": "Template"},
