@@ -48,7 +48,11 @@ def when_asked(act: Callable[[QDialog], None], *, seen: list[str] | None = None)
             return
         if seen is not None and isinstance(dialog, QMessageBox):
             seen.append(dialog.text())
-        act(dialog)
+        try:
+            act(dialog)
+        except BaseException:
+            dialog.reject()  # never leave the test blocked under a dialog nobody answers
+            raise
 
     QTimer.singleShot(0, look)
 

@@ -146,7 +146,6 @@ def test_a_template_built_from_scratch_is_published_and_answered_at_the_kiosk(
     assert page.problems == []
 
     answer("发布")
-
     page.publish()
     settle(qtbot, page)
     assert "已发布" in page.message.text(), page.message.text()
@@ -207,7 +206,6 @@ def test_a_wrong_expression_or_missing_translation_is_shown_next_to_its_field(
     assert form.fields["show_if"].error.isVisible()
 
     answer("发布")
-
     page.publish()
     qtbot.waitUntil(lambda: "改正后才能发布" in page.message.text(), timeout=WAIT_MS)
     with station.database.session(readonly=True) as session:
@@ -400,7 +398,6 @@ def test_a_calculated_value_is_written_checked_and_previewed(qtbot, page: Templa
     assert not any("large" in text for text in texts)  # a calculated value is not printed
 
     answer("发布")
-
     page.publish()
     settle(qtbot, page)
     with station.database.session(readonly=True) as session:

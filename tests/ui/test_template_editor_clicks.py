@@ -16,7 +16,14 @@ import pytest
 from editor_driver import answer, click, type_into_dialog, when_asked
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLineEdit, QPushButton
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QPushButton,
+)
 
 from kiosk import template_drafts as drafts
 from kiosk.cases import AnswerRejected, open_case
@@ -383,3 +390,146 @@ def test_a_case_type_built_from_nothing_by_clicks_is_published_and_answered(
     state = party.answer("admits", False)
     assert state.status == "converted"
     assert "不承认违法事实" in state.conversion_reason
+
+
+def click_version(page: TemplateEditorPage, template_id: str, version: object) -> None:
+    """Clicks a line of the template list (a version, or the draft)."""
+    for i in range(page.versions.topLevelItemCount()):
+        parent = page.versions.topLevelItem(i)
+        for j in range(-1, parent.childCount()):
+            item = parent if j < 0 else parent.child(j)
+            if tuple(item.data(0, Qt.ItemDataRole.UserRole)) == (template_id, version):
+                page.versions.scrollToItem(item)
+                rect = page.versions.visualItemRect(item)
+                QTest.mouseClick(page.versions.viewport(), Qt.MouseButton.LeftButton,
+                                 pos=rect.center())
+                assert page.versions.currentItem() is item
+                return
+    raise AssertionError(f"{template_id} {version} is not listed")
+
+
+def file_dialog_cancelled(seen: list[str]) -> None:
+    """The next file dialog: its suggested name kept in `seen`, then 取消/Cancel clicked.
+
+    The file dialog is Qt's, not the editor's (its keys differ per platform); the file itself is
+    then written or read through the same method with the path given."""
+
+    def act(dialog: QDialog) -> None:
+        name = dialog.findChild(QLineEdit, "fileNameEdit")
+        assert name is not None, "not a file dialog"
+        seen.append(name.text())
+        box = dialog.findChild(QDialogButtonBox)
+        click(box.button(QDialogButtonBox.StandardButton.Cancel))
+
+    when_asked(act)
+
+
+def test_the_version_buttons_export_retire_edit_save_compare_and_import(
+        qtbot, make_admin: Callable[..., AdminWindow], station: Station, tmp_path) -> None:
+    page = log_in(qtbot, make_admin())
+    click_version(page, "minor-assault", 1)
+
+    # 导出 YAML: the published text, byte for byte, where the admin typed.
+    target = tmp_path / "minor-assault.yaml"
+    suggested: list[str] = []
+    file_dialog_cancelled(suggested)
+    click(page.export_button)
+    assert suggested == ["minor-assault.yaml"] and not target.exists()  # cancelled: nothing
+    page.export_file(target)
+    qtbot.waitUntil(target.exists, timeout=WAIT_MS)
+    settle(qtbot, page)
+    with station.database.session(readonly=True) as session:
+        assert target.read_text(encoding="utf-8") == get_version(session, "minor-assault").source
+
+    # 停用此版本 and again to restore it.
+    click(page.retire_button)
+    qtbot.waitUntil(lambda: "已停用" in (page.versions.currentItem() or page.versions
+                                       .topLevelItem(0)).text(0), timeout=WAIT_MS)
+    settle(qtbot, page)
+    with station.database.session(readonly=True) as session:
+        assert get_version(session, "minor-assault", 1).is_retired
+    click_version(page, "minor-assault", 1)
+    click(page.retire_button)
+    qtbot.waitUntil(lambda: "已停用" not in page.versions.currentItem().text(0),
+                    timeout=WAIT_MS)
+    settle(qtbot, page)
+
+    # 编辑新版本: the draft of version 2 opens; a change is saved by 保存草稿 at once.
+    click(page.edit_button)
+    qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
+    settle(qtbot, page)
+    assert "第 2 版" in page.heading.text()
+    click_line(page, ())
+    type_into(qtbot, edit(page, "description-en"), "Changed by the admin.")
+    click(page.save_button)
+    settle(qtbot, page)
+    assert "草稿已保存" in page.status.text()
+    with station.database.session(readonly=True) as session:
+        assert "Changed by the admin." in drafts.get_draft(session, "minor-assault").source
+
+    # 导入 YAML of the version 1 export: refused whole, saying why (the next version is 2).
+    file_dialog_cancelled(suggested)
+    click(page.import_button)
+    assert len(suggested) == 2
+    page.import_file(target)
+    qtbot.waitUntil(lambda: "未能完成" in page.message.text(), timeout=WAIT_MS)
+    assert "version 1" in page.message.text() and page.message.isVisible()
+    settle(qtbot, page)
+    with station.database.session(readonly=True) as session:
+        assert "Changed by the admin." in drafts.get_draft(session, "minor-assault").source
+
+
+def test_compare_shows_two_versions_and_closes(
+        qtbot, make_admin: Callable[..., AdminWindow], station: Station) -> None:
+    page = log_in(qtbot, make_admin())
+    click_version(page, "minor-assault", 1)
+    click(page.edit_button)
+    qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
+    settle(qtbot, page)
+    click_line(page, ())
+    type_into(qtbot, edit(page, "description-en"), "The second version.")
+    answer("发布")
+    click(page.publish_button)
+    qtbot.waitUntil(lambda: "已发布" in page.message.text(), timeout=WAIT_MS)
+    settle(qtbot, page)
+    click_version(page, "minor-assault", 2)
+    click(page.diff_button)
+    qtbot.waitUntil(lambda: getattr(page, "diff_dialog", None) is not None
+                    and page.diff_dialog.isVisible(), timeout=WAIT_MS)
+    assert "The second version." in page.diff_dialog.view.toPlainText()
+    close = next(b for b in page.diff_dialog.findChildren(QPushButton) if b.text() == "关闭")
+    click(close)
+    assert not page.diff_dialog.isVisible()
+
+
+def test_choices_are_added_typed_and_removed_in_their_table(
+        qtbot, make_admin: Callable[..., AdminWindow]) -> None:
+    page = log_in(qtbot, make_admin())
+    new_template_by_hand(qtbot, page, "petty-fraud", "诈骗", "Fraud")
+    click_line(page, ("sections", 0))
+    add_question_by_hand(qtbot, page, "paid_by", QuestionType.SINGLE_CHOICE)
+    assert page.form is not None
+    add = page.form.findChild(QPushButton, "add-choice")
+    table = page.form.choices_table
+    for cells in (("cash", "现金", "Cash"), ("card", "银行卡", "Card"), ("other", "其他", "Other")):
+        click(add)
+        row = table.rowCount() - 1
+        for column, text in enumerate(cells):
+            rect = table.visualRect(table.model().index(row, column))
+            QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            editor = table.viewport().focusWidget() or table.focusWidget()
+            assert isinstance(editor, QLineEdit), editor
+            if text.isascii():
+                QTest.keyClicks(editor, text)
+            else:
+                editor.insert(text)
+            QTest.keyClick(editor, Qt.Key.Key_Return)
+    typed = [("cash", {"zh": "现金", "en": "Cash"}), ("card", {"zh": "银行卡", "en": "Card"}),
+             ("other", {"zh": "其他", "en": "Other"})]
+    qtbot.waitUntil(lambda: page.document.choices(page.current_path) == typed, timeout=WAIT_MS)
+    rect = table.visualRect(table.model().index(2, 0))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    remove = next(b for b in page.form.findChildren(QPushButton) if b.text() == "删除选项")
+    click(remove)
+    assert [c for c, _ in page.document.choices(page.current_path)] == ["cash", "card"]

@@ -759,9 +759,9 @@ class TemplateEditorPage(QWidget):
         if item is None or self.document is None:
             return
         kind, path = item.data(0, KIND_ROLE), tuple(item.data(0, PATH_ROLE))
-        if kind in ("question", "section"):
+        if kind in ("question", "section", "exclusion"):
             node = self.document.node(path)
-            key = "prompt" if kind == "question" else "title"
+            key = {"question": "prompt", "section": "title", "exclusion": "reason"}[kind]
             title = text_in(self.document.text(path, key), self.language)
             item.setText(0, f"{node.get('id', '')}  {title}".strip())
 

@@ -389,7 +389,9 @@ class NodeForm(QWidget):
             return
         base = (*self.path, "statement")
         prompt = self.document.text(self.path, "prompt")
-        for key in ("question", "answer") + (("yes", "no") if kind == QuestionType.YES_NO else ()):
+        # A yes/no answer is printed whole from its own wording (yes or no), never `answer`.
+        keys = ("question", "yes", "no") if kind == QuestionType.YES_NO else ("question", "answer")
+        for key in keys:
             edits = self._language_edits(base, key, f"statement-{key}")
             for lang, edit in zip(self.document.languages, edits, strict=True):
                 if key == "question":  # left empty, the record asks the prompt
