@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from pypinyin import lazy_pinyin
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -386,6 +387,27 @@ class TemplateDocument:
             self._spans_of = source
         return next((path for start, end, path in self._spans if start <= line < end), None)
 
+
+
+def suggest_id(text: str, taken: set[str] | frozenset[str] = frozenset(),
+               longest: int = 32) -> str:
+    """An id made from a prompt, for the admin to keep or change: Chinese as pinyin words
+    (你是否承认 -> ni_shi_fou_cheng_ren), other words lower-cased, joined by "_", cut at a word
+    within `longest` characters, and made unique against `taken` (_2, _3, ...)."""
+    words: list[str] = []
+    for part in lazy_pinyin(text, errors=lambda chars: [chars]):
+        words += re.findall(r"[a-z0-9]+", part.lower())
+    slug = ""
+    for word in words:
+        if slug and len(slug) + 1 + len(word) > longest:
+            break
+        slug = f"{slug}_{word}" if slug else word[:longest]
+    if not slug or not slug[0].isalpha():
+        slug = f"q_{slug}".rstrip("_")
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate, n = f"{slug}_{n}", n + 1
+    return candidate
 
 
 def as_number(typed: Any) -> Any:

@@ -107,7 +107,7 @@ def add_question_by_hand(qtbot, page: TemplateEditorPage, question_id: str,
     """添加问题 pressed; the id typed, the type chosen with the arrow keys, 确定 clicked."""
 
     def act(dialog: QDialog) -> None:
-        line = dialog.findChild(QLineEdit)
+        line = dialog.findChild(QLineEdit, "new-id")
         line.setFocus()
         QTest.keyClicks(line, question_id)
         types = dialog.findChild(QComboBox)
@@ -533,3 +533,41 @@ def test_choices_are_added_typed_and_removed_in_their_table(
     remove = next(b for b in page.form.findChildren(QPushButton) if b.text() == "删除选项")
     click(remove)
     assert [c for c, _ in page.document.choices(page.current_path)] == ["cash", "card"]
+
+
+def test_a_new_questions_id_is_made_from_its_prompt_and_stays_editable(
+        qtbot, make_admin: Callable[..., AdminWindow]) -> None:
+    page = log_in(qtbot, make_admin())
+    new_template_by_hand(qtbot, page, "petty-fraud", "诈骗", "Fraud")
+    click_line(page, ("sections", 0))
+    made: list[str] = []
+
+    def prompt_only(dialog: QDialog) -> None:
+        prompt = dialog.findChild(QLineEdit, "new-prompt")
+        prompt.setFocus()
+        prompt.insert("被骗了多少钱？")  # as the input method commits it
+        made.append(dialog.findChild(QLineEdit, "new-id").text())
+        click(next(b for b in dialog.findChildren(QPushButton) if b.property("role") == "primary"))
+
+    when_asked(prompt_only)
+    click(page.add_question_button)
+    assert made == ["bei_pian_le_duo_shao_qian"]
+    assert page.form is not None and edit(page, "id").text() == "bei_pian_le_duo_shao_qian"
+    assert edit(page, "prompt-zh").text() == "被骗了多少钱？"  # the prompt typed is kept
+
+    def own_id(dialog: QDialog) -> None:
+        question_id = dialog.findChild(QLineEdit, "new-id")
+        prompt = dialog.findChild(QLineEdit, "new-prompt")
+        prompt.setFocus()
+        prompt.insert("被骗了多少钱？")
+        assert question_id.text() == "bei_pian_le_duo_shao_qian_2"  # the first is taken
+        question_id.setFocus()
+        QTest.keyClick(question_id, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClicks(question_id, "amount")
+        prompt.insert("（元）")  # more of the prompt no longer changes the admin's id
+        made.append(question_id.text())
+        click(next(b for b in dialog.findChildren(QPushButton) if b.property("role") == "primary"))
+
+    when_asked(own_id)
+    click(page.add_question_button)
+    assert made[-1] == "amount" and "amount" in page.document.ids()

@@ -782,12 +782,13 @@ class TemplateEditorPage(QWidget):
                      kind: QuestionType | None = None) -> None:
         if self.document is None:
             return
+        prompt = ""
         if question_id is None or kind is None:
-            dialog = NewQuestionDialog(self.language, self)
+            dialog = NewQuestionDialog(self.language, self.document.ids(), self)
             self.new_question_dialog = dialog
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
-            question_id, kind = dialog.values()
+            question_id, kind, prompt = dialog.values()
         self.history.settle()  # the typing before this is a step of its own
         target = self._list_for_new_question()
         position = None
@@ -798,6 +799,8 @@ class TemplateEditorPage(QWidget):
         except EditError as exc:
             self.say(str(exc), "notice")
             return
+        if prompt and self.language in self.document.languages:
+            self.document.set_text(path, "prompt", self.language, prompt)
         self.current_path = path
         self._rebuild_outline()
         self._edited()

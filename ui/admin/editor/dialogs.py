@@ -20,31 +20,51 @@ from PySide6.QtWidgets import (
 
 from kiosk import template_drafts as drafts
 from kiosk.station import Station
+from kiosk.template_edit import suggest_id
 from kiosk.template_model import QuestionType
 from ui import theme
 from ui.admin.editor.strings import tr
 
 
 class NewQuestionDialog(QDialog):
-    """The id and type of a question to add."""
+    """The question to add: its prompt (in the admin's language), its id and its type.
 
-    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+    The id is made from the prompt as it is typed (pinyin for Chinese) until the admin types an
+    id of their own."""
+
+    def __init__(self, language: str, taken: set[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.language = language
+        self.taken = taken
         self.setWindowTitle(tr("add_question", language))
+        self.prompt = QLineEdit()
+        self.prompt.setObjectName("new-prompt")
+        self.prompt.setPlaceholderText(tr("new_prompt_hint", language))
         self.question_id = QLineEdit()
+        self.question_id.setObjectName("new-id")
+        self.id_typed = False  # the admin's own id is never replaced
+        self.question_id.textEdited.connect(lambda text: setattr(self, "id_typed", bool(text)))
+        self.prompt.textChanged.connect(self._suggest)
         self.kind = QComboBox()
         for qtype in QuestionType:
             self.kind.addItem(tr(f"type_{qtype.value}", language), qtype.value)
         form = QFormLayout(self)
+        form.addRow(tr("new_prompt", language), self.prompt)
         form.addRow(tr("new_id", language), self.question_id)
         form.addRow(tr("question_type", language), self.kind)
         ok = QPushButton(tr("ok", language))
         ok.setProperty("role", "primary")
         ok.clicked.connect(self.accept)
         form.addRow("", ok)
+        self.setMinimumWidth(640)
 
-    def values(self) -> tuple[str, QuestionType]:
-        return self.question_id.text().strip(), QuestionType(self.kind.currentData())
+    def _suggest(self, prompt: str) -> None:
+        if not self.id_typed:
+            self.question_id.setText(suggest_id(prompt, self.taken) if prompt.strip() else "")
+
+    def values(self) -> tuple[str, QuestionType, str]:
+        return (self.question_id.text().strip(), QuestionType(self.kind.currentData()),
+                self.prompt.text().strip())
 
 
 class NewTemplateDialog(QDialog):

@@ -74,6 +74,10 @@ STRINGS: dict[str, dict[str, str]] = {
                  "en": "Redo the change just undone (Ctrl+Shift+Z or Ctrl+Y)"},
     "new_id": {"zh": "新问题的编号（小写字母、数字、下划线）",
                "en": "The new question's id (lower-case letters, digits, _)"},
+    "new_prompt": {"zh": "问题（中文）", "en": "Question (English)"},
+    "new_prompt_hint": {"zh": "例如：你是否承认违法事实？编号由此生成，也可以自己改。",
+                        "en": "E.g. Do you admit the facts? The id is made from it; change it "
+                              "if you like."},
     "new_section_id": {"zh": "新部分的编号", "en": "The new section's id"},
     "question_type": {"zh": "问题类型", "en": "Question type"},
     "template_id": {"zh": "模板编号（例如 petty-fraud）", "en": "Template id (e.g. petty-fraud)"},
