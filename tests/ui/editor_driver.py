@@ -7,6 +7,7 @@ the click: `when_asked(act)` waits for the next modal dialog, then `act(dialog)`
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -37,13 +38,12 @@ def click(widget: QWidget) -> None:
 
 def when_asked(act: Callable[[QDialog], None], *, seen: list[str] | None = None) -> None:
     """On the next modal dialog: `act(dialog)` (its text is kept in `seen` for a message box)."""
-    waited = [0]
+    deadline = time.monotonic() + WAIT_MS / 1000
 
     def look() -> None:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, QDialog) or not dialog.isVisible():
-            waited[0] += 20
-            assert waited[0] < WAIT_MS, "no dialog was opened"
+            assert time.monotonic() < deadline, f"no dialog was opened for {act}"
             QTimer.singleShot(20, look)
             return
         if seen is not None and isinstance(dialog, QMessageBox):
