@@ -205,8 +205,7 @@ def test_a_wrong_expression_or_missing_translation_is_shown_next_to_its_field(
     assert "no_such_question" in form.fields["show_if"].error.text()
     assert form.fields["show_if"].error.isVisible()
 
-    answer("发布")
-    page.publish()
+    page.publish()  # refused before it asks anything: there is nothing to publish yet
     qtbot.waitUntil(lambda: "改正后才能发布" in page.message.text(), timeout=WAIT_MS)
     with station.database.session(readonly=True) as session:
         assert not session.query(TemplateVersion).filter_by(template_id="petty-fraud").all()
