@@ -332,8 +332,9 @@ def save_draft(session: Session, template_id: str, source: str, *, actor: str,
     return draft
 
 
-def discard_draft(session: Session, template_id: str, *, actor: str) -> None:
-    """Throws the draft away (its row is closed, not deleted)."""
+def discard_draft(session: Session, template_id: str, *, actor: str) -> TemplateDraft:
+    """Throws the draft away (its row is closed, not deleted, so `undo_discard` can open it
+    again)."""
     draft = get_draft(session, template_id)
     draft.status = DISCARDED
     draft.updated_by = actor
@@ -342,6 +343,23 @@ def discard_draft(session: Session, template_id: str, *, actor: str) -> None:
     _flush(session, template_id)
     record_event(session, actor, "template.draft_discarded",
                  payload={"template": template_id, "sha256": draft.sha256})
+    return draft
+
+
+def undo_discard(session: Session, template_id: str, *, actor: str,
+                 expected_sha256: str) -> TemplateDraft:
+    """Opens again the draft just discarded, exactly as it was (the editor's 恢复草稿).
+
+    Only that draft: if another admin has since started, published or discarded another draft
+    of the template, DraftConflict says so and nothing changes."""
+    row = _draft_row(session, template_id)
+    if row is None or row.status != DISCARDED or row.sha256 != expected_sha256:
+        raise DraftConflict(f"the discarded draft of '{template_id}' cannot be restored: the "
+                            f"template's draft has changed since",
+                            changed_by=None if row is None else row.updated_by,
+                            changed_at=None if row is None else row.updated_at)
+    return _store_new_draft(session, template_id, row.source, row.base_version, actor=actor,
+                            how="discard undone")
 
 
 def draft_problems(source: str, filename: str) -> list[TemplateProblem]:
@@ -778,6 +796,6 @@ __all__ = [
     "approve_publication", "diff_sources", "diff_versions", "discard_draft", "draft_info",
     "draft_problems", "export_version", "get_draft", "import_draft", "list_drafts",
     "new_template_draft", "publish_draft", "require_admin", "restore_version", "retire_version",
-    "save_draft", "skeleton_source", "start_draft", "summarize", "version_for_new_cases",
-    "with_version",
+    "save_draft", "skeleton_source", "start_draft", "summarize", "undo_discard",
+    "version_for_new_cases", "with_version",
 ]

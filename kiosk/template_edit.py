@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from pypinyin import lazy_pinyin
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -26,6 +27,17 @@ ELIGIBILITY: Path = ("eligibility",)
 SECTIONS: Path = ("sections",)
 TEXT_KEYS = ("prompt", "help", "read_aloud", "constraint_message", "item_label", "title")
 EXPRESSION_KEYS = ("show_if", "constraint", "repeat_count", "when", "calculation")
+NUMBER_KEYS = ("min", "max", "max_items")
+EXCLUSIONS: Path = ("exclusions",)
+# The statement wording a new question starts with (templates/README.md, `statement`): the
+# answer as a sentence, and for a yes/no question the whole answer for each. The question itself
+# is left to default to the prompt, so it follows the prompt as the admin writes it.
+DEFAULT_ANSWER = {"zh": "{answer}。", "en": "{answer}."}
+DEFAULT_YES = {"zh": "是。", "en": "Yes."}
+DEFAULT_NO = {"zh": "否。", "en": "No."}
+# Types with no printed answer of their own: a group prints its members, a calculated value
+# is never printed by itself.
+UNPRINTED = (QuestionType.GROUP, QuestionType.CALCULATE)
 
 
 class EditError(ValueError):
@@ -151,10 +163,24 @@ class TemplateDocument:
         node[key] = value
 
     def text(self, path: Path, key: str) -> dict[str, str]:
-        return _text(self.node(path).get(key))
+        """A text field by language; empty where the field, or the mapping holding it (a
+        question's `statement` not written yet), is absent."""
+        try:
+            node = self.node(path)
+        except (KeyError, IndexError, TypeError):
+            return {}
+        return _text(node.get(key)) if isinstance(node, dict) else {}
 
     def set_text(self, path: Path, key: str, language: str, value: str) -> None:
-        """One language of a text field; the other languages stay as they are."""
+        """One language of a text field; the other languages stay as they are. A mapping that
+        holds texts (a question's `statement`) is made when its first text is written, and
+        removed with its last."""
+        parent_key = path[-1] if path else None
+        if isinstance(parent_key, str) and not isinstance(self.node(path[:-1]).get(parent_key),
+                                                          CommentedMap):
+            if not value.strip():
+                return
+            self.node(path[:-1])[parent_key] = CommentedMap()
         node = self.node(path)
         current = node.get(key)
         if not isinstance(current, CommentedMap):
@@ -168,6 +194,13 @@ class TemplateDocument:
             node[key] = current
         elif key in node:
             del node[key]
+        if isinstance(parent_key, str) and not node:
+            del self.node(path[:-1])[parent_key]  # an empty statement is no statement
+
+    def set_number(self, path: Path, key: str, typed: str) -> None:
+        """A number field (min, max, max_items) stored as a number; what is not a number is
+        stored as typed, so nothing typed is lost and the check says what is wrong."""
+        self.set(path, key, as_number(typed))
 
     def missing_translations(self, path: Path, key: str) -> list[str]:
         """The template's languages a (non-empty) text field lacks."""
@@ -198,9 +231,46 @@ class TemplateDocument:
         question["id"] = question_id
         question["type"] = kind.value
         self._fill_required(question, kind)
+        self._fill_statement(question, kind)
         index = len(questions) if position is None else position
         questions.insert(index, question)
         return (*list_path, index)
+
+    def fill_statement(self, path: Path) -> None:
+        """The default statement wording for the question at `path`, if it has none."""
+        node = self.node(path)
+        self._fill_statement(node, QuestionType(node.get("type")))
+
+    def _fill_statement(self, question: CommentedMap, kind: QuestionType) -> None:
+        """The default statement wording of a question printed in the record, where it has
+        none: the answer as a sentence ("答：是。", not a bare "答：是")."""
+        if kind in UNPRINTED or "statement" in question:
+            return
+        statement = CommentedMap()
+        wordings = {"yes": DEFAULT_YES, "no": DEFAULT_NO} if kind is QuestionType.YES_NO \
+            else {"answer": DEFAULT_ANSWER}
+        for key, wording in wordings.items():
+            text = self._empty_text()
+            for language in self.languages:
+                text[language] = wording.get(language, wording["en"])
+            statement[key] = text
+        question["statement"] = statement
+
+    def add_exclusion(self, exclusion_id: str, position: int | None = None) -> Path:
+        """A new exclusion: its condition (`when`) and reason are to be written."""
+        exclusions = self._list(EXCLUSIONS)
+        if any(e.get("id") == exclusion_id for e in exclusions):
+            raise EditError(f"the exclusion id '{exclusion_id}' is already used")
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", exclusion_id):
+            raise EditError(f"'{exclusion_id}' is not a valid id: lower-case letters, digits "
+                            f"and _, starting with a letter")
+        exclusion = CommentedMap()
+        exclusion["id"] = exclusion_id
+        exclusion["when"] = ""
+        exclusion["reason"] = self._empty_text()
+        index = len(exclusions) if position is None else position
+        exclusions.insert(index, exclusion)
+        return (*EXCLUSIONS, index)
 
     def retype(self, path: Path, kind: QuestionType) -> None:
         """Changes a question's type. Keys the new type cannot have are removed (they would only
@@ -211,7 +281,14 @@ class TemplateDocument:
         for key in [k for k in node if k not in allowed
                     or (k not in required and node[k] in ({}, []))]:  # empty, to be written
             del node[key]
+        statement = node.get("statement")
+        if isinstance(statement, CommentedMap) and kind is not QuestionType.YES_NO:
+            for key in ("yes", "no"):  # only a yes/no question has them
+                statement.pop(key, None)
+            if not statement:
+                del node["statement"]
         self._fill_required(node, kind)
+        self._fill_statement(node, kind)
 
     def retype_drops(self, path: Path, kind: QuestionType) -> dict[str, int]:
         """The lists `retype` would remove, with how many items each holds ("questions" of a
@@ -252,7 +329,11 @@ class TemplateDocument:
         return text
 
     def remove(self, path: Path) -> None:
-        del self._list(path[:-1])[int(path[-1])]
+        """Removes a question, a section or an exclusion; an emptied exclusion list goes."""
+        items = self._list(path[:-1])
+        del items[int(path[-1])]
+        if tuple(path[:-1]) == EXCLUSIONS and not items:
+            del self.root["exclusions"]
 
     def move(self, path: Path, new_index: int) -> Path:
         """Reorders within the same list (a question stays in its section or group)."""
@@ -306,6 +387,39 @@ class TemplateDocument:
             self._spans_of = source
         return next((path for start, end, path in self._spans if start <= line < end), None)
 
+
+
+def suggest_id(text: str, taken: set[str] | frozenset[str] = frozenset(),
+               longest: int = 32) -> str:
+    """An id made from a prompt, for the admin to keep or change: Chinese as pinyin words
+    (你是否承认 -> ni_shi_fou_cheng_ren), other words lower-cased, joined by "_", cut at a word
+    within `longest` characters, and made unique against `taken` (_2, _3, ...)."""
+    words: list[str] = []
+    for part in lazy_pinyin(text, errors=lambda chars: [chars]):
+        words += re.findall(r"[a-z0-9]+", part.lower())
+    slug = ""
+    for word in words:
+        if slug and len(slug) + 1 + len(word) > longest:
+            break
+        slug = f"{slug}_{word}" if slug else word[:longest]
+    if not slug or not slug[0].isalpha():
+        slug = f"q_{slug}".rstrip("_")
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate, n = f"{slug}_{n}", n + 1
+    return candidate
+
+
+def as_number(typed: Any) -> Any:
+    """A typed number as a number: "1" is 1, "2.5" is 2.5; anything else as it was typed."""
+    if not isinstance(typed, str):
+        return typed
+    text = typed.strip()
+    if re.fullmatch(r"[-+]?\d+", text):
+        return int(text)
+    if re.fullmatch(r"[-+]?(\d+\.\d*|\.\d+)", text):
+        return float(text)
+    return text or None
 
 
 def _item_spans(root: Any) -> list[tuple[int, int, Path]]:

@@ -49,6 +49,7 @@ from kiosk.template_drafts import (
     retire_version,
     save_draft,
     start_draft,
+    undo_discard,
 )
 from kiosk.template_loader import TemplateInvalid, parse_template
 from kiosk.template_store import (
@@ -234,6 +235,30 @@ def test_get_list_save_and_discard(station: Station, no_deletes: list[str]) -> N
     with station.database.session() as session:
         rows = session.execute(select(TemplateDraft)).scalars().all()
         assert sorted(r.template_id for r in rows) == ["minor-assault", "petty-theft"]
+
+
+def test_a_discarded_draft_comes_back_as_it_was_unless_another_has_followed(
+        station: Station) -> None:
+    with station.database.session() as session:
+        start_draft(session, "minor-assault", actor="admin")
+        source = edited(get_draft(session, "minor-assault").source)
+        save_draft(session, "minor-assault", source, actor="admin")
+        sha = discard_draft(session, "minor-assault", actor="admin").sha256
+    with station.database.session() as session:
+        assert not list_drafts(session)
+        restored = undo_discard(session, "minor-assault", actor="admin", expected_sha256=sha)
+        assert restored.source == source and restored.status == "editing"
+        assert restored.base_version == 1
+    with station.database.session() as session:
+        with pytest.raises(DraftConflict):  # it is open again: nothing to bring back
+            undo_discard(session, "minor-assault", actor="admin", expected_sha256=sha)
+        discard_draft(session, "minor-assault", actor="admin")
+        start_draft(session, "minor-assault", actor="admin2")  # another admin's fresh draft
+        discard_draft(session, "minor-assault", actor="admin2")
+    with station.database.session() as session:
+        with pytest.raises(DraftConflict):  # that one was not the draft this admin discarded
+            undo_discard(session, "minor-assault", actor="admin", expected_sha256=sha)
+        assert not list_drafts(session)
 
 
 def test_draft_problems_name_line_and_question(station: Station) -> None:

@@ -248,7 +248,10 @@ class LoginFlow(QObject):
     def show_login(self) -> None:
         self.user = None
         self._typed_password = ""
+        # A log-out leaves the field empty: the next person types their name, not after ours.
+        self.login_page.username.clear()
         self.login_page.password.clear()
+        self.login_page.error.clear()
         self.pages.setCurrentWidget(self.login_page)
         self.login_page.username.setFocus()
 

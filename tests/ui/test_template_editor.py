@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from editor_driver import answer
 from kiosk_driver import KioskDriver
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton
 
@@ -144,6 +145,7 @@ def test_a_template_built_from_scratch_is_published_and_answered_at_the_kiosk(
     checked(qtbot, page)
     assert page.problems == []
 
+    answer("发布")
     page.publish()
     settle(qtbot, page)
     assert "已发布" in page.message.text(), page.message.text()
@@ -203,7 +205,7 @@ def test_a_wrong_expression_or_missing_translation_is_shown_next_to_its_field(
     assert "no_such_question" in form.fields["show_if"].error.text()
     assert form.fields["show_if"].error.isVisible()
 
-    page.publish()
+    page.publish()  # refused before it asks anything: there is nothing to publish yet
     qtbot.waitUntil(lambda: "改正后才能发布" in page.message.text(), timeout=WAIT_MS)
     with station.database.session(readonly=True) as session:
         assert not session.query(TemplateVersion).filter_by(template_id="petty-fraud").all()
@@ -259,6 +261,7 @@ def test_an_export_validates_and_imports_back_identical(qtbot, page: TemplateEdi
     qtbot.waitUntil(lambda: editor.document is not None, timeout=WAIT_MS)
     settle(qtbot, editor)
     assert editor.document.source() == exported
+    answer("发布")
     editor.publish()
     qtbot.waitUntil(lambda: "已发布" in editor.message.text(), timeout=WAIT_MS)
     settle(qtbot, editor)  # the version list it then reads again, before the test moves on
@@ -281,6 +284,7 @@ def test_a_case_keeps_its_version_when_a_new_one_is_published(
     type_text(qtbot, field(page, "prompt-zh"), "你是否承认打了人？")
     checked(qtbot, page)
     assert page.problems == []
+    answer("发布")
     page.publish()
     qtbot.waitUntil(lambda: "已发布" in page.message.text(), timeout=WAIT_MS)
     settle(qtbot, page)  # the version list it then reads again, before the test moves on
@@ -336,6 +340,7 @@ def test_with_four_eyes_a_second_admin_approves_the_publication(
     from kiosk.station import with_settings
 
     first, second = two_admins(qtbot, with_settings(station, template_four_eyes=True))
+    answer("提交申请")
     first.publish()
     settle(qtbot, first)
     assert "需另一名管理员批准" in first.message.text()
@@ -345,6 +350,7 @@ def test_with_four_eyes_a_second_admin_approves_the_publication(
 
     open_draft_in(qtbot, second)
     assert second.publish_button.text() == "批准发布" and second.publish_button.isEnabled()
+    answer("批准发布")
     second.publish()
     settle(qtbot, second)
     assert "已发布" in second.message.text(), second.message.text()
@@ -386,9 +392,11 @@ def test_a_calculated_value_is_written_checked_and_previewed(qtbot, page: Templa
     assert page.preview.stack.currentWidget() is page.preview.review
     assert page.preview.review.isVisible()
     texts = [w.text() for w in page.preview.review.body.findChildren(QLabel)]
-    assert "问：大约值多少元？" in texts and "答：1" in texts, texts
+    # A question added in the editor prints its answer as a sentence (the default wording).
+    assert "问：大约值多少元？" in texts and "答：1。" in texts, texts
     assert not any("large" in text for text in texts)  # a calculated value is not printed
 
+    answer("发布")
     page.publish()
     settle(qtbot, page)
     with station.database.session(readonly=True) as session:

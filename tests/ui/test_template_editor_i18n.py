@@ -50,7 +50,7 @@ def test_a_show_if_naming_no_question_is_said_in_chinese_under_the_field(
     new_question(qtbot, page)
     type_text(qtbot, field(page, "show_if"), "hit_count > 1")
     checked(qtbot, page)
-    said = "“show_if” 用到了 “hit_count”，但本模板没有这个问题"
+    said = "“显示条件” 用到了 “hit_count”，但本模板没有这个问题"  # the form's label, not the key
     assert page.form is not None
     error = page.form.fields["show_if"].error
     assert error.isVisible() and error.text() == said
@@ -82,6 +82,9 @@ def test_a_misspelt_key_is_said_in_chinese_above_the_form(
     assert general.text().startswith("“hit_count” 这个问题中有未知的键 “requried”（可用的键："), \
         general.text()
     assert "unknown" not in general.text()
+    # The keys it could have are said as the form's labels: "问题" and "提示", not YAML.
+    assert "问题、" in general.text() and "提示" in general.text(), general.text()
+    assert "prompt" not in general.text() and "help" not in general.text()
     assert outline_item(page, "hit_count").toolTip(0) == general.text()
 
 
@@ -97,6 +100,6 @@ def test_an_expression_syntax_error_is_said_in_chinese(qtbot, page: TemplateEdit
     assert error.text() == ("表达式有误：语法错误：不能使用字符 “（”（U+FF08），"
                             "请改用半角（英文）符号（第 1 列）")
     checked(qtbot, page)  # the whole draft's check says it too, naming the field
-    assert error.text() == ("“show_if” 的表达式有误：语法错误：不能使用字符 “（”（U+FF08），"
+    assert error.text() == ("“显示条件” 的表达式有误：语法错误：不能使用字符 “（”（U+FF08），"
                             "请改用半角（英文）符号（第 1 列）")
     assert error.isVisible()

@@ -6,6 +6,7 @@ is taken back, and a reopened draft has nothing to undo.
 from __future__ import annotations
 
 import test_template_editor as editor_tests
+from editor_driver import answer
 from PySide6.QtCore import QMimeData, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QTableWidget, QWidget
@@ -209,6 +210,7 @@ def test_nothing_is_undone_into_a_reopened_discarded_or_published_draft(
 
     # Published: the page holds no draft and no step.
     type_text(qtbot, field(page, "prompt-en"), "Any earlier penalty?")
+    answer("发布")
     page.publish()
     qtbot.waitUntil(lambda: "已发布" in page.message.text(), timeout=WAIT_MS)
     settle(qtbot, page)
@@ -220,6 +222,7 @@ def test_nothing_is_undone_into_a_reopened_discarded_or_published_draft(
     open_minor_assault(qtbot, page)
     choose(page, "has_prior_record")
     type_text(qtbot, field(page, "prompt-en"), "Punished before?")
+    answer("放弃草稿")
     page.discard()
     settle(qtbot, page)
     assert page.document is None and not page.undo_button.isEnabled()

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -35,6 +35,7 @@ SHOTS = ["login", "login-not-admin", "accounts", "accounts-new-form-errors",
          "accounts-last-admin", "accounts-locked", "accounts-reset-done", "settings",
          "settings-refused", "settings-saved", "templates-draft-problems",
          "templates-preview", "templates-statement-preview", "templates-calculated",
+         "templates-statement-wording", "templates-exclusion", "templates-publish-ask",
          "templates-diff"]
 
 PEOPLE = {
@@ -152,10 +153,11 @@ class Walk(ShotWalk):
         window.close()
         settle(window, 0.3)
 
-
     def templates(self, window: AdminWindow) -> None:
         """The template editor: a draft with problems shown in place, the kiosk preview, a diff."""
-        from PySide6.QtWidgets import QLineEdit
+        from PySide6.QtWidgets import QAbstractButton, QLineEdit
+
+        from ui.admin.editor.strings import tr
 
         page = window.admin.templates
         window.admin.tabs.setCurrentWidget(page)
@@ -206,7 +208,41 @@ class Walk(ShotWalk):
         page.check()
         settle(window, 0.6)
         self.shot(window, "templates-calculated")
-        page.publish()
+
+        # A yes/no question as added: its statement wording is there, with the default.
+        page.add_question("apologized", QuestionType.YES_NO)
+        words = {"zh": "你是否已向对方道歉？", "en": "Have you apologised to the other person?"}
+        for lang, prompt in words.items():
+            page.form.findChild(QLineEdit, f"field-prompt-{lang}").setText(prompt)
+        page.check()
+        page._node_chosen(page.outline.currentItem(), None)  # the form as it opens again
+        settle(window, 0.6)
+        self.shot(window, "templates-statement-wording")
+
+        page.outline.setCurrentItem(page._item_at(("exclusions",)))
+        page.add_exclusion("many_hits")
+        settle(window, 0.3)
+        page.form.findChild(QLineEdit, "field-when").setText("hit_count > 10")
+        reasons = {"zh": "殴打次数较多，不属于情节较轻。",
+                   "en": "Many blows: not a minor case."}
+        for lang, reason in reasons.items():
+            page.form.findChild(QLineEdit, f"field-reason-{lang}").setText(reason)
+        page.check()
+        settle(window, 0.6)
+        self.shot(window, "templates-exclusion")
+
+        def publish_asked() -> None:
+            box = QApplication.activeModalWidget()
+            if box is None:
+                QTimer.singleShot(50, publish_asked)
+                return
+            self.shot(box, "templates-publish-ask")
+            yes = next(b for b in box.findChildren(QAbstractButton)
+                       if b.text() == tr("publish_yes", self.language))
+            QTest.mouseClick(yes, Qt.MouseButton.LeftButton)
+
+        QTimer.singleShot(50, publish_asked)
+        QTest.mouseClick(page.publish_button, Qt.MouseButton.LeftButton)
         settle(window, 1.0)
         page._choose_version("minor-assault", 2)
         page.show_diff((1, 2))

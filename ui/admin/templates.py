@@ -11,7 +11,6 @@ approval when the station asks for it (`template_four_eyes`).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -21,10 +20,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -32,7 +29,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -40,19 +36,23 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import template_drafts as drafts
+from kiosk.changes import latest_seq
 from kiosk.station import Station
 from kiosk.template_edit import EditError, OutlineItem, TemplateDocument
 from kiosk.template_loader import TemplateInvalid, TemplateProblem, parse_template
 from kiosk.template_model import QuestionType, Template, text_in
 from kiosk.template_store import list_versions
 from ui import theme
-from ui.admin.editor.forms import NodeForm
+from ui.admin.editor.dialogs import DiffDialog, NewQuestionDialog, NewTemplateDialog
+from ui.admin.editor.forms import NodeForm, ask
 from ui.admin.editor.preview import PreviewPane
-from ui.admin.editor.strings import tr
+from ui.admin.editor.strings import problem_words, tr
 from ui.admin.editor.undo import EditHistory, undo_controls
+from ui.notifier import ChangeNotifier
 from ui.operations import Operations
 
 CHECK_MS = 300
+LOOK_MS = 3000  # how often the list looks for other admins' changes without a wake-up
 SAVE_MS = 1500
 PATH_ROLE = Qt.ItemDataRole.UserRole
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -121,12 +121,14 @@ class TemplateEditorPage(QWidget):
         self.export_button = QPushButton(tr("export", language))
         self.retire_button = QPushButton(tr("retire", language))
         self.diff_button = QPushButton(tr("diff", language))
-        self.new_button.clicked.connect(self.new_template)
+        # Each through a lambda: clicked(bool) would land in the first optional argument (the
+        # new id, the file), which the buttons always ask for.
+        self.new_button.clicked.connect(lambda: self.new_template())
         self.edit_button.clicked.connect(self.start_draft)
-        self.import_button.clicked.connect(self.import_file)
-        self.export_button.clicked.connect(self.export_file)
+        self.import_button.clicked.connect(lambda: self.import_file())
+        self.export_button.clicked.connect(lambda: self.export_file())
         self.retire_button.clicked.connect(self.toggle_retired)
-        self.diff_button.clicked.connect(self.show_diff)
+        self.diff_button.clicked.connect(lambda: self.show_diff())
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(8, 8, 4, 8)
@@ -156,20 +158,27 @@ class TemplateEditorPage(QWidget):
         self.discard_button = QPushButton(tr("discard", language))
         self.discard_button.setProperty("role", "stop")
         self.save_button.clicked.connect(lambda: self.save_now(overwrite=True))
-        self.publish_button.clicked.connect(self.publish)
-        self.discard_button.clicked.connect(self.discard)
+        self.publish_button.clicked.connect(lambda: self.publish())
+        self.discard_button.clicked.connect(lambda: self.discard())
+        # Shown after a discard, until the editor closes: the draft thrown away comes back.
+        self.undo_discard_button = QPushButton(tr("undo_discard", language))
+        self.undo_discard_button.clicked.connect(self.undo_discard)
+        self.undo_discard_button.hide()
+        self.discarded: tuple[str, str, str] | None = None  # template id, title, text's hash
         self.undo_button, self.redo_button = undo_controls(self.history, self, language)
         self.outline = OutlineTree(self.move_node)
         self.outline.currentItemChanged.connect(self._node_chosen)
         self.add_question_button = QPushButton(tr("add_question", language))
         self.add_section_button = QPushButton(tr("add_section", language))
+        self.add_exclusion_button = QPushButton(tr("add_exclusion", language))
         self.remove_button = QPushButton(tr("remove", language))
         self.up_button = QPushButton("↑")
         self.up_button.setToolTip(tr("up", language))
         self.down_button = QPushButton("↓")
         self.down_button.setToolTip(tr("down", language))
-        self.add_question_button.clicked.connect(self.add_question)
-        self.add_section_button.clicked.connect(self.add_section)
+        self.add_question_button.clicked.connect(lambda: self.add_question())
+        self.add_section_button.clicked.connect(lambda: self.add_section())
+        self.add_exclusion_button.clicked.connect(lambda: self.add_exclusion())
         self.remove_button.clicked.connect(self.remove_node)
         self.up_button.clicked.connect(lambda: self.step_node(-1))
         self.down_button.clicked.connect(lambda: self.step_node(1))
@@ -178,6 +187,7 @@ class TemplateEditorPage(QWidget):
         outline_layout.setContentsMargins(0, 0, 0, 0)
         outline_layout.addWidget(self.outline, 1)
         for row in ((self.add_question_button, self.add_section_button),
+                    (self.add_exclusion_button,),
                     (self.remove_button, self.up_button, self.down_button)):
             tools = QHBoxLayout()
             for button in row:
@@ -199,8 +209,12 @@ class TemplateEditorPage(QWidget):
         head.addWidget(self.undo_button)
         head.addWidget(self.redo_button)
         head.addSpacing(16)
+        head.addWidget(self.undo_discard_button)
         head.addWidget(self.discard_button)
+        # Publishing stands apart from discarding and saving: a slip of the hand reaches neither
+        # (and each asks first).
         head.addWidget(self.save_button)
+        head.addSpacing(24)
         head.addWidget(self.publish_button)
         middle_layout.addLayout(head)
         middle_layout.addWidget(self.status)
@@ -224,7 +238,43 @@ class TemplateEditorPage(QWidget):
         self.save_timer.setInterval(SAVE_MS)
         self.save_timer.timeout.connect(self.autosave)
         self._show_draft_controls()
+        self._follow_other_admins()
         self.refresh_versions()
+
+    # -- other admins' changes -------------------------------------------------------------
+
+    def _follow_other_admins(self) -> None:
+        """The template list follows other admins' drafts, publications and retirements.
+
+        Every such change is an audit event (kiosk/template_drafts.py), so the list is read
+        again when the audit feed has moved. The change notifier says when to look (SQLite: any
+        commit; PostgreSQL: only cases are announced, so a slow poll looks as well)."""
+        self._seen_seq: int | None = None
+        self._looking = False
+        self.notifier = ChangeNotifier(self.station.settings.resolved_database_url, self)
+        self.notifier.changed.connect(lambda _ids: self._look_for_changes())
+        self.notifier.resynced.connect(self._look_for_changes)
+        self.look_timer = QTimer(self)
+        self.look_timer.setInterval(LOOK_MS)
+        self.look_timer.timeout.connect(self._look_for_changes)
+        self.notifier.start()
+        self.look_timer.start()
+
+    def _look_for_changes(self) -> None:
+        if self._looking:
+            return  # one read at a time: a burst of wake-ups is one look
+        self._looking = True
+
+        def done(seq: int) -> None:
+            self._looking = False
+            if self._seen_seq is not None and seq != self._seen_seq:
+                self._seen_seq = seq  # one refresh for this change, however many looks
+                self.refresh_versions()
+
+        def failed(_exc: BaseException) -> None:
+            self._looking = False  # the next wake-up or tick tries again
+
+        self.operations.run(self._session(latest_seq, readonly=True), done, failed)
 
     # -- background work -------------------------------------------------------------------
 
@@ -264,15 +314,17 @@ class TemplateEditorPage(QWidget):
     # -- versions ----------------------------------------------------------------------------
 
     def refresh_versions(self, then: Callable[[], None] | None = None) -> None:
-        def read(session: Any) -> tuple[list[Any], dict[str, Any]]:
+        def read(session: Any) -> tuple[list[Any], dict[str, Any], int]:
+            seq = latest_seq(session)  # the list as of this audit event
             rows = [(r.template_id, r.version, dict(r.title), r.is_retired, r.published_at)
                     for r in list_versions(session)]
             open_drafts = {d.template_id: (d.status, d.base_version)
                            for d in drafts.list_drafts(session)}
-            return rows, open_drafts
+            return rows, open_drafts, seq
 
-        def done(result: tuple[list[Any], dict[str, Any]]) -> None:
-            rows, open_drafts = result
+        def done(result: tuple[list[Any], dict[str, Any], int]) -> None:
+            rows, open_drafts, seq = result
+            self._seen_seq = seq
             chosen = self._chosen_version()
             self.versions.blockSignals(True)  # rebuilding is not the admin choosing
             self.versions.clear()
@@ -371,9 +423,9 @@ class TemplateEditorPage(QWidget):
     def _show_draft_controls(self) -> None:
         has = self.document is not None
         for widget in (self.save_button, self.publish_button, self.discard_button,
-                       self.add_question_button, self.add_section_button, self.remove_button,
-                       self.up_button, self.down_button):
+                       self.add_section_button, self.add_exclusion_button):
             widget.setEnabled(has)
+        self._enable_outline_tools()
         if not has:
             self.heading.setText(tr("no_draft", self.language))
             self.status.clear()
@@ -389,6 +441,16 @@ class TemplateEditorPage(QWidget):
         self.publish_button.setText(tr("approve" if awaiting and not mine else "publish",
                                        self.language))
         self.publish_button.setEnabled(not (awaiting and mine))
+
+    def _enable_outline_tools(self) -> None:
+        """The outline's buttons that apply to the chosen line: a question is not added among
+        the exclusions, and only a question, a section or an exclusion is removed or moved."""
+        has = self.document is not None
+        movable = has and self.current_kind in ("question", "section", "exclusion")
+        self.add_question_button.setEnabled(
+            has and self.current_kind not in ("exclusions", "exclusion"))
+        for button in (self.remove_button, self.up_button, self.down_button):
+            button.setEnabled(movable)
 
     def _edited(self) -> None:
         self.history.changed()
@@ -447,10 +509,18 @@ class TemplateEditorPage(QWidget):
         if self.problems:
             self.say(tr("cannot_publish", self.language, n=len(self.problems)), "notice")
             return
-        self.save_timer.stop()  # the publication saves the draft itself, first
         source, template_id, actor = self.document.source(), self.template_id, self.username
         settings = self.station.settings
         approving = self.draft_status == "awaiting_approval" and self.requested_by != actor
+        what = "approve" if approving else ("request" if settings.template_four_eyes
+                                            else "publish")
+        words = {"title": self._title(), "n": self.document.root.get("version"),
+                 "who": self.requested_by or ""}
+        if not ask(self, tr("publish_title", self.language),
+                   tr(f"{what}_ask", self.language, **words),
+                   yes=tr(f"{what}_yes", self.language), no=tr("cancel", self.language)):
+            return
+        self.save_timer.stop()  # the publication saves the draft itself, first
         seen, saved = self.draft_sha, self._saved
 
         def work(session: Any) -> Any:
@@ -482,16 +552,38 @@ class TemplateEditorPage(QWidget):
 
         self._run(self._session(work), done)
 
+    def _title(self) -> str:
+        """The open draft's title in the admin's language (its id while it has none)."""
+        if self.document is None:
+            return self.template_id or ""
+        return text_in(self.document.text((), "title"), self.language) or self.template_id or ""
+
     def discard(self) -> None:
-        if self.template_id is None:
+        """Throws the draft away, after asking; 恢复草稿 brings it back until the editor
+        closes."""
+        if self.template_id is None or self.document is None:
+            return
+        title = self._title()
+        if not ask(self, tr("discard_title", self.language),
+                   tr("discard_ask", self.language, title=title),
+                   yes=tr("discard_yes", self.language), no=tr("cancel", self.language)):
             return
         self.save_timer.stop()
         template_id, actor = self.template_id, self.username
+        # The draft as this admin sees it is what comes back: saved first if it was not yet.
+        source, saved = self.document.source(), self._saved
+        save_first = not self.save_conflict  # never over another admin's save
 
-        def work(session: Any) -> None:
-            drafts.discard_draft(session, template_id, actor=actor)
+        def work(session: Any) -> str:
+            if save_first:
+                saved["sha"] = drafts.save_draft(session, template_id, source, actor=actor,
+                                                 expected_sha256=saved["sha"]).sha256
+            return drafts.discard_draft(session, template_id, actor=actor).sha256
 
-        def done(_result: object) -> None:
+        def done(sha: str) -> None:
+            self.discarded = (template_id, title, sha)
+            self.undo_discard_button.show()
+            self.say(tr("discarded", self.language, title=title))
             self.history.reset()
             self.document = None
             self.template_id = None
@@ -501,6 +593,30 @@ class TemplateEditorPage(QWidget):
             self.refresh_versions()
 
         self._run(self._session(work), done)
+
+    def undo_discard(self) -> None:
+        """The draft just discarded, open again as it was."""
+        if self.discarded is None:
+            return
+        template_id, _title, sha = self.discarded
+        actor = self.username
+
+        def work(session: Any) -> None:
+            drafts.undo_discard(session, template_id, actor=actor, expected_sha256=sha)
+
+        def done(_result: object) -> None:
+            self.discarded = None
+            self.undo_discard_button.hide()
+            self.say("")
+            self.refresh_versions(lambda: self._open_chosen(template_id))
+
+        def failed(exc: BaseException) -> None:
+            self.discarded = None  # that draft is gone for good: another admin moved on
+            self.undo_discard_button.hide()
+            self._failed(exc if not isinstance(exc, drafts.DraftConflict) else
+                         drafts.DraftError(str(exc)))
+
+        self.operations.run(self._session(work), done, failed)
 
     def start_draft(self) -> None:
         chosen = self._chosen_version()
@@ -600,6 +716,7 @@ class TemplateEditorPage(QWidget):
         kind = current.data(0, KIND_ROLE)
         path = tuple(current.data(0, PATH_ROLE))
         self.current_path, self.current_kind = path, kind
+        self._enable_outline_tools()
         if kind in ("template", "section", "question", "exclusion"):
             self._set_form(NodeForm(self.document, path, kind, self.language))
         else:
@@ -642,9 +759,9 @@ class TemplateEditorPage(QWidget):
         if item is None or self.document is None:
             return
         kind, path = item.data(0, KIND_ROLE), tuple(item.data(0, PATH_ROLE))
-        if kind in ("question", "section"):
+        if kind in ("question", "section", "exclusion"):
             node = self.document.node(path)
-            key = "prompt" if kind == "question" else "title"
+            key = {"question": "prompt", "section": "title", "exclusion": "reason"}[kind]
             title = text_in(self.document.text(path, key), self.language)
             item.setText(0, f"{node.get('id', '')}  {title}".strip())
 
@@ -665,12 +782,13 @@ class TemplateEditorPage(QWidget):
                      kind: QuestionType | None = None) -> None:
         if self.document is None:
             return
+        prompt = ""
         if question_id is None or kind is None:
-            dialog = NewQuestionDialog(self.language, self)
+            dialog = NewQuestionDialog(self.language, self.document.ids(), self)
             self.new_question_dialog = dialog
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
-            question_id, kind = dialog.values()
+            question_id, kind, prompt = dialog.values()
         self.history.settle()  # the typing before this is a step of its own
         target = self._list_for_new_question()
         position = None
@@ -681,6 +799,8 @@ class TemplateEditorPage(QWidget):
         except EditError as exc:
             self.say(str(exc), "notice")
             return
+        if prompt and self.language in self.document.languages:
+            self.document.set_text(path, "prompt", self.language, prompt)
         self.current_path = path
         self._rebuild_outline()
         self._edited()
@@ -703,14 +823,41 @@ class TemplateEditorPage(QWidget):
         self._rebuild_outline()
         self._edited()
 
+    def add_exclusion(self, exclusion_id: str | None = None) -> None:
+        """A new exclusion after the chosen one (or at the end): its condition and reason
+        are written in its form, which opens at once."""
+        if self.document is None:
+            return
+        if exclusion_id is None:
+            exclusion_id, ok = QInputDialog.getText(self, tr("add_exclusion", self.language),
+                                                    tr("new_exclusion_id", self.language))
+            if not ok or not exclusion_id.strip():
+                return
+        self.history.settle()
+        position = None
+        if self.current_kind == "exclusion" and self.current_path:
+            position = int(self.current_path[-1]) + 1
+        try:
+            path = self.document.add_exclusion(exclusion_id.strip(), position)
+        except EditError as exc:
+            self.say(str(exc), "notice")
+            return
+        self.current_path = path
+        self._rebuild_outline()
+        self._edited()
+
     def remove_node(self) -> None:
         if self.document is None or self.current_kind not in ("question", "section",
                                                               "exclusion"):
             return
         assert self.current_path is not None
         self.history.settle()
-        self.document.remove(self.current_path)
-        self.current_path = tuple(self.current_path[:-2]) or None
+        path = tuple(self.current_path)
+        self.document.remove(path)
+        # The line above is chosen next: the previous item, or the list or section it was in.
+        index = int(path[-1])
+        self.current_path = (*path[:-1], index - 1) if index > 0 else (tuple(path[:-2]) or
+                                                                       tuple(path[:-1]))
         self._rebuild_outline()
         self._edited()
 
@@ -762,7 +909,7 @@ class TemplateEditorPage(QWidget):
         for problem in self.problems:
             path, _key = self.document.locate(problem)
             bad.setdefault(tuple(path) if path is not None else (), []).append(
-                problem.text(self.language))
+                problem_words(problem, self.language))
 
         def walk(item: QTreeWidgetItem) -> None:
             messages = bad.get(tuple(item.data(0, PATH_ROLE)))
@@ -888,109 +1035,15 @@ class TemplateEditorPage(QWidget):
         for button in self.left_buttons:
             button.setMinimumWidth(button.sizeHint().width())
 
+    def closeEvent(self, event: Any) -> None:
+        self.look_timer.stop()
+        self.notifier.stop()  # its listening connection goes with the page
+        super().closeEvent(event)
+
     def leave(self) -> None:
         """Before the page goes (a log-out, the window closed): what was just typed is saved
         (never over another admin's save) and the saves are waited for."""
         self._flush_save()
+        self.look_timer.stop()
+        self.notifier.stop()
         self.operations.wait()
-
-
-class NewQuestionDialog(QDialog):
-    def __init__(self, language: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(tr("add_question", language))
-        self.question_id = QLineEdit()
-        self.kind = QComboBox()
-        for qtype in QuestionType:
-            self.kind.addItem(tr(f"type_{qtype.value}", language), qtype.value)
-        form = QFormLayout(self)
-        form.addRow(tr("new_id", language), self.question_id)
-        form.addRow(tr("question_type", language), self.kind)
-        ok = QPushButton(tr("ok", language))
-        ok.setProperty("role", "primary")
-        ok.clicked.connect(self.accept)
-        form.addRow("", ok)
-
-    def values(self) -> tuple[str, QuestionType]:
-        return self.question_id.text().strip(), QuestionType(self.kind.currentData())
-
-
-class NewTemplateDialog(QDialog):
-    def __init__(self, languages: tuple[str, ...], language: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(tr("new_template", language))
-        self.template_id = QLineEdit()
-        self.titles = {code: QLineEdit() for code in languages}
-        form = QFormLayout(self)
-        form.addRow(tr("template_id", language), self.template_id)
-        names = {"zh": "中文", "en": "English"}
-        for code, edit in self.titles.items():
-            form.addRow(tr("template_title", language, language=names.get(code, code)), edit)
-        ok = QPushButton(tr("ok", language))
-        ok.setProperty("role", "primary")
-        ok.clicked.connect(self.accept)
-        form.addRow("", ok)
-
-    def values(self) -> tuple[str, dict[str, str]]:
-        return (self.template_id.text().strip(),
-                {code: edit.text().strip() for code, edit in self.titles.items()})
-
-
-class DiffDialog(QDialog):
-    """Two versions side by side as a unified diff, with the questions that changed first."""
-
-    def __init__(self, station: Station, template_id: str, numbers: list[int],
-                 pair: tuple[int, int], language: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.station = station
-        self.template_id = template_id
-        self.language = language
-        self.setWindowTitle(tr("diff_title", language, id=template_id))
-        self.old = QComboBox()
-        self.new = QComboBox()
-        for number in numbers:
-            self.old.addItem(tr("version", language, n=number), number)
-            self.new.addItem(tr("version", language, n=number), number)
-        self.old.setCurrentIndex(self.old.findData(pair[0]))
-        self.new.setCurrentIndex(self.new.findData(pair[1]))
-        self.view = QTextBrowser()
-        self.old.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.new.currentIndexChanged.connect(lambda _i: self.refresh())
-        close = QPushButton(tr("close", language))
-        close.clicked.connect(self.accept)
-        top = QHBoxLayout()
-        top.addWidget(self.old)
-        top.addWidget(QLabel("→"))
-        top.addWidget(self.new)
-        top.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
-        self.resize(1100, 760)
-        self.refresh()
-
-    def refresh(self) -> None:
-        with self.station.database.session(readonly=True) as session:
-            diff = drafts.diff_versions(session, self.template_id, self.old.currentData(),
-                                        self.new.currentData())
-        self.view.setHtml(diff_html(diff))
-        self.diff = diff
-
-
-def diff_html(diff: drafts.TemplateDiff) -> str:
-    """The structured summary, then the text diff with added lines green and removed red."""
-    parts = ["<div style='font-family:monospace;font-size:13px'>"]
-    if diff.summary is not None and not diff.summary.is_empty:
-        parts.append("<p>" + "<br>".join(html.escape(line) for line in diff.summary.describe())
-                     + "</p><hr>")
-    for line in diff.lines:
-        text = html.escape(line.text)
-        sign = line.kind
-        colour = {"+": theme.GREEN, "-": theme.RED}.get(sign, theme.MUTED)
-        background = {"+": theme.CALM_LIGHT, "-": theme.RED_LIGHT}.get(sign, "transparent")
-        parts.append(f"<div style='color:{colour};background:{background};white-space:pre'>"
-                     f"{html.escape(sign)} {text}</div>")
-    parts.append("</div>")
-    return "".join(parts)

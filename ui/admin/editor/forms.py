@@ -29,18 +29,16 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.expressions import ExpressionError, parse_expression
-from kiosk.template_edit import EXPRESSION_KEYS, Path, TemplateDocument
+from kiosk.template_edit import EXPRESSION_KEYS, NUMBER_KEYS, Path, TemplateDocument
 from kiosk.template_loader import TemplateProblem
 from kiosk.template_model import CHOICE_TYPES, QuestionType
-from ui.admin.editor.strings import tr
+from ui.admin.editor.strings import problem_words, tr
 from ui.widgets.fields import error_label as _error_label
 from ui.widgets.fields import mark_invalid as _mark
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 TEXT_FIELDS = ("prompt", "help", "read_aloud", "constraint_message", "item_label", "title",
                "reason", "description", "legal_basis")
-
-
 
 
 def ask(parent: QWidget, title: str, text: str, *, yes: str, no: str) -> bool:
@@ -147,6 +145,28 @@ class NodeForm(QWidget):
             edit.textChanged.connect(changed)
         self._add(key, Field(key, [edit]))
         return edit
+
+    def _number(self, key: str) -> QLineEdit:
+        """A number field: stored as a number (1, not "1"), and refused here at once when what
+        is typed is not one."""
+        value = self.document.get(self.path, key)
+        edit = QLineEdit("" if value is None else str(value))
+        edit.setObjectName(f"field-{key}")
+        field = self._add(key, Field(key, [edit]))
+
+        def changed(text: str) -> None:
+            self.document.set_number(self.path, key, text)
+            field.show_error(self._number_error(key))
+            self.edited.emit()
+
+        edit.textChanged.connect(changed)
+        return edit
+
+    def _number_error(self, key: str) -> str | None:
+        value = self.document.get(self.path, key)
+        if value is None or isinstance(value, int | float):
+            return None
+        return tr("not_a_number", self.language)
 
     def _language_edits(self, path: Path, key: str, name: str,
                         then: Callable[[], None] | None = None) -> list[QLineEdit]:
@@ -262,14 +282,15 @@ class NodeForm(QWidget):
         if kind not in (QuestionType.GROUP, QuestionType.CONFIRMATION):
             self._expression("constraint")
             self._text("constraint_message")
-        if kind == QuestionType.NUMBER:
-            self._line("min")
-            self._line("max")
+        if kind in (QuestionType.NUMBER, QuestionType.TEXT, QuestionType.LONG_TEXT,
+                    QuestionType.MULTIPLE_CHOICE):
+            self._number("min")
+            self._number("max")
         if kind in CHOICE_TYPES:
             self._choices()
         if kind == QuestionType.GROUP:
             self._expression("repeat_count")
-            self._line("max_items")
+            self._number("max_items")
             self._text("item_label")
         else:
             self._statement(kind)
@@ -345,13 +366,38 @@ class NodeForm(QWidget):
         table.blockSignals(False)
 
     def _statement(self, kind: str) -> None:
-        """The statement wording: how this question and its answer read in the printed record."""
+        """The statement wording: how this question and its answer read in the printed record.
+
+        Every printed question has these fields; a new question starts with the default wording
+        (kiosk/template_edit.py), an empty one prints the prompt and the bare answer."""
         statement = self.document.get(self.path, "statement")
-        if statement is None:
-            return  # the prompt and the answer as given are printed; nothing to edit here
+        included = QCheckBox(tr("in_statement", self.language))
+        included.setObjectName("field-in-statement")
+        included.setChecked(statement is not False)
+
+        def include(on: bool) -> None:
+            # Off: `statement: false` leaves the question out of the record; on: the default.
+            self.document.set(self.path, "statement", None if on else False)
+            if on:
+                self.document.fill_statement(self.path)
+            self.edited.emit()
+            QTimer.singleShot(0, self, self.retype.emit)  # the page rebuilds the form
+
+        included.toggled.connect(include)
+        self._add("statement", Field("statement", [included]))
+        if statement is False:
+            return
         base = (*self.path, "statement")
-        for key in ("question", "answer") + (("yes", "no") if kind == QuestionType.YES_NO else ()):
+        prompt = self.document.text(self.path, "prompt")
+        # A yes/no answer is printed whole from its own wording (yes or no), never `answer`.
+        keys = ("question", "yes", "no") if kind == QuestionType.YES_NO else ("question", "answer")
+        for key in keys:
             edits = self._language_edits(base, key, f"statement-{key}")
+            for lang, edit in zip(self.document.languages, edits, strict=True):
+                if key == "question":  # left empty, the record asks the prompt
+                    edit.setPlaceholderText(prompt.get(lang) or tr("same_as_prompt", lang))
+                elif key == "answer":
+                    edit.setPlaceholderText("{answer}")
             field = Field(f"statement.{key}", edits,
                           tags=[LANGUAGE_NAMES.get(x, x) for x in self.document.languages])
             self.fields[f"statement.{key}"] = field
@@ -377,9 +423,9 @@ class NodeForm(QWidget):
         general: list[str] = []
         for key, problem in problems:
             if key is not None and key in self.fields:
-                by_key.setdefault(key, problem.text(self.language))
+                by_key.setdefault(key, problem_words(problem, self.language))
             else:
-                general.append(problem.text(self.language))
+                general.append(problem_words(problem, self.language))
         for key, field in self.fields.items():
             if key in TEXT_FIELDS and self.document.missing_translations(self.path, key):
                 self.flag_translations(key)  # in the admin's language, not the loader's
@@ -387,6 +433,8 @@ class NodeForm(QWidget):
                 field.show_error(by_key[key])
             elif key in EXPRESSION_KEYS:
                 field.show_error(self._syntax_error(key))
+            elif key in NUMBER_KEYS:
+                field.show_error(self._number_error(key))
             elif key in TEXT_FIELDS:
                 self.flag_translations(key)
             else:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from kiosk.template_loader import TemplateProblem
+from kiosk.template_messages import Joined, render
 from kiosk.template_model import QuestionType
 from ui.kiosk.strings import lookup
 
@@ -70,10 +74,14 @@ STRINGS: dict[str, dict[str, str]] = {
                  "en": "Redo the change just undone (Ctrl+Shift+Z or Ctrl+Y)"},
     "new_id": {"zh": "新问题的编号（小写字母、数字、下划线）",
                "en": "The new question's id (lower-case letters, digits, _)"},
+    "new_prompt": {"zh": "问题（中文）", "en": "Question (English)"},
+    "new_prompt_hint": {"zh": "例如：你是否承认违法事实？编号由此生成，也可以自己改。",
+                        "en": "E.g. Do you admit the facts? The id is made from it; change it "
+                              "if you like."},
     "new_section_id": {"zh": "新部分的编号", "en": "The new section's id"},
     "question_type": {"zh": "问题类型", "en": "Question type"},
     "template_id": {"zh": "模板编号（例如 petty-fraud）", "en": "Template id (e.g. petty-fraud)"},
-    "template_title": {"zh": "名称（{language}）", "en": "Title ({language})"},
+    "template_title": {"zh": "名称（{which}）", "en": "Title ({which})"},
     "eligibility": {"zh": "适用条件", "en": "Eligibility"},
     "exclusions": {"zh": "不适用情形", "en": "Exclusions"},
     "template_node": {"zh": "模板信息", "en": "Template"},
@@ -148,6 +156,50 @@ STRINGS: dict[str, dict[str, str]] = {
                                "en": "Statement: answer ({answer}: the answer)"},
     "field_statement_yes": {"zh": "笔录中回答“是”", "en": "Statement: a yes"},
     "field_statement_no": {"zh": "笔录中回答“否”", "en": "Statement: a no"},
+    "field_statement": {"zh": "笔录", "en": "Statement"},
+    "in_statement": {"zh": "写入笔录", "en": "Printed in the statement"},
+    "same_as_prompt": {"zh": "（与问题相同）", "en": "(the same as the question)"},
+    "not_a_number": {"zh": "请填写数字，例如 1", "en": "Enter a number, e.g. 1"},
+    "field_languages": {"zh": "语言", "en": "Languages"},
+    "field_eligibility": {"zh": "适用条件", "en": "Eligibility"},
+    "field_sections": {"zh": "部分", "en": "Sections"},
+    "field_exclusions": {"zh": "不适用情形", "en": "Exclusions"},
+    "field_questions": {"zh": "问题列表", "en": "Questions"},
+    "field_label": {"zh": "选项文字", "en": "Choice label"},
+    "field_decimal": {"zh": "允许小数", "en": "Decimals allowed"},
+    "add_exclusion": {"zh": "添加不适用情形", "en": "Add exclusion"},
+    "new_exclusion_id": {"zh": "新不适用情形的编号（小写字母、数字、下划线）",
+                         "en": "The new exclusion's id (lower-case letters, digits, _)"},
+    "discard_title": {"zh": "放弃草稿", "en": "Discard the draft"},
+    "discard_ask": {
+        "zh": "放弃“{title}”的草稿？草稿中的所有修改都会丢弃。"
+              "关闭编辑器之前，可以按“恢复草稿”找回。",
+        "en": "Discard the draft of \u201c{title}\u201d? All its changes are dropped. Until the "
+              "editor is closed, Restore draft brings it back.",
+    },
+    "discard_yes": {"zh": "放弃草稿", "en": "Discard the draft"},
+    "discarded": {"zh": "已放弃“{title}”的草稿。",
+                  "en": "The draft of \u201c{title}\u201d was discarded."},
+    "undo_discard": {"zh": "恢复草稿", "en": "Restore draft"},
+    "publish_title": {"zh": "发布新版本", "en": "Publish a new version"},
+    "publish_ask": {
+        "zh": "将“{title}”发布为第 {n} 版？发布后新案件使用这一版，已发布的版本不能再修改；"
+              "进行中的案件仍使用原来的版本。",
+        "en": "Publish \u201c{title}\u201d as version {n}? New cases will use it and a published "
+              "version can no longer be changed; cases under way keep their version.",
+    },
+    "request_ask": {
+        "zh": "提交“{title}”第 {n} 版的发布申请？需要另一名管理员批准后才会发布。",
+        "en": "Request publication of \u201c{title}\u201d version {n}? A second admin must "
+              "approve it.",
+    },
+    "approve_ask": {
+        "zh": "批准发布“{title}”第 {n} 版（由 {who} 申请）？",
+        "en": "Approve \u201c{title}\u201d version {n} (requested by {who}) for publication?",
+    },
+    "publish_yes": {"zh": "发布", "en": "Publish"},
+    "request_yes": {"zh": "提交申请", "en": "Request"},
+    "approve_yes": {"zh": "批准发布", "en": "Approve"},
     "diff_title": {"zh": "版本对比：{id}", "en": "Comparing versions: {id}"},
     "ok": {"zh": "确定", "en": "OK"},
     "cancel": {"zh": "取消", "en": "Cancel"},
@@ -161,3 +213,31 @@ STRINGS: dict[str, dict[str, str]] = {
 
 def tr(key: str, language: str, **values: object) -> str:
     return lookup(STRINGS, key, language, values)
+
+
+def field_name(key: str, language: str) -> str:
+    """A template key as the admin's form calls it ("prompt" is 问题); unknown keys as written."""
+    entry = STRINGS.get(f"field_{key.replace('.', '_')}")
+    if entry is None:
+        return key
+    words = entry.get(language) or entry["zh"]
+    return re.split(r"（| \(", words)[0]  # without its hint ("{n} 为序号")
+
+
+def problem_words(problem: TemplateProblem, language: str) -> str:
+    """A loader's problem in the admin's words: the keys it names ("prompt", "item_label") as
+    the form's labels, never as YAML."""
+    if problem.code is None:
+        return problem.message
+    params = dict(problem.params)
+    key = params.get("key")
+    if isinstance(key, str):
+        # The texts of a statement are named by their own key ("answer"): the field says more.
+        named = problem.field if problem.field and problem.field.startswith("statement.") \
+            and problem.field.endswith(f".{key}") else key
+        params["key"] = field_name(named, language)
+    allowed = params.get("allowed")
+    if isinstance(allowed, Joined):
+        params["allowed"] = Joined(tuple(field_name(str(k), language) for k in allowed.items),
+                                   allowed.separator)
+    return render(problem.code, params, language)
