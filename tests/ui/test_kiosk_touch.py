@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from kiosk_driver import (
     KioskDriver,
+    drag,
     keyboard_keys,
     swipe_up,
     tap_item,
@@ -39,6 +40,7 @@ from kiosk.cases import open_case
 from kiosk.party import PartySession
 from kiosk.station import Station
 from ui.kiosk.window import KioskWindow
+from ui.widgets import ChoiceCards, DigitKeypad, NumberStepper
 
 SIZES = [(1920, 1080), (1280, 800), (1080, 1920)]
 SIZE_IDS = ["1920x1080", "1280x800", "1080x1920"]
@@ -93,7 +95,7 @@ def party_at(station: Station, question_id: str, answers: dict[str, object] | No
     state = party.confirm_identity(dict(sample_file(station, template).party))
     for path, value in (answers or {}).items():
         state = party.answer(path, value)
-    paths = [screen.path for screen in state.interview.screens()]
+    paths = [screen.path for screen in state.interview.screens]
     party.go_to(next(path for path in paths if path.split(".")[-1] == question_id))
     return start_code
 
@@ -200,3 +202,125 @@ def test_the_last_field_of_the_form_scrolls_up_above_the_keys(
     employer.clear()
     type_pinyin(qtbot, window.keyboard, "wu", "无")
     assert employer.text() == "无"
+
+
+def tap_keypad(qtbot, keypad: DigitKeypad, text: str) -> None:
+    """Taps the big digit keys, one after the other."""
+    for key in text:
+        button = keypad.button(key)
+        assert button.isVisible(), f"no {key} key on the keypad"
+        qtbot.mouseClick(button, LEFT)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=SIZE_IDS)
+def test_an_id_number_is_typed_on_digit_keys_and_its_error_shows_under_it(
+        qtbot, keyboard_window, station: Station, width: int, height: int) -> None:
+    window = keyboard_window(width, height)
+    driver = KioskDriver(qtbot, window)
+    to_identity(driver, station)
+    screen = window.current
+    number = screen.fields["document_number"]  # type: ignore[attr-defined]
+    number.clear()
+    tap_field(qtbot, window, number)
+    keypad = window.dock.keypad
+    # Digits and X, not Pinyin: the Qt keyboard stays closed.
+    assert keypad.isVisible() and keypad.button("X").isVisible()
+    assert not window.keyboard.isVisible()
+    assert_keys_and_field_seen(window, keypad, number, (width, height))
+    good = sample_file(station, "minor-assault").party["document"]["number"]
+    wrong = good[:-1] + ("1" if good[-1] != "1" else "2")  # the check character does not fit
+    tap_keypad(qtbot, keypad, wrong)
+    assert number.text() == wrong
+    window.renderer.requests.clear()  # type: ignore[attr-defined]
+    driver.next()
+    errors = screen.errors  # type: ignore[attr-defined]
+    under_number = errors["document_number"]
+    assert under_number.isVisible()
+    assert under_number.text() == "身份证号码有误，请核对后重新填写。"
+    assert not errors["name"].isVisible(), "the message is under the name, not the number"
+    assert seen(window, under_number).height() == under_number.height(), \
+        "the message is out of sight"
+    qtbot.waitUntil(lambda: any(text == under_number.text() for text, _ in
+                                window.renderer.requests),  # type: ignore[attr-defined]
+                    timeout=5_000)
+    # An empty number: the same place, another message.
+    tap_field(qtbot, window, number)
+    qtbot.mouseClick(keypad.button("clear"), LEFT)
+    assert number.text() == ""
+    driver.next()
+    assert under_number.isVisible() and under_number.text() == "请选择证件类型并填写证件号码。"
+    assert not errors["name"].isVisible()
+    assert driver.position == "@identity"
+
+
+def test_a_phone_number_is_typed_on_the_digit_keys(qtbot, keyboard_window,
+                                                   station: Station) -> None:
+    window = keyboard_window(1280, 800)
+    driver = KioskDriver(qtbot, window)
+    to_identity(driver, station)
+    phone = window.current.fields["phone"]  # type: ignore[attr-defined]
+    bar = window.current.scroll.verticalScrollBar()  # type: ignore[attr-defined]
+    for _ in range(10):
+        if seen(window, phone).height() == phone.height():
+            break
+        swipe_up(window.current.scroll)  # type: ignore[attr-defined]
+    assert bar.value() > 0
+    phone.clear()
+    tap_field(qtbot, window, phone)
+    keypad = window.dock.keypad
+    assert keypad.isVisible() and not keypad.button("X").isVisible()
+    assert_keys_and_field_seen(window, keypad, phone, (1280, 800))
+    tap_keypad(qtbot, keypad, "13800138000")
+    assert phone.text() == "13800138000"
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=SIZE_IDS)
+def test_one_finger_scrolls_a_long_choice_list_and_a_tap_still_chooses(
+        qtbot, keyboard_window, station: Station, tmp_path: Path, width: int,
+        height: int) -> None:
+    window = keyboard_window(width, height)
+    driver = KioskDriver(qtbot, window)
+    driver.enter_start_code(party_at(station, "aggravating_facts"))
+    screen = window.current
+    cards: ChoiceCards = screen.input.widget  # type: ignore[attr-defined]
+    assert len(cards.cards()) == 9
+    area = screen.scroll  # type: ignore[attr-defined]
+    bar = area.verticalScrollBar()
+    last = cards.cards()[-1]
+    if height <= 1080:
+        assert seen(window, last).isEmpty() or seen(window, last).height() < last.height(), \
+            "the list fits: nothing to scroll"
+    # A drag that starts on a card scrolls and chooses nothing.
+    first = cards.cards()[0]
+    start = first.mapTo(area.viewport(), first.rect().center())
+    before = bar.value()
+    drag(area.viewport(), start, QPoint(start.x(), max(0, start.y() - area.height() // 2)))
+    assert bar.maximum() == 0 or bar.value() > before
+    assert cards.value() == [], "the drag was taken for a tap"
+    for _ in range(10):
+        if seen(window, last).height() == last.height():
+            break
+        swipe_up(area)
+    assert seen(window, last).height() == last.height()
+    # A short tap on the last card, now in view, chooses it.
+    tap_at(qtbot, window, seen(window, last).center())
+    assert cards.value() == [last.choice_id()]
+    screenshot(window, f"long-list-scrolled-{width}x{height}", tmp_path)
+
+
+def test_a_number_starts_at_its_minimum_and_is_typed_on_the_digit_keys(
+        qtbot, keyboard_window, station: Station) -> None:
+    window = keyboard_window(1280, 800)
+    driver = KioskDriver(qtbot, window)
+    driver.enter_start_code(party_at(station, "hit_count"))
+    stepper: NumberStepper = window.current.input.widget  # type: ignore[attr-defined]
+    qtbot.mouseClick(stepper.plus_button(), LEFT)
+    assert stepper.line_edit().text() == "1", "the first + shows a number the template refuses"
+    tap_field(qtbot, window, stepper.line_edit())
+    keypad = window.dock.keypad
+    assert keypad.isVisible()
+    keypad.press("clear")
+    tap_keypad(qtbot, keypad, "12")
+    assert stepper.value() == 12
+    driver.next()
+    assert driver.position != "hit_count" and "hit_count" not in (driver.position or "")

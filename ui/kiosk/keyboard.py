@@ -19,7 +19,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtQuickWidgets import QQuickWidget
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QWidget,
+)
 
 from ui.widgets import DigitKeypad
 
@@ -101,7 +108,9 @@ class OnScreenKeyboard(QQuickWidget):
         self.setFixedHeight(math.ceil(wanted))
 
     def _follow_input_method(self) -> None:
-        self.setVisible(QGuiApplication.inputMethod().isVisible())
+        # Never over a digits field, whose keys are the dock's keypad.
+        self.setVisible(QGuiApplication.inputMethod().isVisible()
+                        and keypad_kind(QApplication.focusWidget()) is None)
 
 
 class KeyboardDock(QWidget):
@@ -149,6 +158,9 @@ class KeyboardDock(QWidget):
             self.keypad.set_target(widget)
             self.keypad.set_allow_x(kind == "id")
             self.keypad.show()
+            QGuiApplication.inputMethod().hide()  # one set of keys at a time
+            if self.keyboard is not None:
+                self.keyboard.hide()
         else:
             self.keypad.hide()
             self.keypad.set_target(None)
