@@ -284,6 +284,9 @@ def test_one_finger_scrolls_a_long_choice_list_and_a_tap_still_chooses(
     screen = window.current
     cards: ChoiceCards = screen.input.widget  # type: ignore[attr-defined]
     assert len(cards.cards()) == 9
+    # The choices are read aloud with the question (the last one is below the fold).
+    spoken = [text for text, _ in window.renderer.requests]  # type: ignore[attr-defined]
+    assert any("以上都没有" in text and "不清楚对方年龄" in text for text in spoken), spoken[-1:]
     area = screen.scroll  # type: ignore[attr-defined]
     bar = area.verticalScrollBar()
     last = cards.cards()[-1]

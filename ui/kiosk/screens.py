@@ -517,7 +517,16 @@ class QuestionScreen(KioskScreen):
         show_error(self.error, "")
 
     def speech(self) -> str:
-        return self.screen.read_aloud(self.language) if self.screen else ""
+        if self.screen is None:
+            return ""
+        text = self.screen.read_aloud(self.language)
+        choices = self.screen.question.choices
+        if choices and not self.screen.question.read_aloud:
+            # A party who cannot read hears what they may choose, not only the question.
+            separator = "；" if self.language == "zh" else "; "
+            text += ("。" if self.language == "zh" else ". ") + separator.join(
+                text_in(choice.label, self.language) for choice in choices)
+        return text
 
     def on_next(self) -> None:
         if self.screen is not None and self.input is not None:

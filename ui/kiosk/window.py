@@ -485,6 +485,11 @@ class KioskWindow(QWidget):
         if self.current is self.screens["idle"]:
             self.idle_label.setText("")
             return
+        if self.status_timer.isActive() or (self.speech is not None
+                                            and self.speech.is_playing):
+            # Listening to a long notice, or waiting for the officer, is not leaving: the
+            # countdown starts again when the reading ends or the officer has decided.
+            self.last_activity = time.monotonic()
         limit = self.station.settings.idle_timeout_seconds
         left = int(limit - (time.monotonic() - self.last_activity))
         if left <= 0:
