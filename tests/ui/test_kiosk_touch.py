@@ -317,6 +317,10 @@ def test_a_number_starts_at_its_minimum_and_is_typed_on_the_digit_keys(
     driver = KioskDriver(qtbot, window)
     driver.enter_start_code(party_at(station, "hit_count"))
     stepper: NumberStepper = window.current.input.widget  # type: ignore[attr-defined]
+    # The digit keys are open at once, the number field above them.
+    qtbot.waitUntil(lambda: window.dock.keypad.isVisible(), timeout=5_000)
+    qtbot.wait(200)
+    assert_keys_and_field_seen(window, window.dock.keypad, stepper.line_edit(), (1280, 800))
     qtbot.mouseClick(stepper.plus_button(), LEFT)
     assert stepper.line_edit().text() == "1", "the first + shows a number the template refuses"
     tap_field(qtbot, window, stepper.line_edit())

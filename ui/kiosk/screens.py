@@ -28,7 +28,7 @@ from kiosk.identity import DOCUMENT_TYPE_LABELS, DocumentType
 from kiosk.interview import ReviewItem, Screen
 from kiosk.notices import Notice
 from kiosk.party import PartyState
-from kiosk.template_model import text_in
+from kiosk.template_model import QuestionType, text_in
 from ui.kiosk.inputs import AnswerInput, answer_input
 from ui.kiosk.keyboard import mark_digits, mark_text
 from ui.kiosk.strings import tr
@@ -515,6 +515,9 @@ class QuestionScreen(KioskScreen):
         self.input_holder.addStretch(1)
         self.scroll.verticalScrollBar().setValue(0)
         show_error(self.error, "")
+        if screen.question.type is QuestionType.NUMBER:
+            # The digit keys open with the screen: a party does not know to tap the number.
+            QTimer.singleShot(0, self.input.focus)
 
     def speech(self) -> str:
         if self.screen is None:
