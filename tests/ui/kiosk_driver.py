@@ -6,13 +6,21 @@ the same widgets). Nothing here calls the engine; every answer goes in through t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScroller,
+    QWidget,
+)
 
 from kiosk.template_model import QuestionType
 from ui.kiosk.window import KioskWindow
@@ -183,3 +191,86 @@ class KioskDriver:
         QTest.mouseRelease(pad, LEFT, Qt.KeyboardModifier.NoModifier, points[-1])
         assert not pad.is_empty()
         self.next()
+
+
+# -- one finger and the on-screen keyboard -------------------------------------------------
+
+def drag(widget: QWidget, start: QPoint, end: QPoint, steps: int = 12) -> None:
+    """A one-finger drag on `widget`: press, move in small steps, release (the machine has no
+    touch panel; the kiosk's scrollers take a left-button drag as a finger)."""
+    QTest.mousePress(widget, LEFT, Qt.KeyboardModifier.NoModifier, start)
+    for step in range(1, steps + 1):
+        point = start + (end - start) * step / steps
+        QTest.mouseMove(widget, point)
+        QTest.qWait(16)  # a finger's pace; the scroller moves the content on its own timer
+    QTest.mouseRelease(widget, LEFT, Qt.KeyboardModifier.NoModifier, end)
+    QApplication.processEvents()
+    if QScroller.hasScroller(widget):  # the content glides on after the finger leaves
+        scroller = QScroller.scroller(widget)
+        for _ in range(300):
+            if scroller.state() == QScroller.State.Inactive:
+                break
+            QTest.qWait(10)
+
+
+def swipe_up(area: Any, fraction: float = 0.7) -> None:
+    """Drags the content of a scroll area up by `fraction` of its height (to read on)."""
+    viewport = area.viewport()
+    x = viewport.width() // 2
+    top, bottom = int(viewport.height() * (1 - fraction) / 2), \
+        int(viewport.height() * (1 + fraction) / 2)
+    drag(viewport, QPoint(x, bottom), QPoint(x, top))
+
+
+def _quick_items(root: Any) -> Iterator[Any]:
+    for child in root.childItems():
+        yield child
+        yield from _quick_items(child)
+
+
+def keyboard_keys(keyboard: Any) -> dict[str, Any]:
+    """The on-screen keyboard's visible character keys, by the text they type."""
+    keys = {}
+    for item in _quick_items(keyboard.rootObject()):
+        meta = item.metaObject()
+        names = {meta.property(i).name() for i in range(meta.propertyCount())}
+        if {"key", "text"} <= names and item.isVisible():
+            keys[item.property("text")] = item
+    return keys
+
+
+def keyboard_candidates(keyboard: Any) -> dict[str, Any]:
+    """The Pinyin candidate bar's words, by their text."""
+    words = {}
+    for item in _quick_items(keyboard.rootObject()):
+        if "SelectionListItem" in item.metaObject().className() and item.isVisible():
+            for text in _quick_items(item):
+                if text.metaObject().className().startswith("QQuickText") and \
+                        text.property("text"):
+                    words[text.property("text")] = item
+    return words
+
+
+def tap_item(keyboard: Any, item: Any) -> None:
+    """Taps one item (a key, a candidate) of the on-screen keyboard where it is drawn."""
+    centre = item.mapToScene(item.boundingRect().center())
+    QTest.mouseClick(keyboard, LEFT, Qt.KeyboardModifier.NoModifier,
+                     QPoint(int(centre.x()), int(centre.y())))
+    QApplication.processEvents()
+
+
+def type_pinyin(qtbot: Any, keyboard: Any, pinyin: str, word: str) -> None:
+    """Types `pinyin` on the keyboard's own keys and taps `word` in the candidate bar."""
+    keys = keyboard_keys(keyboard)
+    for letter in pinyin:
+        tap_item(keyboard, keys[letter])
+    qtbot.wait(300)
+    qtbot.waitUntil(lambda: word in keyboard_candidates(keyboard), timeout=5_000)
+    tap_item(keyboard, keyboard_candidates(keyboard)[word])
+
+
+def type_letters(keyboard: Any, text: str) -> None:
+    """Types Latin letters, digits or spaces on the keyboard's own keys (as they show)."""
+    keys = keyboard_keys(keyboard)
+    for letter in text:
+        tap_item(keyboard, keys[letter])

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk.identity import DOCUMENT_TYPE_LABELS, DocumentType
 from kiosk.template_model import Question, QuestionType, text_in
+from ui.kiosk.keyboard import mark_digits
 from ui.kiosk.strings import tr
 from ui.widgets import (
     ChoiceCards,
@@ -115,13 +117,45 @@ class _ChoiceInput(AnswerInput):
         self.cards.set_value(stored)
 
 
+BOUND = re.compile(r"value\s*(>=|<=|>|<)\s*(-?\d+)")
+SIMPLE_RANGE = re.compile(r"^\s*value\s*[<>]=?\s*-?\d+(\s+and\s+value\s*[<>]=?\s*-?\d+)?\s*$")
+
+
+def number_bounds(question: Question) -> tuple[int, int]:
+    """The smallest and largest numbers a number question's stepper offers.
+
+    The question's own min/max when the template gives them, else those of a constraint as
+    simple as "value >= 1 and value <= 100" (the shipped templates'); the engine checks the
+    constraint itself whatever the stepper offers.
+    """
+    low = int(question.min) if question.min is not None else None
+    high = int(question.max) if question.max is not None else None
+    constraint = question.constraint.source if question.constraint is not None else ""
+    if SIMPLE_RANGE.match(constraint):
+        for operator, number in BOUND.findall(constraint):
+            bound = int(number)
+            if operator.startswith(">") and low is None:
+                low = bound + (1 if operator == ">" else 0)
+            elif operator.startswith("<") and high is None:
+                high = bound - (1 if operator == "<" else 0)
+    low = 0 if low is None else low
+    high = max(low, 99_999 if high is None else high)
+    return low, high
+
+
 class _NumberInput(AnswerInput):
+    """A number on − / + and typed on the big digit keys, which open with the screen."""
+
     def __init__(self, question: Question) -> None:
-        minimum = int(question.min) if question.min is not None else 0
-        maximum = int(question.max) if question.max is not None else 99_999
-        self.stepper = NumberStepper(minimum=minimum, maximum=maximum)
+        minimum, maximum = number_bounds(question)
+        # The first + shows the smallest number allowed (1 time, 1 yuan), not a refused 0.
+        self.stepper = NumberStepper(minimum=minimum, maximum=maximum, anchor=minimum)
         super().__init__(self.stepper)
+        mark_digits(self.stepper.line_edit())
         self.stepper.changed.connect(lambda _value: self.changed.emit())
+
+    def focus(self) -> None:
+        self.stepper.line_edit().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def value(self) -> Any:
         return self.stepper.value()
@@ -133,13 +167,18 @@ class _NumberInput(AnswerInput):
 class _MomentInput(AnswerInput):
     """Date, time or both, on big +/- pickers."""
 
-    def __init__(self, kind: QuestionType, language: str) -> None:
+    def __init__(self, kind: QuestionType, language: str, now: datetime) -> None:
         holder = QWidget()
         layout = QVBoxLayout(holder)
         layout.setContentsMargins(0, 0, 0, 0)
         self.kind = kind
-        self.date = DatePicker(maximum=date.today()) if kind != QuestionType.TIME else None
-        self.time = TimePicker() if kind != QuestionType.DATE else None
+        # The station's today and now, not this machine's clock (its zone may differ).
+        today = now.date()
+        minute = now.minute - now.minute % 5
+        self.date = DatePicker(maximum=today, anchor=today) if kind != QuestionType.TIME \
+            else None
+        self.time = TimePicker(anchor=time(now.hour, minute)) if kind != QuestionType.DATE \
+            else None
         for picker in (self.date, self.time):
             if picker is not None:
                 layout.addWidget(picker)
@@ -203,8 +242,10 @@ class _IdentityDocumentInput(AnswerInput):
             self.number.setText(str(stored.get("number", "")))
 
 
-def answer_input(question: Question, language: str) -> AnswerInput:
-    """The input widget for one question, in the party's language."""
+def answer_input(question: Question, language: str, *,
+                 now: datetime | None = None) -> AnswerInput:
+    """The input widget for one question, in the party's language; `now` is the station's
+    local time (pickers start from its date and time)."""
     kind = question.type
     if kind is QuestionType.TEXT:
         return _TextInput(multiline=False)
@@ -222,7 +263,7 @@ def answer_input(question: Question, language: str) -> AnswerInput:
     if kind is QuestionType.NUMBER:
         return _NumberInput(question)
     if kind in (QuestionType.DATE, QuestionType.TIME, QuestionType.DATETIME):
-        return _MomentInput(kind, language)
+        return _MomentInput(kind, language, now or datetime.now().astimezone())
     if kind is QuestionType.PHONE:
         return _KeypadInput(language)
     if kind is QuestionType.IDENTITY_DOCUMENT:

@@ -9,5 +9,8 @@ InputPanel {
     Component.onCompleted: {
         VirtualKeyboardSettings.activeLocales = keyboardLocales
         VirtualKeyboardSettings.locale = keyboardLocales[0]
+        // The Pinyin candidate bar always takes its place above the keys: the keyboard keeps
+        // one height, so the screen above it does not jump at the first letter typed.
+        VirtualKeyboardSettings.wordCandidateList.alwaysVisible = true
     }
 }

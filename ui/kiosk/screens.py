@@ -6,6 +6,8 @@ the matching `PartySession` call in the background, then shows the state that co
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -26,10 +28,12 @@ from kiosk.identity import DOCUMENT_TYPE_LABELS, DocumentType
 from kiosk.interview import ReviewItem, Screen
 from kiosk.notices import Notice
 from kiosk.party import PartyState
-from kiosk.template_model import text_in
+from kiosk.template_model import QuestionType, text_in
 from ui.kiosk.inputs import AnswerInput, answer_input
+from ui.kiosk.keyboard import mark_digits, mark_text
 from ui.kiosk.strings import tr
 from ui.widgets import ChoiceCards, DigitKeypad, SignaturePad, YesNo
+from ui.widgets.touch import kinetic
 
 
 def label(text: str = "", role: str | None = None, *, wrap: bool = True) -> QLabel:
@@ -99,6 +103,11 @@ class KioskScreen(QWidget):
 
     def show_state(self, state: PartyState | None, language: str) -> None:
         self.language = language
+
+    def set_compact(self, compact: bool) -> None:
+        """Less margin above and below while the keys are open: every row counts then."""
+        top, bottom = (8, 8) if compact else (32, 24)
+        self.layout_.setContentsMargins(64, top, 64, bottom)
 
     def speech(self) -> str:
         """What is read aloud when the screen appears (and on Replay)."""
@@ -230,6 +239,7 @@ class NoticeScreen(KioskScreen):
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.body)
         self.scroll.setProperty("role", "paper")
+        kinetic(self.scroll)
         self.scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.scroll.verticalScrollBar().rangeChanged.connect(self._scrolled)
         self.has_read_to_end = False
@@ -350,16 +360,27 @@ class IdentityScreen(KioskScreen):
             grid.addWidget(self.errors[key], row + 1, 1)
             row += 2
         grid.setColumnStretch(1, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(form)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(form)
+        kinetic(self.scroll)
         self.layout_.addWidget(self.title)
-        self.layout_.addWidget(scroll, 1)
+        self.layout_.addWidget(self.scroll, 1)
+        mark_digits(self.fields["phone"])
         self.document_type.changed.connect(lambda _v: self._update_optional())
 
     def _update_optional(self) -> None:
-        """Birth date, sex and nationality only for documents whose number lacks them."""
+        """Birth date, sex and nationality only for documents whose number lacks them; the
+        digit keys (with X) for a resident ID's number, letters for the others'."""
         kind = self.document_type.value()
+        number = self.fields["document_number"]
+        if kind == DocumentType.RESIDENT_ID.value:
+            mark_digits(number, allow_x=True)  # GB 11643: 17 digits and a check digit or X
+        else:
+            mark_text(number, latin=True)  # passports and permits carry letters
+        window = self.window()
+        if number.hasFocus() and hasattr(window, "follow_focus"):
+            window.follow_focus(number)
         needs_birth = kind in ("passport", "home_return_permit")
         for key in ("birth_date", "sex"):
             self.captions[key].setVisible(needs_birth)
@@ -414,9 +435,19 @@ class IdentityScreen(KioskScreen):
     def on_next(self) -> None:
         self.intent.emit("identity", self.value())
 
+    def error_for(self, field: str | None) -> QLabel:
+        """The red line under the field the engine named (the name's line for the rest)."""
+        key = {"document": "document_number", "document_type": "document_number",
+               "nationality": "nationality"}.get(field or "", field or "name")
+        return self.errors.get(key, self.errors["name"])
+
     def show_problem(self, text: str, field: str | None = None) -> None:
-        key = {"document": "document_number"}.get(field or "", field or "name")
-        show_error(self.errors.get(key, self.errors["name"]), text)
+        for error in self.errors.values():
+            show_error(error, "")
+        error = self.error_for(field)
+        show_error(error, text)
+        # The field may be below the fold (or under the keys): bring its message into view.
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(error, 0, 96))
 
 
 class QuestionScreen(KioskScreen):
@@ -424,8 +455,10 @@ class QuestionScreen(KioskScreen):
 
     has_back = True
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
+        # The station's clock: "today" on a date picker is the station's, not this machine's.
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now().astimezone())
         self.item = label("", "item")
         self.prompt = label("", "question")
         self.help = label("", "help")
@@ -435,18 +468,25 @@ class QuestionScreen(KioskScreen):
         frame_layout = QVBoxLayout(self.comment_frame)
         frame_layout.addWidget(self.comment)
         self.error = error_label()
-        # The input scrolls when it is taller than the screen (many choices at 1280x800).
+        # The question and its input scroll together: many choices at 1280x800, or the keys
+        # open below, leave less height than they need, and the field must stay in view.
         holder = QWidget()
-        self.input_holder = QVBoxLayout(holder)
+        content = QVBoxLayout(holder)
+        content.setContentsMargins(0, 0, 0, 0)
+        content.setSpacing(self.layout_.spacing())
+        for widget in (self.item, self.prompt, self.help, self.comment_frame):
+            content.addWidget(widget)
+        self.input_holder = QVBoxLayout()
         self.input_holder.setContentsMargins(0, 8, 0, 0)
         self.input_holder.addWidget(self.error)
+        content.addLayout(self.input_holder, 1)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(holder)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        kinetic(self.scroll)
         self.input: AnswerInput | None = None
         self.screen: Screen | None = None
-        for widget in (self.item, self.prompt, self.help, self.comment_frame):
-            self.layout_.addWidget(widget)
         self.layout_.addWidget(self.scroll, 1)
 
     def show_state(self, state: PartyState | None, language: str) -> None:
@@ -465,7 +505,7 @@ class QuestionScreen(KioskScreen):
         if self.input is not None:
             self.input.widget.hide()  # gone at once, even before Qt gets round to deleting it
             self.input.widget.deleteLater()
-        self.input = answer_input(screen.question, language)
+        self.input = answer_input(screen.question, language, now=self.clock())
         self.input.set_value(state.interview.answers.get(screen.path))
         self.input.changed.connect(lambda: show_error(self.error, ""))
         while self.input_holder.count():
@@ -475,9 +515,21 @@ class QuestionScreen(KioskScreen):
         self.input_holder.addStretch(1)
         self.scroll.verticalScrollBar().setValue(0)
         show_error(self.error, "")
+        if screen.question.type is QuestionType.NUMBER:
+            # The digit keys open with the screen: a party does not know to tap the number.
+            QTimer.singleShot(0, self.input.focus)
 
     def speech(self) -> str:
-        return self.screen.read_aloud(self.language) if self.screen else ""
+        if self.screen is None:
+            return ""
+        text = self.screen.read_aloud(self.language)
+        choices = self.screen.question.choices
+        if choices and not self.screen.question.read_aloud:
+            # A party who cannot read hears what they may choose, not only the question.
+            separator = "；" if self.language == "zh" else "; "
+            text += ("。" if self.language == "zh" else ". ") + separator.join(
+                text_in(choice.label, self.language) for choice in choices)
+        return text
 
     def on_next(self) -> None:
         if self.screen is not None and self.input is not None:
@@ -507,6 +559,7 @@ class ReviewScreen(KioskScreen):
         self.paper.setWidgetResizable(True)
         self.paper.setWidget(self.body)
         self.paper.setProperty("role", "paper")
+        kinetic(self.paper)
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.help)
         self.layout_.addWidget(self.paper, 1)

@@ -14,13 +14,15 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -46,7 +48,7 @@ from kiosk.station import Station
 from kiosk.template_model import text_in
 from ui import theme
 from ui.kiosk import keyboard
-from ui.kiosk.keyboard import OnScreenKeyboard
+from ui.kiosk.keyboard import KeyboardDock
 from ui.kiosk.screens import (
     ConsentScreen,
     IdentityScreen,
@@ -77,6 +79,18 @@ IDLE_WARNING_SECONDS = 30
 STATUS_POLL_MS = 30_000
 
 
+class ScreenStack(QStackedWidget):
+    """The screens, one at a time, in whatever height the window has left for them.
+
+    A word-wrapping label makes a screen's height depend on its width, and a layout gives such
+    a widget all the height it would like, however little is left: with the keys open that
+    pushed the keys and the footer off the screen. The screens scroll instead.
+    """
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+
 class KioskWindow(QWidget):
     """The full-screen kiosk: header, one screen, footer."""
 
@@ -100,10 +114,10 @@ class KioskWindow(QWidget):
             "language": LanguageScreen(station.settings.languages),
             "terms": NoticeScreen("terms_read"), "rights": NoticeScreen("rights_read"),
             "consent": ConsentScreen(), "identity": IdentityScreen(),
-            "question": QuestionScreen(), "review": ReviewScreen(),
+            "question": QuestionScreen(station.local_now), "review": ReviewScreen(),
             "signature": SignatureScreen(), "status": StatusScreen(), "pin": PinScreen(),
         }
-        self.stack = QStackedWidget()
+        self.stack = ScreenStack()
         for screen in self.screens.values():
             self.stack.addWidget(screen)
             screen.intent.connect(self.on_intent)
@@ -113,10 +127,13 @@ class KioskWindow(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self._build_header())
         layout.addWidget(self.stack, 1)
-        self.keyboard: OnScreenKeyboard | None = None
-        if keyboard.is_enabled():
-            self.keyboard = OnScreenKeyboard(station.settings.languages)
-            layout.addWidget(self.keyboard)
+        self.stack.currentChanged.connect(self._size_by_current_screen)
+        # Between the screen and the footer: the screen gives up height to the keys, the
+        # footer's Next stays where it always is.
+        self.dock = KeyboardDock(station.settings.languages,
+                                 virtual_keyboard=keyboard.is_enabled())
+        self.keyboard = self.dock.keyboard
+        layout.addWidget(self.dock)
         layout.addWidget(self._build_footer())
 
         self.idle_timer = QTimer(self)
@@ -130,8 +147,10 @@ class KioskWindow(QWidget):
         self.notifier.changed.connect(self._case_changed)
         self.notifier.resynced.connect(self._poll_status)
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             app.installEventFilter(self)
+            app.focusChanged.connect(self._focus_changed)
+        QGuiApplication.inputMethod().visibleChanged.connect(self._keys_moved)
         self.show_idle()
 
     # -- frame -------------------------------------------------------------------------------
@@ -168,6 +187,7 @@ class KioskWindow(QWidget):
         footer = QWidget()
         footer.setObjectName("Footer")
         row = QHBoxLayout(footer)
+        self.footer_row = row
         # A little above the screen's edge, where a resting hand would press by accident.
         row.setContentsMargins(32, 16, 32, 40)
         row.setSpacing(24)
@@ -240,6 +260,12 @@ class KioskWindow(QWidget):
 
     def _show(self, key: str, state: PartyState | None = None) -> None:
         screen = self.screens[key]
+        if screen is not self.current:
+            # The keys belong to a field of the screen that goes.
+            focused = QApplication.focusWidget()
+            if focused is not None and self.isAncestorOf(focused):
+                focused.clearFocus()
+            self.dock.close_keys()
         screen.show_state(state, self.language)
         self.stack.setCurrentWidget(screen)
         self._header_for(state)
@@ -314,7 +340,9 @@ class KioskWindow(QWidget):
             language = self.language
             if isinstance(error, AnswerRejected | IdentityProblem):
                 field = getattr(error, "field", None)
-                screen.show_problem(error.messages.get(language) or str(error), field)
+                text = error.messages.get(language) or str(error)
+                screen.show_problem(text, field)
+                self.say(text)  # read aloud as well: not every party reads
             elif isinstance(error, CaseNotFound):
                 screen.show_problem(f"{tr('code_wrong', 'zh')}\n{tr('code_wrong', 'en')}")
             elif isinstance(error, CaseError):
@@ -457,6 +485,11 @@ class KioskWindow(QWidget):
         if self.current is self.screens["idle"]:
             self.idle_label.setText("")
             return
+        if self.status_timer.isActive() or (self.speech is not None
+                                            and self.speech.is_playing):
+            # Listening to a long notice, or waiting for the officer, is not leaving: the
+            # countdown starts again when the reading ends or the officer has decided.
+            self.last_activity = time.monotonic()
         limit = self.station.settings.idle_timeout_seconds
         left = int(limit - (time.monotonic() - self.last_activity))
         if left <= 0:
@@ -483,11 +516,66 @@ class KioskWindow(QWidget):
         else:
             self.screens["pin"].show_problem(tr("pin_wrong", self.language))
 
+    # -- the keys and the field being typed into ------------------------------------------
+
+    def _size_by_current_screen(self) -> None:
+        """Only the screen shown asks for room: a stack asks for its tallest page's height,
+        and the signature pad's would push the footer off the screen when the keys open."""
+        current = self.stack.currentWidget()
+        for index in range(self.stack.count()):
+            page = self.stack.widget(index)
+            policy = QSizePolicy.Policy.Preferred if page is current \
+                else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        self.stack.updateGeometry()
+
+    def follow_focus(self, widget: QWidget | None) -> None:
+        """Show the keys `widget` needs (digit keys for digits, else the keyboard's own)."""
+        if widget is None or self.isAncestorOf(widget):
+            self.dock.follow_focus(widget)
+            self._keys_moved()
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        self.follow_focus(new)
+
+    def _keys_moved(self) -> None:
+        compact = self.dock.is_open()
+        for screen in self.screens.values():
+            screen.set_compact(compact)
+        # Once the layout has given the keys their room, scroll the field back into view.
+        QTimer.singleShot(0, self, self.reveal_focus)
+
+    def reveal_focus(self) -> None:
+        """Scroll the field being typed into (and its message) above the keys."""
+        focused = QApplication.focusWidget()
+        if focused is None or not self.isAncestorOf(focused) or not focused.isVisible():
+            return
+        parent = focused.parentWidget()
+        while parent is not None and parent is not self:
+            if isinstance(parent, QScrollArea) and parent.widget() is not None \
+                    and parent.widget().isAncestorOf(focused):
+                parent.ensureWidgetVisible(focused, 0, 48)
+            parent = parent.parentWidget()
+
+    def _fit_to_screen(self) -> None:
+        """Never larger than the screen; the keys sized for the window as it is."""
+        screen = self.screen()
+        if screen is not None:
+            self.setMaximumSize(screen.geometry().size())
+        self.dock.fit(self.width(), self.height())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_to_screen()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.keyboard is not None:
-            # A third of the screen: the question and its field stay in view above the keys.
-            self.keyboard.setFixedHeight(max(240, self.height() // 3))
+        self.dock.fit(self.width(), self.height())
+        # A portrait screen is 1080 px wide: Back, four toggles and Next only fit closer.
+        narrow = self.width() < 1280
+        side, gap = (12, 8) if narrow else (32, 24)
+        self.footer_row.setContentsMargins(side, 16, side, 40)
+        self.footer_row.setSpacing(gap)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
@@ -506,16 +594,25 @@ class KioskWindow(QWidget):
             self.speech.close()  # stops playback and waits for its render threads
             self.speech.renderer.close()
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             app.removeEventFilter(self)
+            app.focusChanged.disconnect(self._focus_changed)
+        QGuiApplication.inputMethod().visibleChanged.disconnect(self._keys_moved)
         super().closeEvent(event)
 
 
 def apply_theme(widget: QWidget, *, larger_text: bool = False, height: int | None = None) -> None:
-    """Applies the one stylesheet, sized for the screen the widget is on (or `height` rows)."""
+    """Applies the one stylesheet, sized for the screen the widget is on (or `height` rows).
+
+    Sizes follow the screen's shorter side: a portrait 1080x1920 screen is as narrow as a
+    landscape one is low, and text sized for 1920 rows would not fit its 1080 columns.
+    """
     screen = widget.screen() or QApplication.primaryScreen()
     if height is None:
-        height = screen.geometry().height() if screen else 1080
+        size = screen.geometry().size() if screen else None
+        height = min(size.width(), size.height()) if size else 1080
+    elif widget.width() > 0 and widget.testAttribute(Qt.WidgetAttribute.WA_Resized):
+        height = min(height, widget.width())
     dpi = screen.physicalDotsPerInch() if screen else 96.0
     metrics = theme.metrics_for(height, dpi, larger_text=larger_text)
     app = QApplication.instance()

@@ -16,6 +16,9 @@ DIGIT_ROWS = ("123", "456", "789")
 class DigitKeypad(TouchWidget):
     """A 3x4 grid of big keys (1–9; clear or X, 0, ⌫) that types into a target QLineEdit.
 
+    `wide` lays the keys out in two rows instead (1–5 and clear; 6–0, X and ⌫), for a strip
+    along the bottom of the screen that must leave the field above it in view.
+
     Typing goes through `QLineEdit.insert`, so the target's validator and maximum length still
     decide what it accepts. With `allow_x` the X key takes the clear key's place and clear moves
     to a full-width row below. `key_pressed` carries "0"–"9", "X", "backspace" or "clear", for a
@@ -25,23 +28,22 @@ class DigitKeypad(TouchWidget):
     key_pressed = Signal(str)
 
     def __init__(self, target: QLineEdit | None = None, *, allow_x: bool = False,
-                 clear_text: str = "清除", backspace_text: str = "⌫",
+                 clear_text: str = "清除", backspace_text: str = "⌫", wide: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._target: QLineEdit | None = None
         self._buttons: dict[str, QPushButton] = {}
+        self._wide = wide
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        for row, keys in enumerate(DIGIT_ROWS):
-            for column, key in enumerate(keys):
-                grid.addWidget(self._key(key, key), row, column)
-        grid.addWidget(self._key(X, X), 3, 0)
-        grid.addWidget(self._key("0", "0"), 3, 1)
-        grid.addWidget(self._key(BACKSPACE, backspace_text), 3, 2)
         self._grid = grid
+        for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0"):
+            self._key(key, key)
+        self._key(X, X)
+        self._key(BACKSPACE, backspace_text)
         self._key(CLEAR, clear_text)
-        self._allow_x = not allow_x  # so that set_allow_x lays the keys out
-        self.set_allow_x(allow_x)
+        self._allow_x = allow_x
+        self._place()
         self.set_labels(clear_text=clear_text, backspace_text=backspace_text)
         self.set_target(target)
 
@@ -72,15 +74,47 @@ class DigitKeypad(TouchWidget):
         if allow_x == self._allow_x:
             return
         self._allow_x = allow_x
-        x_key, clear_key = self._buttons[X], self._buttons[CLEAR]
-        self._grid.removeWidget(x_key)
-        self._grid.removeWidget(clear_key)
-        if allow_x:
-            self._grid.addWidget(x_key, 3, 0)
-            self._grid.addWidget(clear_key, 4, 0, 1, 3)
+        self._place()
+
+    def is_wide(self) -> bool:
+        """Whether the keys stand in two long rows rather than the 3x4 grid."""
+        return self._wide
+
+    def _place(self) -> None:
+        """Put every key in its cell for the layout (grid or wide) and the X key's presence."""
+        grid, keys = self._grid, self._buttons
+        for button in keys.values():
+            grid.removeWidget(button)
+        for column in range(grid.columnCount()):
+            grid.setColumnStretch(column, 0)
+        if self._wide:
+            for column, key in enumerate("12345"):
+                grid.addWidget(keys[key], 0, column)
+            for column, key in enumerate("67890"):
+                grid.addWidget(keys[key], 1, column)
+            if self._allow_x:
+                grid.addWidget(keys[CLEAR], 0, 5, 1, 2)
+                grid.addWidget(keys[X], 1, 5)
+                grid.addWidget(keys[BACKSPACE], 1, 6)
+            else:
+                grid.addWidget(keys[CLEAR], 0, 5)
+                grid.addWidget(keys[BACKSPACE], 1, 5)
+            columns = 7 if self._allow_x else 6
         else:
-            self._grid.addWidget(clear_key, 3, 0)
-        x_key.setVisible(allow_x)
+            for row, digits in enumerate(DIGIT_ROWS):
+                for column, key in enumerate(digits):
+                    grid.addWidget(keys[key], row, column)
+            grid.addWidget(keys["0"], 3, 1)
+            grid.addWidget(keys[BACKSPACE], 3, 2)
+            if self._allow_x:
+                grid.addWidget(keys[X], 3, 0)
+                grid.addWidget(keys[CLEAR], 4, 0, 1, 3)
+            else:
+                grid.addWidget(keys[CLEAR], 3, 0)
+            columns = 3
+        for column in range(columns):
+            grid.setColumnStretch(column, 1)
+        keys[X].setVisible(self._allow_x)
 
     def set_labels(self, *, clear_text: str, backspace_text: str) -> None:
         """Words on the clear and backspace keys (a language switch)."""

@@ -1,9 +1,16 @@
-"""What the touch widgets share: spacing taken from the one stylesheet, and switching roles."""
+"""What the touch widgets share: spacing from the one stylesheet, roles, one-finger scrolling."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QTimer
-from PySide6.QtWidgets import QLayout, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QLayout,
+    QPushButton,
+    QScroller,
+    QScrollerProperties,
+    QWidget,
+)
 
 FALLBACK_GAP = 16  # px, when no stylesheet sets a touch size (a bare widget in a test)
 
@@ -71,3 +78,27 @@ class TouchWidget(QWidget):
         if self.layout() is not None:
             self.layout().invalidate()
         self.updateGeometry()
+
+
+def kinetic(area: QAbstractScrollArea) -> QScroller:
+    """Make `area` scroll under one finger, with momentum, like a phone's list.
+
+    A touch screen's finger arrives as a touch or, through many panel drivers, as a left mouse
+    button, so the mouse gesture is grabbed (touch events are synthesized into it). A short press
+    still reaches the widget under it (a card is chosen); a press that moves further than the
+    platform's drag distance scrolls and is never taken for a tap.
+    """
+    viewport = area.viewport()
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(viewport)
+    properties = scroller.scrollerProperties()
+    # No rubber band past the ends: a notice's end must read as its end.
+    off = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
+    properties.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, off)
+    properties.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy, off)
+    # The press reaches the widget under the finger at once (a field takes the focus, a card
+    # shows it is pressed); when the finger then moves, the scroller takes over and the widget
+    # gets its release far outside itself, so the card is not chosen.
+    properties.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0)
+    scroller.setScrollerProperties(properties)
+    return scroller
