@@ -290,3 +290,22 @@ def test_the_real_renderer_speaks_or_reports_but_never_raises(
 
     # With no sound device, Qt Multimedia plays to none: "started"; elsewhere it may fail.
     assert outcomes[0] == "started 你好" or outcomes[0].startswith("failed ")
+
+
+def test_the_qt_multimedia_back_end_is_really_available(qtbot: QtBot, tmp_path: Path) -> None:
+    """A WAV through the real FFmpeg back-end: a machine missing one of the libraries the plugin
+    loads (libXrandr on a bare Debian 12) says "Not available" and the kiosk is mute. The sound
+    goes to no device here (no speakers), but the player must exist and finish the file."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+
+    player = QMediaPlayer()
+    output = QAudioOutput()
+    player.setAudioOutput(output)
+    assert player.isAvailable(), "Qt Multimedia has no back-end (a system library is missing)"
+    player.setSource(QUrl.fromLocalFile(str(write_silence(tmp_path / "tone.wav", 0.3))))
+    qtbot.waitUntil(lambda: player.mediaStatus() in (QMediaPlayer.MediaStatus.LoadedMedia,
+                                                     QMediaPlayer.MediaStatus.InvalidMedia),
+                    timeout=TIMEOUT_MS)
+    assert player.mediaStatus() == QMediaPlayer.MediaStatus.LoadedMedia
+    assert player.error() == QMediaPlayer.Error.NoError
