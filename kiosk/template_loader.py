@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -665,6 +669,36 @@ def parse_template(source: str, filename: str = "<template>") -> Template:
     if problems or template is None:
         raise TemplateInvalid(problems)
     return template
+
+
+_PARSED_LIMIT = 64
+_parsed: OrderedDict[str, Template] = OrderedDict()
+_parsed_lock = threading.Lock()  # screens open templates from worker threads too
+
+
+def parse_template_cached(source: str, filename: str = "<template>") -> Template:
+    """The template of a source, parsed once per process for every caller with that content.
+
+    Keyed by the source's SHA-256: the ruamel round-trip parse of a shipped template costs a
+    tenth of a second or more, and the same sources are parsed again and again (publishing, every
+    case that opens its template). Each caller gets its own deep copy, so no caller can change
+    what another sees (the texts are plain dicts); a source that does not validate is not kept,
+    so its problems are reported again, under this `filename`.
+    """
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    with _parsed_lock:
+        template = _parsed.get(digest)
+        if template is not None:
+            _parsed.move_to_end(digest)
+    if template is None:
+        template = parse_template(source, filename)  # outside the lock: others need not wait
+        with _parsed_lock:
+            _parsed[digest] = template
+            while len(_parsed) > _PARSED_LIMIT:
+                _parsed.popitem(last=False)
+    copied = copy.deepcopy(template)
+    return copied if copied.filename == filename else dataclasses.replace(copied,
+                                                                          filename=filename)
 
 
 def read_template_source(path: Path) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -14,7 +13,7 @@ from kiosk.audit import record_event
 from kiosk.models import TemplateVersion
 from kiosk.template_loader import (
     TemplateInvalid,
-    parse_template,
+    parse_template_cached,
     read_template_source,
     shipped_template_files,
 )
@@ -29,14 +28,9 @@ class VersionConflict(ValueError):
     """A version number that is already published with different content."""
 
 
-@lru_cache(maxsize=64)
-def _parse_published(source: str, filename: str) -> Template:
-    return parse_template(source, filename)
-
-
 def template_of(row: TemplateVersion) -> Template:
-    """The typed template of a published version (parsed once per process)."""
-    return _parse_published(row.source, f"{row.template_id} v{row.version} (published)")
+    """The typed template of a published version (parsed once per process, a copy each call)."""
+    return parse_template_cached(row.source, f"{row.template_id} v{row.version} (published)")
 
 
 @dataclass(frozen=True)
@@ -52,7 +46,7 @@ def publish_template(session: Session, path: Path, actor: str) -> PublishResult:
     (a published version never changes: raise the version number instead).
     """
     source = read_template_source(path)  # read once: what is validated is what is stored
-    return publish_source(session, parse_template(source, str(path)), source, actor)
+    return publish_source(session, parse_template_cached(source, str(path)), source, actor)
 
 
 def publish_source(session: Session, template: Template, source: str,

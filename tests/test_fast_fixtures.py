@@ -1,0 +1,148 @@
+"""What makes the suite fast may not make it lie: parsed templates are shared but not changeable,
+each test's station is its own copy of the seed, and only tests hash passwords cheaply."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from argon2.low_level import Type
+from seeded_stations import TEMPLATES_DIR, TEST_HASHER, Seeds
+from sqlalchemy import create_engine, func, inspect, select
+
+from kiosk import template_loader, users
+from kiosk.models import TemplateVersion, User
+from kiosk.station import Station
+from kiosk.template_loader import parse_template_cached, read_template_source
+from kiosk.template_store import (
+    get_version,
+    publish_shipped_templates,
+    publish_template,
+    template_of,
+)
+from kiosk.users import LoginPolicy, add_user, authenticate, get_user
+
+SHIPPED = TEMPLATES_DIR / "questions" / "minor-assault.yaml"
+
+
+# -- passwords -------------------------------------------------------------------------------
+
+
+def test_the_product_hashes_passwords_at_argon2s_recommended_cost() -> None:
+    """RFC 9106's second recommended option (the library's default): 3 passes over 64 MiB."""
+    production = users.PRODUCTION_HASHER
+    assert (production.time_cost, production.memory_cost, production.parallelism,
+            production.hash_len, production.salt_len, production.type) == (
+                3, 65536, 4, 32, 16, Type.ID)
+    assert production.hash("password-123").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+def test_only_the_tests_hash_cheaply() -> None:
+    assert users._hasher is TEST_HASHER  # put there by the autouse fixture of tests/conftest.py
+    assert users.PRODUCTION_HASHER is not TEST_HASHER
+    assert users.hash_password("password-123").startswith("$argon2id$v=19$m=8,t=1,p=1$")
+
+
+def test_a_password_hashed_at_the_test_cost_still_logs_in_at_production_cost(
+        station: Station, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seeds' accounts are hashed cheaply; the product must still let them in, and it
+    brings such a hash up to its own cost at the first login."""
+    with station.database.session() as session:
+        add_user(session, "duty", "password-123", ["officer"], actor="test")
+    monkeypatch.setattr(users, "_hasher", users.PRODUCTION_HASHER)
+    user = authenticate(station.database, "duty", "password-123", policy=LoginPolicy(5))
+    assert user.username == "duty"
+    with station.database.session(readonly=True) as session:
+        stored = get_user(session, "duty").password_hash
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert PasswordHasher().verify(stored, "password-123")
+
+
+# -- parsed templates ------------------------------------------------------------------------
+
+
+def test_a_template_is_parsed_once_for_publishing_and_for_every_case(
+        station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+    real_parse = template_loader.parse_template
+
+    def counting_parse(source: str, filename: str = "<template>"):  # a spy: the real parse runs
+        parsed.append(filename)
+        return real_parse(source, filename)
+
+    monkeypatch.setattr(template_loader, "parse_template", counting_parse)
+    # A source this process has not seen yet (a comment of its own): none parsed before.
+    edited = (read_template_source(SHIPPED).replace("version: 1", "version: 7", 1)
+              + f"\n# {uuid.uuid4()}\n")
+    path = tmp_path / "minor-assault-v7.yaml"
+    path.write_text(edited, "utf-8")
+    with station.database.session() as session:
+        assert publish_template(session, path, actor="test").is_new
+        opened = [template_of(get_version(session, "minor-assault", 7)) for _ in range(3)]
+    assert parsed == [str(path)]  # publishing parsed it; opening it three times did not
+    assert {t.version for t in opened} == {7}
+    assert opened[0].filename == "minor-assault v7 (published)"
+
+
+def test_no_caller_can_change_the_template_another_caller_gets() -> None:
+    source = read_template_source(SHIPPED)
+    first = parse_template_cached(source, "first.yaml")
+    first.title["zh"] = "改过的标题"  # type: ignore[index]
+    first.sections[0].questions[0].prompt["en"] = "changed"  # type: ignore[index]
+    second = parse_template_cached(source, "second.yaml")
+    assert second.title["zh"] != "改过的标题"
+    assert second.sections[0].questions[0].prompt["en"] != "changed"
+    assert (first.filename, second.filename) == ("first.yaml", "second.yaml")
+
+
+def test_a_template_that_does_not_validate_is_reported_every_time() -> None:
+    from kiosk.template_loader import TemplateInvalid
+
+    broken = read_template_source(SHIPPED).replace("version: 1", "version: zero", 1)
+    for name in ("a.yaml", "b.yaml"):
+        with pytest.raises(TemplateInvalid) as refused:
+            parse_template_cached(broken, name)
+        assert name in str(refused.value)
+
+
+# -- seeded stations -------------------------------------------------------------------------
+
+
+def test_a_station_starts_with_the_shipped_templates_and_no_accounts(station: Station) -> None:
+    with station.database.session(readonly=True) as session:
+        assert {r.template_id for r in session.scalars(select(TemplateVersion))} == {
+            p.stem for p in (TEMPLATES_DIR / "questions").glob("*.yaml")}
+        assert session.scalar(select(func.count()).select_from(User)) == 0
+        assert publish_shipped_templates(session, TEMPLATES_DIR, actor="test") == []
+
+
+def test_a_station_is_a_copy_no_other_test_sees(station: Station, seeds: Seeds,
+                                                tmp_path: Path,
+                                                request: pytest.FixtureRequest) -> None:
+    with station.database.session() as session:
+        add_user(session, "duty", "password-123", ["officer"], actor="test")
+    # A second copy of the same seed, as the next test gets it: without this test's account.
+    if station.database.dialect == "sqlite":
+        seeds.sqlite_copy("templates", tmp_path / "next.db")
+        url = f"sqlite:///{tmp_path / 'next.db'}"
+    else:
+        url = seeds.postgres_copy("templates", request.getfixturevalue("postgres"), "t_next")
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            assert connection.scalar(select(func.count()).select_from(User)) == 0
+            assert connection.scalar(select(func.count()).select_from(TemplateVersion)) == 3
+    finally:
+        engine.dispose()
+        if station.database.dialect != "sqlite":
+            request.getfixturevalue("postgres").drop_database("t_next")
+
+
+def test_a_database_without_a_station_is_empty(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        assert inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()
