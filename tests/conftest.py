@@ -22,6 +22,8 @@ from kiosk import users
 from kiosk.station import Station, open_station
 from kiosk.template_store import publish_shipped_templates
 
+SUBPROCESS_SITE = Path(__file__).resolve().parent / "subprocess_site"
+
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,6 +97,9 @@ def station_env(database_url: str, tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
     env.update({"KIOSK_DATABASE_URL": database_url, "KIOSK_DATA_DIR": str(tmp_path / "data"),
                 "XDG_CONFIG_HOME": str(tmp_path / "config-home")})
+    # Its kiosk processes hash passwords cheaply too (tests/subprocess_site/sitecustomize.py).
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SUBPROCESS_SITE),
+                                                      env.get("PYTHONPATH")]))
     return env
 
 

@@ -3,6 +3,9 @@ each test's station is its own copy of the seed, and only tests hash passwords c
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from sqlalchemy import create_engine, func, inspect, select
 
 from kiosk import template_loader, users
 from kiosk.models import TemplateVersion, User
+from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station
 from kiosk.template_loader import parse_template_cached, read_template_source
 from kiosk.template_store import (
@@ -146,3 +150,21 @@ def test_a_database_without_a_station_is_empty(database_url: str) -> None:
         assert inspect(engine).get_table_names() == []
     finally:
         engine.dispose()
+
+
+def test_the_kiosk_processes_of_a_test_hash_cheaply_and_the_product_does_not(
+        station: Station, station_env: dict[str, str]) -> None:
+    def add(username: str, env: dict[str, str]) -> str:
+        added = subprocess.run([sys.executable, "-m", "kiosk.cli", "user", "add", username,
+                                "--role", "officer"], env=env, input="password-123\n",
+                               capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT)
+        assert added.returncode == 0, added.stderr
+        with station.database.session(readonly=True) as session:
+            return get_user(session, username).password_hash
+
+    assert add("duty", station_env).startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    # The same command without the tests' site folder on its path: the product as shipped.
+    product_path = os.pathsep.join(p for p in station_env["PYTHONPATH"].split(os.pathsep)
+                                   if Path(p).name != "subprocess_site")
+    product_env = {**station_env, "PYTHONPATH": product_path}
+    assert add("legal", product_env).startswith("$argon2id$v=19$m=65536,t=3,p=4$")
