@@ -641,8 +641,8 @@ def _shape_problem(root: Any) -> tuple[str, dict[str, object]] | None:
     return None
 
 
-def parse_template(source: str, filename: str = "<template>") -> Template:
-    """Parses and validates template YAML; raises TemplateInvalid listing every problem."""
+def _parse_template(source: str, filename: str) -> Template:
+    """Parses and validates template YAML, every time (`parse_template` keeps the result)."""
     if len(source.encode("utf-8")) > MAX_SOURCE_BYTES:
         raise TemplateInvalid([TemplateProblem.of(filename, None, None, "file_too_large",
                                                   megabytes=MAX_SOURCE_BYTES // 1_000_000)])
@@ -676,14 +676,15 @@ _parsed: OrderedDict[str, Template] = OrderedDict()
 _parsed_lock = threading.Lock()  # screens open templates from worker threads too
 
 
-def parse_template_cached(source: str, filename: str = "<template>") -> Template:
-    """The template of a source, parsed once per process for every caller with that content.
+def parse_template(source: str, filename: str = "<template>") -> Template:
+    """Parses and validates template YAML; raises TemplateInvalid listing every problem.
 
-    Keyed by the source's SHA-256: the ruamel round-trip parse of a shipped template costs a
-    tenth of a second or more, and the same sources are parsed again and again (publishing, every
-    case that opens its template). Each caller gets its own deep copy, so no caller can change
-    what another sees (the texts are plain dicts); a source that does not validate is not kept,
-    so its problems are reported again, under this `filename`.
+    A source is parsed once per process, for every caller: the result is kept by the source's
+    SHA-256 (the ruamel round-trip parse of a shipped template costs a tenth of a second or
+    more, and the same sources come back again and again: publishing, every case that opens its
+    template, the editor's drafts). Each caller gets its own deep copy, so no caller can change
+    what another sees (the texts are plain dicts). A source that does not validate is not kept:
+    its problems are found again, and named under this `filename`.
     """
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
     with _parsed_lock:
@@ -691,7 +692,7 @@ def parse_template_cached(source: str, filename: str = "<template>") -> Template
         if template is not None:
             _parsed.move_to_end(digest)
     if template is None:
-        template = parse_template(source, filename)  # outside the lock: others need not wait
+        template = _parse_template(source, filename)  # outside the lock: others need not wait
         with _parsed_lock:
             _parsed[digest] = template
             while len(_parsed) > _PARSED_LIMIT:

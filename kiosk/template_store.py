@@ -13,7 +13,7 @@ from kiosk.audit import record_event
 from kiosk.models import TemplateVersion
 from kiosk.template_loader import (
     TemplateInvalid,
-    parse_template_cached,
+    parse_template,
     read_template_source,
     shipped_template_files,
 )
@@ -30,7 +30,7 @@ class VersionConflict(ValueError):
 
 def template_of(row: TemplateVersion) -> Template:
     """The typed template of a published version (parsed once per process, a copy each call)."""
-    return parse_template_cached(row.source, f"{row.template_id} v{row.version} (published)")
+    return parse_template(row.source, f"{row.template_id} v{row.version} (published)")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def publish_template(session: Session, path: Path, actor: str) -> PublishResult:
     (a published version never changes: raise the version number instead).
     """
     source = read_template_source(path)  # read once: what is validated is what is stored
-    return publish_source(session, parse_template_cached(source, str(path)), source, actor)
+    return publish_source(session, parse_template(source, str(path)), source, actor)
 
 
 def publish_source(session: Session, template: Template, source: str,

@@ -19,7 +19,7 @@ from kiosk import template_loader, users
 from kiosk.models import TemplateVersion, User
 from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station
-from kiosk.template_loader import parse_template_cached, read_template_source
+from kiosk.template_loader import parse_template, read_template_source
 from kiosk.template_store import (
     get_version,
     publish_shipped_templates,
@@ -70,13 +70,13 @@ def test_a_password_hashed_at_the_test_cost_still_logs_in_at_production_cost(
 def test_a_template_is_parsed_once_for_publishing_and_for_every_case(
         station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parsed: list[str] = []
-    real_parse = template_loader.parse_template
+    real_parse = template_loader._parse_template
 
-    def counting_parse(source: str, filename: str = "<template>"):  # a spy: the real parse runs
+    def counting_parse(source: str, filename: str):  # a spy: the real parse runs
         parsed.append(filename)
         return real_parse(source, filename)
 
-    monkeypatch.setattr(template_loader, "parse_template", counting_parse)
+    monkeypatch.setattr(template_loader, "_parse_template", counting_parse)
     # A source this process has not seen yet (a comment of its own): none parsed before.
     edited = (read_template_source(SHIPPED).replace("version: 1", "version: 7", 1)
               + f"\n# {uuid.uuid4()}\n")
@@ -92,10 +92,10 @@ def test_a_template_is_parsed_once_for_publishing_and_for_every_case(
 
 def test_no_caller_can_change_the_template_another_caller_gets() -> None:
     source = read_template_source(SHIPPED)
-    first = parse_template_cached(source, "first.yaml")
+    first = parse_template(source, "first.yaml")
     first.title["zh"] = "改过的标题"  # type: ignore[index]
     first.sections[0].questions[0].prompt["en"] = "changed"  # type: ignore[index]
-    second = parse_template_cached(source, "second.yaml")
+    second = parse_template(source, "second.yaml")
     assert second.title["zh"] != "改过的标题"
     assert second.sections[0].questions[0].prompt["en"] != "changed"
     assert (first.filename, second.filename) == ("first.yaml", "second.yaml")
@@ -107,7 +107,7 @@ def test_a_template_that_does_not_validate_is_reported_every_time() -> None:
     broken = read_template_source(SHIPPED).replace("version: 1", "version: zero", 1)
     for name in ("a.yaml", "b.yaml"):
         with pytest.raises(TemplateInvalid) as refused:
-            parse_template_cached(broken, name)
+            parse_template(broken, name)
         assert name in str(refused.value)
 
 
