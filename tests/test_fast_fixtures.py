@@ -4,6 +4,7 @@ each test's station is its own copy of the seed, and only tests hash passwords c
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -29,6 +30,13 @@ from kiosk.template_store import (
 from kiosk.users import LoginPolicy, add_user, authenticate, get_user
 
 SHIPPED = TEMPLATES_DIR / "questions" / "minor-assault.yaml"
+
+
+def with_version(source: str, version: str) -> str:
+    """The template source with another version (whichever the shipped one has)."""
+    changed, count = re.subn(r"(?m)^version: \d+$", f"version: {version}", source, count=1)
+    assert count == 1
+    return changed
 
 
 # -- passwords -------------------------------------------------------------------------------
@@ -78,16 +86,15 @@ def test_a_template_is_parsed_once_for_publishing_and_for_every_case(
 
     monkeypatch.setattr(template_loader, "_parse_template", counting_parse)
     # A source this process has not seen yet (a comment of its own): none parsed before.
-    edited = (read_template_source(SHIPPED).replace("version: 1", "version: 7", 1)
-              + f"\n# {uuid.uuid4()}\n")
-    path = tmp_path / "minor-assault-v7.yaml"
+    edited = with_version(read_template_source(SHIPPED), "77") + f"\n# {uuid.uuid4()}\n"
+    path = tmp_path / "minor-assault-v77.yaml"
     path.write_text(edited, "utf-8")
     with station.database.session() as session:
         assert publish_template(session, path, actor="test").is_new
-        opened = [template_of(get_version(session, "minor-assault", 7)) for _ in range(3)]
+        opened = [template_of(get_version(session, "minor-assault", 77)) for _ in range(3)]
     assert parsed == [str(path)]  # publishing parsed it; opening it three times did not
-    assert {t.version for t in opened} == {7}
-    assert opened[0].filename == "minor-assault v7 (published)"
+    assert {t.version for t in opened} == {77}
+    assert opened[0].filename == "minor-assault v77 (published)"
 
 
 def test_no_caller_can_change_the_template_another_caller_gets() -> None:
@@ -104,7 +111,7 @@ def test_no_caller_can_change_the_template_another_caller_gets() -> None:
 def test_a_template_that_does_not_validate_is_reported_every_time() -> None:
     from kiosk.template_loader import TemplateInvalid
 
-    broken = read_template_source(SHIPPED).replace("version: 1", "version: zero", 1)
+    broken = with_version(read_template_source(SHIPPED), "zero")
     for name in ("a.yaml", "b.yaml"):
         with pytest.raises(TemplateInvalid) as refused:
             parse_template(broken, name)
