@@ -72,6 +72,16 @@ def test_a_password_hashed_at_the_test_cost_still_logs_in_at_production_cost(
     assert PasswordHasher().verify(stored, "password-123")
 
 
+def test_an_unknown_name_is_checked_at_the_cost_of_the_hasher_in_use(
+        station: Station, monkeypatch: pytest.MonkeyPatch) -> None:
+    """So that the time a refusal takes does not tell which names exist, whichever hasher."""
+    with pytest.raises(users.LoginFailed, match="wrong user name or password"):
+        authenticate(station.database, "nobody", "password-123", policy=LoginPolicy(5))
+    assert users._dummy_hash().startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    monkeypatch.setattr(users, "_hasher", users.PRODUCTION_HASHER)
+    assert users._dummy_hash().startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
 # -- parsed templates ------------------------------------------------------------------------
 
 
