@@ -672,7 +672,7 @@ def _parse_template(source: str, filename: str) -> Template:
 
 
 _PARSED_LIMIT = 64
-_parsed: OrderedDict[str, Template] = OrderedDict()
+_parsed: OrderedDict[tuple[str, int, int], Template] = OrderedDict()
 _parsed_lock = threading.Lock()  # screens open templates from worker threads too
 
 
@@ -686,7 +686,8 @@ def parse_template(source: str, filename: str = "<template>") -> Template:
     what another sees (the texts are plain dicts). A source that does not validate is not kept:
     its problems are found again, and named under this `filename`.
     """
-    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    # The limits are part of the key: a source within them is not kept for a check with others.
+    digest = (hashlib.sha256(source.encode("utf-8")).hexdigest(), MAX_NODES, MAX_SOURCE_BYTES)
     with _parsed_lock:
         template = _parsed.get(digest)
         if template is not None:

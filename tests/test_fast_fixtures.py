@@ -185,3 +185,14 @@ def test_the_kiosk_processes_of_a_test_hash_cheaply_and_the_product_does_not(
                                    if Path(p).name != "subprocess_site")
     product_env = {**station_env, "PYTHONPATH": product_path}
     assert add("legal", product_env).startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+def test_a_source_kept_as_valid_is_checked_again_against_other_limits(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.template_loader import TemplateInvalid
+
+    source = read_template_source(SHIPPED)
+    parse_template(source, "kept.yaml")
+    monkeypatch.setattr(template_loader, "MAX_NODES", 10)
+    with pytest.raises(TemplateInvalid, match="more than 10 values"):
+        parse_template(source, "kept.yaml")
