@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -687,8 +691,8 @@ def _shape_problem(root: Any) -> tuple[str, dict[str, object]] | None:
     return None
 
 
-def parse_template(source: str, filename: str = "<template>") -> Template:
-    """Parses and validates template YAML; raises TemplateInvalid listing every problem."""
+def _parse_template(source: str, filename: str) -> Template:
+    """Parses and validates template YAML, every time (`parse_template` keeps the result)."""
     if len(source.encode("utf-8")) > MAX_SOURCE_BYTES:
         raise TemplateInvalid([TemplateProblem.of(filename, None, None, "file_too_large",
                                                   megabytes=MAX_SOURCE_BYTES // 1_000_000)])
@@ -727,6 +731,38 @@ def parse_template(source: str, filename: str = "<template>") -> Template:
     if problems or template is None:
         raise TemplateInvalid(problems)
     return template
+
+
+_PARSED_LIMIT = 64
+_parsed: OrderedDict[tuple[str, int, int], Template] = OrderedDict()
+_parsed_lock = threading.Lock()  # screens open templates from worker threads too
+
+
+def parse_template(source: str, filename: str = "<template>") -> Template:
+    """Parses and validates template YAML; raises TemplateInvalid listing every problem.
+
+    A source is parsed once per process, for every caller: the result is kept by the source's
+    SHA-256 (the ruamel round-trip parse of a shipped template costs a tenth of a second or
+    more, and the same sources come back again and again: publishing, every case that opens its
+    template, the editor's drafts). Each caller gets its own deep copy, so no caller can change
+    what another sees (the texts are plain dicts). A source that does not validate is not kept:
+    its problems are found again, and named under this `filename`.
+    """
+    # The limits are part of the key: a source within them is not kept for a check with others.
+    digest = (hashlib.sha256(source.encode("utf-8")).hexdigest(), MAX_NODES, MAX_SOURCE_BYTES)
+    with _parsed_lock:
+        template = _parsed.get(digest)
+        if template is not None:
+            _parsed.move_to_end(digest)
+    if template is None:
+        template = _parse_template(source, filename)  # outside the lock: others need not wait
+        with _parsed_lock:
+            _parsed[digest] = template
+            while len(_parsed) > _PARSED_LIMIT:
+                _parsed.popitem(last=False)
+    copied = copy.deepcopy(template)
+    return copied if copied.filename == filename else dataclasses.replace(copied,
+                                                                          filename=filename)
 
 
 def read_template_source(path: Path) -> str:

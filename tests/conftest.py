@@ -1,4 +1,10 @@
-"""Shared fixtures: every test gets its own real database, never the ambient one."""
+"""Shared fixtures: every test gets its own real database, never the ambient one.
+
+A station's database is a copy of a seed made once per test session (per xdist worker): migrated,
+with the shipped templates published, and for the staff windows the demo accounts too. Copying
+a file or `CREATE DATABASE … TEMPLATE` takes a fraction of what migrating, parsing the templates
+and hashing the demo passwords again would for each of hundreds of tests.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,13 @@ from pathlib import Path
 
 import pytest
 from postgres_server import PostgresServer, find_postgres_bin
+from seeded_stations import TEMPLATES_DIR, TEST_HASHER, Seeds
 
-from kiosk.settings import PROJECT_ROOT
+from kiosk import users
 from kiosk.station import Station, open_station
 from kiosk.template_store import publish_shipped_templates
 
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
+SUBPROCESS_SITE = Path(__file__).resolve().parent / "subprocess_site"
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +34,28 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passwords are hashed at the lowest argon2id cost in this process (see TEST_HASHER)."""
+    monkeypatch.setattr(users, "_hasher", TEST_HASHER)
+
+
+@pytest.fixture(scope="session")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Seeds:
+    """The session's seeded databases (per xdist worker: each worker has its own servers)."""
+    return Seeds(tmp_path_factory.mktemp("seeds"))
+
+
+def _seed_for(request: pytest.FixtureRequest) -> str | None:
+    """Which seed the test's station starts from; None when it asked for no station at all."""
+    names = request.fixturenames
+    if "make_staff_window" in names:
+        return "demo"
+    if "station" in names:
+        return "templates"
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -41,13 +70,23 @@ def postgres() -> Iterator[PostgresServer]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: an SQLite file, or a new database on the test server."""
+    """A fresh database of this test alone: an SQLite file, or a new database on the test
+    server. Empty, unless the test has a `station`: then it already holds what the station
+    promises (a copy of the session's seed)."""
+    seed = _seed_for(request)
+    seeds: Seeds | None = request.getfixturevalue("seeds") if seed else None
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'kiosk.db'}"
+        path = tmp_path / "kiosk.db"
+        if seeds is not None and seed is not None:
+            seeds.sqlite_copy(seed, path)
+        yield f"sqlite:///{path}"
         return
     server: PostgresServer = request.getfixturevalue("postgres")
     name = "t_" + uuid.uuid4().hex[:12]
-    url = server.create_database(name)
+    if seeds is not None and seed is not None:
+        url = seeds.postgres_copy(seed, server, name)
+    else:
+        url = server.create_database(name)
     yield url
     server.drop_database(name)
 
@@ -58,6 +97,9 @@ def station_env(database_url: str, tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
     env.update({"KIOSK_DATABASE_URL": database_url, "KIOSK_DATA_DIR": str(tmp_path / "data"),
                 "XDG_CONFIG_HOME": str(tmp_path / "config-home")})
+    # Its kiosk processes hash passwords cheaply too (tests/subprocess_site/sitecustomize.py).
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SUBPROCESS_SITE),
+                                                      env.get("PYTHONPATH")]))
     return env
 
 
@@ -66,6 +108,8 @@ def station(station_env: dict[str, str]) -> Iterator[Station]:
     """A station on a fresh database with the shipped templates published."""
     station = open_station(station_env)
     with station.database.session() as session:
+        # Already there in the seed's copy (`database_url`): this checks it, for the price of
+        # a query per template (their parse is cached).
         publish_shipped_templates(session, TEMPLATES_DIR, actor="test")
     yield station
     station.database.dispose()

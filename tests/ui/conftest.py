@@ -50,6 +50,8 @@ def window(make_window: Callable[[int, int], KioskWindow]) -> KioskWindow:
 def make_staff_window(qtbot, station: Station) -> Iterator[Callable[..., Any]]:
     """Builds staff windows (the officer console, the admin) on a station with the demo
     accounts: `make(OfficerWindow)`, or `make(AdminWindow, other_station)`. Closed after."""
+    # The station is a copy of the session's demo seed (tests/conftest.py `database_url`), so
+    # this finds everything there and adds nothing: it only checks.
     seed_demo(station)
     windows: list[Any] = []
 
