@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from shipped import NEXT_VERSION, SHIPPED_VERSION, shipped_version, with_version
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from test_cases import clock
@@ -77,7 +78,8 @@ AFTER_PLACE = """          answer: {zh: "在{answer}。", en: "At {answer}."}
 
 
 def edited(source: str) -> str:
-    """Version 2 of minor-assault as an admin writes it: a prompt reworded, a question added."""
+    """The next version of minor-assault as an admin writes it: a prompt reworded, a question
+    added."""
     assert source.count(OLD_PLACE) == 2 and source.count(AFTER_PLACE) == 1
     return source.replace(OLD_PLACE, NEW_PLACE).replace(AFTER_PLACE, AFTER_PLACE + NEW_QUESTION)
 
@@ -122,17 +124,19 @@ def test_a_draft_starts_from_the_newest_version_changing_only_its_version_line(
     with station.database.session() as session:
         published = get_version(session, template_id).source
         draft = start_draft(session, template_id, actor="alice")
-        assert (draft.base_version, draft.status, draft.updated_by) == (1, "editing", "alice")
+        shipped = shipped_version(template_id)
+        assert (draft.base_version, draft.status, draft.updated_by) == (
+            shipped, "editing", "alice")
         source = draft.source
     changed = [line for line in difflib.ndiff(published.splitlines(True),
                                                source.splitlines(True))
                if line[0] in "+-"]
-    assert changed == ["- version: 1\n", "+ version: 2\n"]
-    assert parse_template(source).version == 2
+    assert changed == [f"- version: {shipped}\n", f"+ version: {shipped + 1}\n"]
+    assert parse_template(source).version == shipped + 1
     with station.database.session() as session:
         with pytest.raises(DraftExists, match=r"already has a draft .*alice"):
             start_draft(session, template_id, actor="bob")
-        assert events(session, "template.draft_started")[-1].payload["base_version"] == 1
+        assert events(session, "template.draft_started")[-1].payload["base_version"] == shipped
 
 
 def test_a_draft_starts_from_a_retired_newest_version_and_unknown_ids_are_refused(
@@ -141,11 +145,12 @@ def test_a_draft_starts_from_a_retired_newest_version_and_unknown_ids_are_refuse
         save_draft(session, "minor-assault", edited(start_draft(
             session, "minor-assault", actor="alice").source), actor="alice")
         publish_draft(session, "minor-assault", actor="alice", settings=station.settings)
-        retire_version(session, "minor-assault", 2, actor="alice")
+        retire_version(session, "minor-assault", NEXT_VERSION, actor="alice")
     with station.database.session() as session:
         draft = start_draft(session, "minor-assault", actor="alice")
-        assert draft.base_version == 2 and "version: 3\n" in draft.source
-        assert NEW_PLACE in draft.source  # the text of v2, though it is retired
+        assert draft.base_version == NEXT_VERSION
+        assert f"\nversion: {NEXT_VERSION + 1}\n" in draft.source
+        assert NEW_PLACE in draft.source  # the text of the newest version, though it is retired
         with pytest.raises(TemplateNotFound, match="no published template 'noise'"):
             start_draft(session, "noise", actor="alice")
 
@@ -201,7 +206,7 @@ def test_get_list_save_and_discard(station: Station, no_deletes: list[str]) -> N
         start_draft(session, "minor-assault", actor="alice")
         start_draft(session, "petty-theft", actor="alice")
         assert [d.template_id for d in list_drafts(session)] == ["minor-assault", "petty-theft"]
-    broken = "id: minor-assault\nversion: 2\nsections: [\n"  # half written: stored as it is
+    broken = f"id: minor-assault\nversion: {NEXT_VERSION}\nsections: [\n"  # half written: as it is
     with station.database.session() as session:
         draft = save_draft(session, "minor-assault", broken, actor="bob")
         assert (draft.source, draft.updated_by) == (broken, "bob")
@@ -231,7 +236,7 @@ def test_get_list_save_and_discard(station: Station, no_deletes: list[str]) -> N
             discard_draft(session, "minor-assault", actor="alice")
         assert [d.template_id for d in list_drafts(session)] == ["petty-theft"]
         again = start_draft(session, "minor-assault", actor="carol")  # takes the row over
-        assert again.status == "editing" and "version: 2" in again.source
+        assert again.status == "editing" and f"\nversion: {NEXT_VERSION}\n" in again.source
     with station.database.session() as session:
         rows = session.execute(select(TemplateDraft)).scalars().all()
         assert sorted(r.template_id for r in rows) == ["minor-assault", "petty-theft"]
@@ -248,7 +253,7 @@ def test_a_discarded_draft_comes_back_as_it_was_unless_another_has_followed(
         assert not list_drafts(session)
         restored = undo_discard(session, "minor-assault", actor="admin", expected_sha256=sha)
         assert restored.source == source and restored.status == "editing"
-        assert restored.base_version == 1
+        assert restored.base_version == SHIPPED_VERSION
     with station.database.session() as session:
         with pytest.raises(DraftConflict):  # it is open again: nothing to bring back
             undo_discard(session, "minor-assault", actor="admin", expected_sha256=sha)
@@ -286,7 +291,7 @@ def test_publish_at_once_without_four_eyes(station: Station, no_deletes: list[st
         outcome = publish_draft(session, "minor-assault", actor="alice",
                                 settings=station.settings)
         assert outcome.is_published and not outcome.is_awaiting_approval
-        assert outcome.version is not None and outcome.version.version == 2
+        assert outcome.version is not None and outcome.version.version == NEXT_VERSION
         assert outcome.version.source == source
     with station.database.session() as session:
         assert get_version(session, "minor-assault").source == source
@@ -294,7 +299,7 @@ def test_publish_at_once_without_four_eyes(station: Station, no_deletes: list[st
             get_draft(session, "minor-assault")
         published = events(session, "template.published")[-1]
         assert published.actor == "alice"
-        assert published.payload == {"template": "minor-assault", "version": 2,
+        assert published.payload == {"template": "minor-assault", "version": NEXT_VERSION,
                                      "sha256": hashlib.sha256(source.encode()).hexdigest()}
 
 
@@ -307,10 +312,11 @@ def test_only_a_valid_draft_with_the_next_version_is_published(station: Station,
     with station.database.session() as session, pytest.raises(TemplateInvalid, match="maybe"):
         publish_draft(session, "minor-assault", actor="alice", settings=station.settings)
     with station.database.session() as session:
-        save_draft(session, "minor-assault", source.replace("version: 2", "version: 5"),
+        save_draft(session, "minor-assault", with_version(source, NEXT_VERSION + 3),
                    actor="alice")
     with station.database.session() as session, pytest.raises(
-            DraftError, match="says version 5, but the next version to publish is 2"):
+            DraftError, match=f"says version {NEXT_VERSION + 3}, but the next version to "
+                              f"publish is {NEXT_VERSION}"):
         publish_draft(session, "minor-assault", actor="alice", settings=station.settings)
     with station.database.session() as session:
         save_draft(session, "minor-assault", source.replace("id: minor-assault", "id: assault"),
@@ -318,18 +324,19 @@ def test_only_a_valid_draft_with_the_next_version_is_published(station: Station,
     with station.database.session() as session, pytest.raises(DraftError,
                                                                match="cannot rename"):
         publish_draft(session, "minor-assault", actor="alice", settings=station.settings)
-    # Someone publishes version 2 from a file while the draft is being written.
-    other = tmp_path / "v2.yaml"
+    # Someone publishes the next version from a file while the draft is being written.
+    other = tmp_path / "next.yaml"
     other.write_text(source.replace("（情节较轻）", "（另一版）", 1), "utf-8")
     with station.database.session() as session:
         save_draft(session, "minor-assault", source, actor="alice")
         publish_template(session, other, actor="bob")
     with station.database.session() as session, pytest.raises(
-            DraftError, match=r"next version to publish is 3 .version 2 was published after "
-                              r"this draft started from version 1"):
+            DraftError, match=rf"next version to publish is {NEXT_VERSION + 1} .version "
+                              rf"{NEXT_VERSION} was published after this draft started from "
+                              rf"version {SHIPPED_VERSION}"):
         publish_draft(session, "minor-assault", actor="alice", settings=station.settings)
     with station.database.session() as session:
-        assert latest_version(session, "minor-assault") == 2
+        assert latest_version(session, "minor-assault") == NEXT_VERSION
         assert get_draft(session, "minor-assault").source == source  # still there to fix
 
 
@@ -353,7 +360,7 @@ def test_four_eyes_requester_cannot_approve_another_admin_can(station: Station,
         draft = get_draft(session, "minor-assault")
         assert (draft.status, draft.requested_by) == ("awaiting_approval", "alice")
         assert draft.requested_at is not None
-        assert latest_version(session, "minor-assault") == 1  # not yet
+        assert latest_version(session, "minor-assault") == SHIPPED_VERSION  # not yet
         assert len(events(session, "template.publication_requested")) == 1
         with pytest.raises(DraftError, match="alice already asked"):
             publish_draft(session, "minor-assault", actor="bob", settings=station.settings)
@@ -372,9 +379,9 @@ def test_four_eyes_requester_cannot_approve_another_admin_can(station: Station,
             expected_sha256=hashlib.sha256(source.encode()).hexdigest())
         row = approved.version
         assert approved.is_published and row is not None
-        assert (row.version, row.source, row.published_by) == (2, source, "bob")
+        assert (row.version, row.source, row.published_by) == (NEXT_VERSION, source, "bob")
     with station.database.session() as session:
-        assert get_version(session, "minor-assault").version == 2
+        assert get_version(session, "minor-assault").version == NEXT_VERSION
         assert list_drafts(session) == []
         approval = events(session, "template.publication_approved")[0]
         assert approval.actor == "bob" and approval.payload["requested_by"] == "alice"
@@ -406,7 +413,7 @@ def test_four_eyes_a_change_after_the_request_voids_it(station: Station) -> None
                                                                match="changed after alice"):
         approve_publication(session, "minor-assault", actor="bob", settings=station.settings)
     with station.database.session() as session:
-        assert latest_version(session, "minor-assault") == 1
+        assert latest_version(session, "minor-assault") == SHIPPED_VERSION
         # Asked for again, then approved: exactly the text asked for is published.
         publish_draft(session, "minor-assault", actor="alice", settings=station.settings)
     with station.database.session() as session:
@@ -434,7 +441,7 @@ def test_an_approval_racing_a_save_publishes_nothing(station: Station,
         assert read.status == "awaiting_approval"  # what bob's transaction saw
         approve_publication(approver, "minor-assault", actor="bob", settings=station.settings)
     with station.database.session(readonly=True) as session:
-        assert latest_version(session, "minor-assault") == 1
+        assert latest_version(session, "minor-assault") == SHIPPED_VERSION
         assert get_draft(session, "minor-assault").status == "editing"
 
 
@@ -449,7 +456,8 @@ def test_four_eyes_is_a_station_wide_setting(station: Station) -> None:
 # -- cases keep their version ----------------------------------------------------------------
 
 
-def publish_v2(station: Station) -> None:
+def publish_next(station: Station) -> None:
+    """Publishes the next version of minor-assault: a prompt reworded, a question added."""
     with station.database.session() as session:
         source = edited(start_draft(session, "minor-assault", actor="alice").source)
         save_draft(session, "minor-assault", source, actor="alice")
@@ -464,10 +472,11 @@ def statement_of(station: Station, case_id: str) -> dict[str, Any]:
         return json.loads(document.content)
 
 
-def test_a_case_keeps_version_1_after_version_2_is_published(station: Station) -> None:
+def test_a_case_keeps_the_shipped_version_after_the_next_one_is_published(
+        station: Station) -> None:
     old = open_sample_case(station)
-    walk_sample_party(station, old.start_code, questions=3)  # answering when v2 comes out
-    publish_v2(station)
+    walk_sample_party(station, old.start_code, questions=3)  # answering when the next comes out
+    publish_next(station)
 
     party = PartySession.resume(station, old.start_code)
     flat = sample_flat_for(station, old.id)
@@ -478,12 +487,12 @@ def test_a_case_keeps_version_1_after_version_2_is_published(station: Station) -
     assert notify(station, SUBMITTED, old.code) == []  # what the kiosk does: store and print
     with station.database.session(readonly=True) as session:
         case = session.get_one(Case, old.id)
-        assert case.status == "submitted" and case.template_version.version == 1
+        assert case.status == "submitted" and case.template_version.version == SHIPPED_VERSION
         interview = interview_of(session, case, **clock(station))
-        assert interview.template.version == 1
+        assert interview.template.version == SHIPPED_VERSION
         assert "witnesses_present" not in {s.path for s in interview.screens}
     printed = statement_of(station, old.id)
-    assert printed["template"] == {"id": "minor-assault", "version": 1}
+    assert printed["template"] == {"id": "minor-assault", "version": SHIPPED_VERSION}
     questions = [e["question"] for e in printed["entries"]]
     assert "事情发生在什么地方？" in questions
     assert "事情具体发生在哪里？" not in questions
@@ -491,20 +500,21 @@ def test_a_case_keeps_version_1_after_version_2_is_published(station: Station) -
     new = open_sample_case(station, name="李四")
     with station.database.session(readonly=True) as session:
         case = find_case(session, new.code)
-        assert case.template_version.version == 2
+        assert case.template_version.version == NEXT_VERSION
         interview = interview_of(session, case, **clock(station))
         assert interview.template.question("incident_place").prompt["zh"] == "事情具体发生在哪里？"
         assert interview.template.question("witnesses_present")
 
 
-def test_retiring_version_2_makes_new_cases_use_version_1(station: Station,
-                                                          no_deletes: list[str]) -> None:
-    publish_v2(station)
-    on_v2 = open_sample_case(station)
+def test_retiring_the_next_version_makes_new_cases_use_the_shipped_one(
+        station: Station, no_deletes: list[str]) -> None:
+    publish_next(station)
+    on_next = open_sample_case(station)
     with station.database.session() as session:
-        row = retire_version(session, "minor-assault", 2, actor="alice")
+        row = retire_version(session, "minor-assault", NEXT_VERSION, actor="alice")
         assert row.is_retired
-        assert retire_version(session, "minor-assault", 2, actor="alice").is_retired  # no-op
+        assert retire_version(session, "minor-assault", NEXT_VERSION,
+                              actor="alice").is_retired  # no-op
         with pytest.raises(TemplateNotFound, match="no published version 9 of template "
                                                    "'minor-assault'"):
             retire_version(session, "minor-assault", 9, actor="alice")
@@ -512,28 +522,31 @@ def test_retiring_version_2_makes_new_cases_use_version_1(station: Station,
             restore_version(session, "x", 1, actor="alice")
     with station.database.session() as session:
         assert [e.payload for e in events(session, "template.retired")] == [
-            {"template": "minor-assault", "version": 2}]
+            {"template": "minor-assault", "version": NEXT_VERSION}]
     new = open_sample_case(station, name="李四")
     with station.database.session(readonly=True) as session:
-        assert find_case(session, new.code).template_version.version == 1
-        assert find_case(session, on_v2.code).template_version.version == 2  # keeps it
-    walk_sample_party(station, on_v2.start_code)  # and still answers on it
+        assert find_case(session, new.code).template_version.version == SHIPPED_VERSION
+        assert find_case(session, on_next.code).template_version.version == NEXT_VERSION  # kept
+    walk_sample_party(station, on_next.start_code)  # and still answers on it
     with station.database.session() as session:
-        assert not restore_version(session, "minor-assault", 2, actor="bob").is_retired
+        assert not restore_version(session, "minor-assault", NEXT_VERSION,
+                                   actor="bob").is_retired
         assert events(session, "template.restored")[0].actor == "bob"
     with station.database.session(readonly=True) as session:
-        assert get_version(session, "minor-assault").version == 2
+        assert get_version(session, "minor-assault").version == NEXT_VERSION
 
 
 # -- diffs ---------------------------------------------------------------------------------------
 
 
 def test_diff_shows_a_changed_prompt_and_an_added_question(station: Station) -> None:
-    publish_v2(station)
+    publish_next(station)
     with station.database.session(readonly=True) as session:
-        diff = diff_versions(session, "minor-assault", 1, 2)
-        v1 = get_version(session, "minor-assault", 1).source
-        v2 = get_version(session, "minor-assault", 2).source
+        diff = diff_versions(session, "minor-assault", SHIPPED_VERSION, NEXT_VERSION)
+        v1 = get_version(session, "minor-assault", SHIPPED_VERSION).source
+        v2 = get_version(session, "minor-assault", NEXT_VERSION).source
+    version_line = v1.splitlines().index(f"version: {SHIPPED_VERSION}") + 1
+    old_label, new_label = f"minor-assault v{SHIPPED_VERSION}", f"minor-assault v{NEXT_VERSION}"
     summary = diff.summary
     assert summary is not None
     assert [(c.id, c.fields) for c in summary.questions_changed] == [
@@ -546,14 +559,16 @@ def test_diff_shows_a_changed_prompt_and_an_added_question(station: Station) -> 
     removed = [line for line in diff.lines if line.kind == "-"]
     added = [line for line in diff.lines if line.kind == "+"]
     assert [(line.text, line.old_line) for line in removed] == [
-        ("version: 1", 11), *((text, i + 1) for i, text in enumerate(v1.splitlines())
+        (f"version: {SHIPPED_VERSION}", version_line),
+        *((text, i + 1) for i, text in enumerate(v1.splitlines())
                               if OLD_PLACE in text)]
     assert all(v2.splitlines()[line.new_line - 1] == line.text for line in added)
     assert sum(1 for line in added if "witnesses_present" in line.text) == 1
+    first = version_line - 3  # the version line with three lines of context either side
     assert diff.lines[0].kind == "@" and diff.unified().startswith(
-        "--- minor-assault v1\n+++ minor-assault v2\n@@ -8,7 +8,7 @@\n")
+        f"--- {old_label}\n+++ {new_label}\n@@ -{first},7 +{first},7 @@\n")
     assert diff.unified().splitlines() == list(difflib.unified_diff(  # what diff -u says
-        v1.splitlines(), v2.splitlines(), "minor-assault v1", "minor-assault v2", lineterm=""))
+        v1.splitlines(), v2.splitlines(), old_label, new_label, lineterm=""))
 
 
 def small(*sections: str, version: int = 1, title: str = "b") -> str:
@@ -593,7 +608,7 @@ def test_diff_names_sections_added_removed_reordered_and_changed() -> None:
 
 def test_diff_of_text_that_does_not_validate(station: Station) -> None:
     with station.database.session(readonly=True) as session:
-        v1 = get_version(session, "minor-assault", 1).source
+        v1 = get_version(session, "minor-assault", SHIPPED_VERSION).source
     diff = diff_sources(v1, "sections: [\n", old_label="v1", new_label="draft")
     assert diff.summary is None and diff.new_problems and not diff.old_problems
     assert diff.lines and diff.unified().startswith("--- v1\n+++ draft\n")
@@ -606,11 +621,11 @@ def test_diff_of_text_that_does_not_validate(station: Station) -> None:
         start_draft(session, "minor-assault", actor="alice")
         save_draft(session, "minor-assault", "sections: [\n", actor="alice")
     with station.database.session(readonly=True) as session:
-        against_draft = diff_versions(session, "minor-assault", 1, "draft")
+        against_draft = diff_versions(session, "minor-assault", SHIPPED_VERSION, "draft")
         assert against_draft.new_label == "minor-assault draft"
         assert against_draft.summary is None and against_draft.new_problems
-        with pytest.raises(TemplateNotFound, match="version 3"):
-            diff_versions(session, "minor-assault", 1, 3)
+        with pytest.raises(TemplateNotFound, match=f"version {NEXT_VERSION}"):
+            diff_versions(session, "minor-assault", SHIPPED_VERSION, NEXT_VERSION)
 
 
 # -- export and import ---------------------------------------------------------------------------
@@ -649,9 +664,11 @@ def test_export_validate_and_import_back_byte_identical(
         assert result.returncode == 0, result.stderr
         with station.database.session(readonly=True) as session:
             stored = export_version(session, template_id)
-            assert stored == get_version(session, template_id, 1).source
+            assert stored == get_version(session, template_id,
+                                         shipped_version(template_id)).source
         assert out.read_bytes() == stored.encode("utf-8")
-        shown = kiosk(station_env, "template", "export", template_id, "--version", "1")
+        shown = kiosk(station_env, "template", "export", template_id, "--version",
+                      str(shipped_version(template_id)))
         assert shown.stdout == stored
         files.append(out)
     validated = kiosk(station_env, "template", "validate", *map(str, files))
@@ -676,28 +693,30 @@ def test_export_validate_and_import_back_byte_identical(
 def test_import_needs_a_valid_file_with_the_next_version(station: Station,
                                                          tmp_path: Path) -> None:
     with station.database.session() as session:
-        v1 = export_version(session, "minor-assault")
+        shipped = export_version(session, "minor-assault")
     with station.database.session() as session, pytest.raises(
             TemplateInvalid, match=r"a\.yaml:\d+: \[question admits_facts\]"):
-        import_draft(session, v1.replace("version: 1", "version: 2").replace(
+        import_draft(session, with_version(shipped, NEXT_VERSION).replace(
             "type: yes_no", "type: maybe", 1), actor="alice", filename="a.yaml")
     with station.database.session() as session:
         assert list_drafts(session) == [] and events(session, "template.draft_started") == []
-        with pytest.raises(DraftError, match="says version 1, but the next version of "
-                                             "'minor-assault' is 2"):
-            import_draft(session, v1, actor="alice", filename="a.yaml")
+        with pytest.raises(DraftError, match=f"says version {SHIPPED_VERSION}, but the next "
+                                             f"version of 'minor-assault' is {NEXT_VERSION}"):
+            import_draft(session, shipped, actor="alice", filename="a.yaml")
         with pytest.raises(DraftError, match="'noise' is a new template, so its first "
                                              "version is 1"):
-            import_draft(session, v1.replace("id: minor-assault", "id: noise").replace(
-                "version: 1", "version: 3"), actor="alice", filename="a.yaml")
+            import_draft(session, with_version(shipped.replace(
+                "id: minor-assault", "id: noise"), NEXT_VERSION + 1), actor="alice",
+                filename="a.yaml")
         assert list_drafts(session) == []
-        v2 = edited(v1.replace("version: 1", "version: 2"))
-        draft = import_draft(session, v2, actor="alice", filename="a.yaml")
-        assert (draft.template_id, draft.base_version, draft.source) == ("minor-assault", 1, v2)
+        following = edited(with_version(shipped, NEXT_VERSION))
+        draft = import_draft(session, following, actor="alice", filename="a.yaml")
+        assert (draft.template_id, draft.base_version, draft.source) == (
+            "minor-assault", SHIPPED_VERSION, following)
     with station.database.session() as session:
         with pytest.raises(DraftExists):
-            import_draft(session, v2, actor="bob", filename="b.yaml")
-        plain = v1.replace("version: 1", "version: 2")
+            import_draft(session, following, actor="bob", filename="b.yaml")
+        plain = with_version(shipped, NEXT_VERSION)
         assert import_draft(session, plain, actor="bob", filename="b.yaml",
                             replace=True).source == plain
 
@@ -706,7 +725,7 @@ def test_invalid_import_through_the_command_line_stores_nothing(
         station: Station, station_env: dict[str, str], tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     source = (QUESTIONS / "minor-assault.yaml").read_text("utf-8")
-    bad.write_text(source.replace("version: 1", "version: 2").replace(
+    bad.write_text(with_version(source, NEXT_VERSION).replace(
         "id: incident_place\n", "id: incident_place\n        requried: true\n", 1), "utf-8")
     result = kiosk(station_env, "template", "import", str(bad))
     assert result.returncode == 1
@@ -716,7 +735,7 @@ def test_invalid_import_through_the_command_line_stores_nothing(
     old.write_text(source, "utf-8")
     result = kiosk(station_env, "template", "import", str(old))
     assert result.returncode == 1 and result.stderr.startswith("error: ")
-    assert "the next version of 'minor-assault' is 2" in result.stderr
+    assert f"the next version of 'minor-assault' is {NEXT_VERSION}" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     with station.database.session() as session:
         assert list_drafts(session) == []
@@ -734,8 +753,9 @@ def test_command_line_four_eyes_retire_diff_and_drafts(station: Station,
                      stdin=PASSWORD + "\n").returncode == 0
     assert kiosk(env, "settings", "set", "template_four_eyes", "true").returncode == 0
     source = kiosk(env, "template", "export", "minor-assault").stdout
-    draft_file = tmp_path / "v2.yaml"
-    draft_file.write_text(edited(source.replace("version: 1", "version: 2")), "utf-8")
+    draft_file = tmp_path / "next.yaml"
+    draft_file.write_text(edited(with_version(source, NEXT_VERSION)), "utf-8")
+    shipped, following = str(SHIPPED_VERSION), str(NEXT_VERSION)
     direct = kiosk(env, "template", "publish", str(draft_file))  # would bypass the four eyes
     assert direct.returncode == 1 and "four eyes" in direct.stderr
     assert kiosk(env, "template", "import", str(draft_file)).returncode == 0
@@ -743,7 +763,7 @@ def test_command_line_four_eyes_retire_diff_and_drafts(station: Station,
     listed = kiosk(env, "template", "drafts")
     assert "minor-assault" in listed.stdout and "editing" in listed.stdout
     assert json.loads(kiosk(env, "template", "drafts", "--json").stdout)[0]["valid"] is True
-    diff = kiosk(env, "template", "diff", "minor-assault", "1", "draft")
+    diff = kiosk(env, "template", "diff", "minor-assault", shipped, "draft")
     assert diff.returncode == 0, diff.stderr
     assert "question changed: incident_place (prompt, statement)" in diff.stdout
     assert "question added: witnesses_present (in facts)" in diff.stdout
@@ -765,39 +785,41 @@ def test_command_line_four_eyes_retire_diff_and_drafts(station: Station,
     approved = kiosk(env, "template", "approve-draft", "minor-assault", "--as", "bob",
                      stdin=PASSWORD + "\n")
     assert approved.returncode == 0, approved.stderr
-    assert approved.stdout.strip() == "minor-assault v2: published"
+    assert approved.stdout.strip() == f"minor-assault v{following}: published"
     assert kiosk(env, "template", "drafts").stdout.strip() == "no drafts"
 
-    versions = kiosk(env, "template", "diff", "minor-assault", "1", "2")
+    versions = kiosk(env, "template", "diff", "minor-assault", shipped, following)
     assert "question added: witnesses_present" in versions.stdout
-    as_json = json.loads(kiosk(env, "template", "diff", "minor-assault", "1", "2",
+    as_json = json.loads(kiosk(env, "template", "diff", "minor-assault", shipped, following,
                                "--json").stdout)
     assert as_json["summary"]["questions_added"] == [{"id": "witnesses_present",
                                                       "section": "facts"}]
-    bad_side = kiosk(env, "template", "diff", "minor-assault", "1", "two")
+    bad_side = kiosk(env, "template", "diff", "minor-assault", shipped, "two")
     assert bad_side.returncode == 1 and "not a version number" in bad_side.stderr
 
-    retired = kiosk(env, "template", "retire", "minor-assault", "2", "--as", "bob",
+    retired = kiosk(env, "template", "retire", "minor-assault", following, "--as", "bob",
                     stdin=PASSWORD + "\n")
     assert retired.returncode == 0, retired.stderr
-    assert retired.stdout.strip() == "minor-assault v2: retired; new cases use v1"
+    assert retired.stdout.strip() == (f"minor-assault v{following}: retired; "
+                                      f"new cases use v{shipped}")
     unknown = kiosk(env, "template", "retire", "minor-assault", "7", "--as", "bob",
                     stdin=PASSWORD + "\n")
     assert unknown.returncode == 1
     assert unknown.stderr.strip() == ("error: no published version 7 of template "
                                       "'minor-assault'")
-    assert "1, 2 (retired)" in kiosk(env, "template", "list").stdout
+    assert f"{shipped}, {following} (retired)" in kiosk(env, "template", "list").stdout
     opened = json.loads(kiosk(env, "case", "open", "--template", "minor-assault", "--name",
                               "张三", "--came", "summoned", "--json").stdout)
     with station.database.session(readonly=True) as session:
-        assert find_case(session, opened["code"]).template_version.version == 1
-    restored = kiosk(env, "template", "restore", "minor-assault", "2", "--as", "bob",
+        assert find_case(session, opened["code"]).template_version.version == SHIPPED_VERSION
+    restored = kiosk(env, "template", "restore", "minor-assault", following, "--as", "bob",
                      stdin=PASSWORD + "\n")
-    assert restored.stdout.strip() == "minor-assault v2: in use; new cases use v2"
+    assert restored.stdout.strip() == (f"minor-assault v{following}: in use; "
+                                       f"new cases use v{following}")
 
-    assert kiosk(env, "template", "import", str(draft_file)).returncode == 1  # v2 is taken
-    start = tmp_path / "v3.yaml"
-    start.write_text(source.replace("version: 1", "version: 3"), "utf-8")
+    assert kiosk(env, "template", "import", str(draft_file)).returncode == 1  # that one is taken
+    start = tmp_path / "after-next.yaml"
+    start.write_text(with_version(source, NEXT_VERSION + 1), "utf-8")
     assert kiosk(env, "template", "import", str(start)).returncode == 0
     again = kiosk(env, "template", "import", str(start))
     assert again.returncode == 1 and "already has a draft" in again.stderr

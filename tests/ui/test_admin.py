@@ -12,6 +12,7 @@ from functools import partial
 
 import pytest
 from PySide6.QtCore import Qt
+from shipped import SHIPPED_VERSION
 from sqlalchemy import select
 
 from kiosk.audit import verify_chain
@@ -477,7 +478,8 @@ def test_typing_just_before_logging_out_is_saved(qtbot, admin: AdminWindow,
     log_in(qtbot, admin)
     page = admin.admin.templates
     admin.admin.tabs.setCurrentWidget(page)
-    page._choose_version("minor-assault", 1)
+    page._choose_version("minor-assault", SHIPPED_VERSION)
+    assert page._chosen_version() == ("minor-assault", SHIPPED_VERSION)  # listed and chosen
     page.start_draft()
     qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
     settle(qtbot, page)

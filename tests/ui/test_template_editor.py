@@ -16,6 +16,7 @@ import pytest
 from editor_driver import answer
 from kiosk_driver import KioskDriver
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton
+from shipped import NEXT_VERSION, SHIPPED_VERSION
 
 from kiosk.cases import find_case, interview_of
 from kiosk.cli.demo import seed_demo
@@ -85,7 +86,8 @@ def new_fraud_template(qtbot, page: TemplateEditorPage) -> None:
 
 
 def two_admins(qtbot, station: Station) -> tuple[TemplateEditorPage, TemplateEditorPage]:
-    """The editors of admin and admin2; admin has started a draft of minor-assault (v2)."""
+    """The editors of admin and admin2; admin has started a draft of minor-assault's next
+    version."""
     from kiosk.users import add_user
 
     seed_demo(station)
@@ -96,7 +98,7 @@ def two_admins(qtbot, station: Station) -> tuple[TemplateEditorPage, TemplateEdi
         qtbot.addWidget(page)
     first.refresh_versions()
     settle(qtbot, first)
-    first._choose_version("minor-assault", 1)
+    first._choose_version("minor-assault", SHIPPED_VERSION)
     first.start_draft()
     qtbot.waitUntil(lambda: first.document is not None, timeout=WAIT_MS)
     settle(qtbot, first)
@@ -235,13 +237,13 @@ def test_an_export_validates_and_imports_back_identical(qtbot, page: TemplateEdi
                                                         station: Station, tmp_path: Path) -> None:
     page.refresh_versions()
     settle(qtbot, page)
-    page._choose_version("minor-assault", 1)
+    page._choose_version("minor-assault", SHIPPED_VERSION)
     target = tmp_path / "minor-assault.yaml"
     page.export_file(target)
     settle(qtbot, page)
     exported = target.read_text(encoding="utf-8")
     with station.database.session(readonly=True) as session:
-        assert exported == get_version(session, "minor-assault", 1).source
+        assert exported == get_version(session, "minor-assault", SHIPPED_VERSION).source
     validated = subprocess.run([sys.executable, "-m", "kiosk.cli", "template", "validate",
                                 str(target)], capture_output=True, text=True, env=station.env)
     assert validated.returncode == 0, validated.stderr
@@ -276,7 +278,7 @@ def test_a_case_keeps_its_version_when_a_new_one_is_published(
     case = open_sample_case(station, "minor-assault", name="张三")
     page.refresh_versions()
     settle(qtbot, page)
-    page._choose_version("minor-assault", 1)
+    page._choose_version("minor-assault", SHIPPED_VERSION)
     page.start_draft()
     qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
     settle(qtbot, page)
@@ -292,11 +294,11 @@ def test_a_case_keeps_its_version_when_a_new_one_is_published(
     today, now = station.today(), station.local_now().replace(tzinfo=None)
     with station.database.session(readonly=True) as session:
         old = interview_of(session, find_case(session, case.id), today=today, now=now)
-        assert find_case(session, case.id).template_version.version == 1
+        assert find_case(session, case.id).template_version.version == SHIPPED_VERSION
     newer = open_sample_case(station, "minor-assault", name="李四")
     with station.database.session(readonly=True) as session:
         new = interview_of(session, find_case(session, newer.id), today=today, now=now)
-        assert find_case(session, newer.id).template_version.version == 2
+        assert find_case(session, newer.id).template_version.version == NEXT_VERSION
     assert old.screen("admits_facts").prompt("zh") != "你是否承认打了人？"
     assert new.screen("admits_facts").prompt("zh") == "你是否承认打了人？"
 
@@ -346,7 +348,7 @@ def test_with_four_eyes_a_second_admin_approves_the_publication(
     assert "需另一名管理员批准" in first.message.text()
     assert not first.publish_button.isEnabled()  # the requester cannot approve
     with station.database.session(readonly=True) as session:
-        assert get_version(session, "minor-assault").version == 1
+        assert get_version(session, "minor-assault").version == SHIPPED_VERSION
 
     open_draft_in(qtbot, second)
     assert second.publish_button.text() == "批准发布" and second.publish_button.isEnabled()
@@ -355,7 +357,7 @@ def test_with_four_eyes_a_second_admin_approves_the_publication(
     settle(qtbot, second)
     assert "已发布" in second.message.text(), second.message.text()
     with station.database.session(readonly=True) as session:
-        assert get_version(session, "minor-assault").version == 2
+        assert get_version(session, "minor-assault").version == NEXT_VERSION
     first.operations.wait()
 
 

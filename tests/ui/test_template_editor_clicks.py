@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
 )
+from shipped import NEXT_VERSION, SHIPPED_VERSION
 
 from kiosk import template_drafts as drafts
 from kiosk.cases import AnswerRejected, open_case
@@ -427,7 +428,7 @@ def file_dialog_cancelled(seen: list[str]) -> None:
 def test_the_version_buttons_export_retire_edit_save_compare_and_import(
         qtbot, make_admin: Callable[..., AdminWindow], station: Station, tmp_path) -> None:
     page = log_in(qtbot, make_admin())
-    click_version(page, "minor-assault", 1)
+    click_version(page, "minor-assault", SHIPPED_VERSION)
 
     # 导出 YAML: the published text, byte for byte, where the admin typed.
     target = tmp_path / "minor-assault.yaml"
@@ -447,18 +448,18 @@ def test_the_version_buttons_export_retire_edit_save_compare_and_import(
                                        .topLevelItem(0)).text(0), timeout=WAIT_MS)
     settle(qtbot, page)
     with station.database.session(readonly=True) as session:
-        assert get_version(session, "minor-assault", 1).is_retired
-    click_version(page, "minor-assault", 1)
+        assert get_version(session, "minor-assault", SHIPPED_VERSION).is_retired
+    click_version(page, "minor-assault", SHIPPED_VERSION)
     click(page.retire_button)
     qtbot.waitUntil(lambda: "已停用" not in page.versions.currentItem().text(0),
                     timeout=WAIT_MS)
     settle(qtbot, page)
 
-    # 编辑新版本: the draft of version 2 opens; a change is saved by 保存草稿 at once.
+    # 编辑新版本: the draft of the next version opens; a change is saved by 保存草稿 at once.
     click(page.edit_button)
     qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
     settle(qtbot, page)
-    assert "第 2 版" in page.heading.text()
+    assert f"第 {NEXT_VERSION} 版" in page.heading.text()
     click_line(page, ())
     type_into(qtbot, edit(page, "description-en"), "Changed by the admin.")
     click(page.save_button)
@@ -467,13 +468,13 @@ def test_the_version_buttons_export_retire_edit_save_compare_and_import(
     with station.database.session(readonly=True) as session:
         assert "Changed by the admin." in drafts.get_draft(session, "minor-assault").source
 
-    # 导入 YAML of the version 1 export: refused whole, saying why (the next version is 2).
+    # 导入 YAML of the shipped version's export: refused whole, saying why (it is not the next).
     file_dialog_cancelled(suggested)
     click(page.import_button)
     assert len(suggested) == 2
     page.import_file(target)
     qtbot.waitUntil(lambda: "未能完成" in page.message.text(), timeout=WAIT_MS)
-    assert "version 1" in page.message.text() and page.message.isVisible()
+    assert f"says version {SHIPPED_VERSION}," in page.message.text() and page.message.isVisible()
     settle(qtbot, page)
     with station.database.session(readonly=True) as session:
         assert "Changed by the admin." in drafts.get_draft(session, "minor-assault").source
@@ -482,7 +483,7 @@ def test_the_version_buttons_export_retire_edit_save_compare_and_import(
 def test_compare_shows_two_versions_and_closes(
         qtbot, make_admin: Callable[..., AdminWindow], station: Station) -> None:
     page = log_in(qtbot, make_admin())
-    click_version(page, "minor-assault", 1)
+    click_version(page, "minor-assault", SHIPPED_VERSION)
     click(page.edit_button)
     qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
     settle(qtbot, page)
@@ -492,7 +493,7 @@ def test_compare_shows_two_versions_and_closes(
     click(page.publish_button)
     qtbot.waitUntil(lambda: "已发布" in page.message.text(), timeout=WAIT_MS)
     settle(qtbot, page)
-    click_version(page, "minor-assault", 2)
+    click_version(page, "minor-assault", NEXT_VERSION)
     click(page.diff_button)
     qtbot.waitUntil(lambda: getattr(page, "diff_dialog", None) is not None
                     and page.diff_dialog.isVisible(), timeout=WAIT_MS)

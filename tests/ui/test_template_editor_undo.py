@@ -10,6 +10,7 @@ from editor_driver import answer
 from PySide6.QtCore import QMimeData, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QTableWidget, QWidget
+from shipped import SHIPPED_VERSION
 from test_template_editor import WAIT_MS, checked, choose, field, settle, type_text
 
 from kiosk import template_drafts as drafts
@@ -27,7 +28,7 @@ def open_minor_assault(qtbot, page: TemplateEditorPage) -> None:
     """A draft of the next version of the shipped minor-assault template, open on the page."""
     page.refresh_versions()
     settle(qtbot, page)
-    page._choose_version("minor-assault", 1)
+    page._choose_version("minor-assault", SHIPPED_VERSION)
     page.start_draft()
     qtbot.waitUntil(lambda: page.document is not None, timeout=WAIT_MS)
     settle(qtbot, page)
