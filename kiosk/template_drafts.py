@@ -401,8 +401,10 @@ def _checked_template(session: Session, draft: TemplateDraft) -> Template:
     if template.id != draft.template_id:
         raise DraftError(f"the draft of '{draft.template_id}' now says id: {template.id}; a "
                          f"draft cannot rename its template (write a new template instead)")
-    expected = latest_version(session, draft.template_id) + 1
-    if template.version != expected:
+    latest = latest_version(session, draft.template_id)
+    expected = latest + 1
+    # A template the station never had publishes as the version it says (see import_draft).
+    if latest and template.version != expected:
         since = ""
         if draft.base_version is not None and expected - 1 != draft.base_version:
             since = (f" (version {expected - 1} was published after this draft started from "
@@ -762,17 +764,16 @@ def import_draft(session: Session, source: str, *, actor: str, filename: str,
     """A template file as the draft of the template it names, for the next version.
 
     It must validate (TemplateInvalid with file:line problems; nothing is stored) and say
-    version latest+1 (1 for a new template). An open draft of that template is replaced only
-    with `replace`.
+    version latest+1. A template this station has never had keeps the file's own version (a
+    shipped template at version 2, exported from another station, is version 2 here too, byte
+    for byte). An open draft of that template is replaced only with `replace`.
     """
     template = parse_template(source, filename)
     latest = latest_version(session, template.id)
-    if template.version != latest + 1:
-        what = (f"the next version of '{template.id}' is {latest + 1} (version {latest} is "
-                f"published)" if latest else f"'{template.id}' is a new template, so its first "
-                f"version is 1")
-        raise DraftError(f"{filename}: the file says version {template.version}, but {what}; "
-                         f"change its 'version:' line")
+    if latest and template.version != latest + 1:
+        raise DraftError(f"{filename}: the file says version {template.version}, but the next "
+                         f"version of '{template.id}' is {latest + 1} (version {latest} is "
+                         f"published); change its 'version:' line")
     return _store_new_draft(session, template.id, source, latest or None, actor=actor,
                             how=f"import of {filename}", replace=replace)
 

@@ -703,12 +703,12 @@ def test_import_needs_a_valid_file_with_the_next_version(station: Station,
         with pytest.raises(DraftError, match=f"says version {SHIPPED_VERSION}, but the next "
                                              f"version of 'minor-assault' is {NEXT_VERSION}"):
             import_draft(session, shipped, actor="alice", filename="a.yaml")
-        with pytest.raises(DraftError, match="'noise' is a new template, so its first "
-                                             "version is 1"):
-            import_draft(session, with_version(shipped.replace(
-                "id: minor-assault", "id: noise"), NEXT_VERSION + 1), actor="alice",
-                filename="a.yaml")
         assert list_drafts(session) == []
+        # A template this station never had keeps the file's own version (byte for byte).
+        other = with_version(shipped.replace("id: minor-assault", "id: noise"), NEXT_VERSION + 1)
+        new = import_draft(session, other, actor="alice", filename="a.yaml")
+        assert (new.template_id, new.base_version, new.source) == ("noise", None, other)
+        discard_draft(session, "noise", actor="alice")
         following = edited(with_version(shipped, NEXT_VERSION))
         draft = import_draft(session, following, actor="alice", filename="a.yaml")
         assert (draft.template_id, draft.base_version, draft.source) == (

@@ -517,7 +517,9 @@ class QuestionScreen(KioskScreen):
         show_error(self.error, "")
         if screen.question.type is QuestionType.NUMBER:
             # The digit keys open with the screen: a party does not know to tap the number.
-            QTimer.singleShot(0, self.input.focus)
+            # Tied to the field: a screen gone before the event loop runs (the editor's preview
+            # at a log-out) must not have its deleted field focused later.
+            QTimer.singleShot(0, self.input.widget, self.input.focus)
 
     def speech(self) -> str:
         if self.screen is None:
