@@ -167,8 +167,10 @@ class Decision:
             if offence.article not in cited:
                 cited.insert(0, offence.article)
             return "，".join(law.citation(number) for number in cited)
-        if not no_penalty and law.citation(offence.article) not in text \
-                and f"第{offence.article}条" not in text.replace(" ", ""):
+        cites = (law.citation(offence.article) in text
+                 or f"第{offence.article}条" in text.replace(" ", "")
+                 or re.search(rf"\bArt(?:icle|\.)\s*{offence.article}\b", text) is not None)
+        if not no_penalty and not cites:
             raise ReviewError(f"the basis must cite {law.short['en']} Art. {offence.article}, the "
                               f"article of this case type; give the article number "
                               f"(--basis {offence.article})", reason="basis_wrong_article",

@@ -119,3 +119,14 @@ def test_a_warning_with_a_mitigation_ground_cites_article_20_as_well(station: St
     assert decided["reduced"] is True
     assert decided["basis"] == ("《中华人民共和国治安管理处罚法》第五十一条，"
                                 "《中华人民共和国治安管理处罚法》第二十条")
+
+
+@pytest.mark.parametrize("basis", [
+    "《中华人民共和国治安管理处罚法》第五十一条", "《治安管理处罚法》第51条",
+    "Public Security Administration Punishments Law of the People's Republic of China, Article 51",
+    "PSAPL Art. 51"])
+def test_the_article_may_be_cited_in_either_language(station: Station, basis: str) -> None:
+    """The console prefills the basis in its own language; an English console's prefill must
+    not be refused (it was: only the Chinese citation counted)."""
+    code, head = reviewed(station)
+    assert decide(station, code, head, Decision("fine", basis, "c", amount=200))["basis"] == basis
