@@ -101,6 +101,7 @@ class TemplateEditorPage(QWidget):
         # meanwhile is never overwritten by an autosave.
         self._saved: dict[str, str] = {"sha": ""}
         self.save_conflict = False  # another admin saved this draft; only 保存草稿 overwrites
+        self._saved_words: tuple[str, str] | None = None  # (the text saved, "草稿已保存 HH:MM")
         self.problems: list[TemplateProblem] = []
         self.valid_template: Template | None = None
         self.current_path: tuple | None = None
@@ -497,8 +498,9 @@ class TemplateEditorPage(QWidget):
             self.save_conflict = False
             self.draft_status = "editing"
             self._show_draft_controls()
-            self.status.setText(f"{self._problem_words()} · "
-                                f"{tr('saved', self.language, time=f'{datetime.now():%H:%M:%S}')}")
+            self._saved_words = (source, tr("saved", self.language,
+                                            time=f"{datetime.now():%H:%M:%S}"))
+            self.status.setText(self._status_words())
 
         self.operations.run(self._session(work), done, failed)
 
@@ -892,10 +894,19 @@ class TemplateEditorPage(QWidget):
                 self.valid_template = parse_template(source, filename)
             except TemplateInvalid as exc:
                 self.problems = list(exc.problems)
-        self.status.setText(self._problem_words())
+        self.status.setText(self._status_words())
         self._mark_problems()
         self._show_problems_in_form()
         self._refresh_preview()
+
+    def _status_words(self) -> str:
+        """The problems, and "草稿已保存 HH:MM:SS" while the text on screen is the one saved (a
+        check finishing after the save no longer hides that it was saved)."""
+        saved = self._saved_words
+        if saved is not None and self.document is not None \
+                and saved[0] == self.document.source():
+            return f"{self._problem_words()} · {saved[1]}"
+        return self._problem_words()
 
     def _problem_words(self) -> str:
         if self.problems:
