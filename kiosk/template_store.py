@@ -29,7 +29,7 @@ class VersionConflict(ValueError):
 
 
 def template_of(row: TemplateVersion) -> Template:
-    """The typed template of a published version (parsed once per process, a copy each call)."""
+    """The typed template of a published version (parsed once per process, shared)."""
     return parse_template(row.source, f"{row.template_id} v{row.version} (published)")
 
 
