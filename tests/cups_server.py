@@ -394,6 +394,12 @@ Printcap {root / "run" / "printcap"}
 SystemGroup root
 FileDevice Yes
 """)
+        if not self.private_cups_pdf:
+            # Every server's PDFs land in one shared folder here, named by job number: give each
+            # server its own numbers (from its port), or two xdist workers' "KioskPDF-1" collide.
+            job_cache = root / "cache" / "job.cache"
+            if not job_cache.exists():
+                job_cache.write_text(f"NextJobId {self.port * 100 + 1}\n")
         # Read by cups-pdf in place of /etc/cups/cups-pdf.conf (bind-mounted, see the module).
         (self.pdf_dir / "cups-pdf.conf").write_text(f"""\
 Out {self.pdf_dir / "out"}
