@@ -808,39 +808,31 @@ class TemplateEditorPage(QWidget):
         self._edited()
 
     def add_section(self, section_id: str | None = None) -> None:
-        if self.document is None:
-            return
-        if section_id is None:
-            section_id, ok = QInputDialog.getText(self, tr("add_section", self.language),
-                                                  tr("new_section_id", self.language))
-            if not ok or not section_id.strip():
-                return
-        self.history.settle()
-        try:
-            path = self.document.add_section(section_id.strip())
-        except EditError as exc:
-            self.say(str(exc), "notice")
-            return
-        self.current_path = path
-        self._rebuild_outline()
-        self._edited()
+        self._add_node("add_section", "new_section_id", section_id,
+                       lambda new_id: self.document.add_section(new_id))
 
     def add_exclusion(self, exclusion_id: str | None = None) -> None:
         """A new exclusion after the chosen one (or at the end): its condition and reason
         are written in its form, which opens at once."""
-        if self.document is None:
-            return
-        if exclusion_id is None:
-            exclusion_id, ok = QInputDialog.getText(self, tr("add_exclusion", self.language),
-                                                    tr("new_exclusion_id", self.language))
-            if not ok or not exclusion_id.strip():
-                return
-        self.history.settle()
         position = None
         if self.current_kind == "exclusion" and self.current_path:
             position = int(self.current_path[-1]) + 1
+        self._add_node("add_exclusion", "new_exclusion_id", exclusion_id,
+                       lambda new_id: self.document.add_exclusion(new_id, position))
+
+    def _add_node(self, title_key: str, label_key: str, node_id: str | None,
+                  add: Callable[[str], Any]) -> None:
+        """Asks for the new node's id (unless given), adds it as one undo step and opens it."""
+        if self.document is None:
+            return
+        if node_id is None:
+            node_id, ok = QInputDialog.getText(self, tr(title_key, self.language),
+                                               tr(label_key, self.language))
+            if not ok or not node_id.strip():
+                return
+        self.history.settle()
         try:
-            path = self.document.add_exclusion(exclusion_id.strip(), position)
+            path = add(node_id.strip())
         except EditError as exc:
             self.say(str(exc), "notice")
             return
