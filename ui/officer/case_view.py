@@ -350,6 +350,9 @@ class CaseView(QWidget):
             rows_html = "".join(line(k, html.escape(v))
                                 for k, v in decision_words(d.decision, lang))
             parts.append(f"<h3>{tr('decision', lang)}</h3><table>{rows_html}</table>")
+        if d.notice and not d.decision:
+            parts.append(f"<h3>{tr('notice_heading', lang)}</h3>"
+                         f"<p>{self._notice_html(d)}</p>")
         if d.conversion_reason:
             parts.append(f"<h3>{tr('conversion', lang)}</h3>"
                          f"<p>{html.escape(d.conversion_reason)}</p>")
@@ -361,6 +364,24 @@ class CaseView(QWidget):
         keep = self.overview.verticalScrollBar().value()
         self.overview.setHtml("".join(parts))
         self.overview.verticalScrollBar().setValue(keep)
+
+    def _notice_html(self, d: CaseDetail) -> str:
+        """Where the notice of the intended penalty stands (PSAPL Art. 112), one line each."""
+        lang, notice = self.language, d.notice or {}
+        penalty = "，".join(f"{k} {v}" for k, v in decision_words(notice["proposal"], lang)[:3]
+                           if k != tr("basis", lang))
+        lines = [tr("notice_proposed_penalty", lang, penalty=penalty)]
+        if notice["answer"] is None:
+            lines.append(tr("notice_awaiting_party", lang, start_code=d.start_code))
+        elif notice["answer"] == "accepted":
+            lines.append(tr("notice_accepted", lang))
+        else:
+            lines.append(tr("notice_argued", lang, text=(notice["argument"] or {}).get("text")
+                            or "—"))
+            if notice["reply"]:
+                lines.append(tr("notice_replied", lang, who=notice["replied_by"],
+                                text=notice["reply"]))
+        return "<br>".join(html.escape(line) for line in lines)
 
     def _draw_statement(self, d: CaseDetail) -> None:
         lang = self.language
