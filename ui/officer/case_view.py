@@ -368,8 +368,14 @@ class CaseView(QWidget):
     def _notice_html(self, d: CaseDetail) -> str:
         """Where the notice of the intended penalty stands (PSAPL Art. 112), one line each."""
         lang, notice = self.language, d.notice or {}
-        penalty = "，".join(f"{k} {v}" for k, v in decision_words(notice["proposal"], lang)[:3]
-                           if k != tr("basis", lang))
+        proposal = notice["proposal"]
+        kind = str(proposal["penalty_type"])
+        words = [tr(f"penalty_{kind}", lang) if f"penalty_{kind}" in STRINGS else kind]
+        if proposal.get("days"):
+            words.append(f"{proposal['days']} {'日' if lang == 'zh' else 'days'}")
+        if proposal.get("amount"):
+            words.append(f"{proposal['amount']} {'元' if lang == 'zh' else 'yuan'}")
+        penalty = " ".join(words)
         lines = [tr("notice_proposed_penalty", lang, penalty=penalty)]
         if notice["answer"] is None:
             lines.append(tr("notice_awaiting_party", lang, start_code=d.start_code))
