@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -247,3 +249,47 @@ def test_the_command_line_proposes_hears_the_argument_and_decides(
     assert shown["notice"]["reply"] == "已考虑赔偿情节"
     late = kiosk(station_env, "notice", start_code, "accept")
     assert late.returncode == 1 and late.stderr.startswith("error:")
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace("\n", "")
+
+
+def test_the_notice_record_prints_what_was_said_and_answered(station: Station,
+                                                            tmp_path: Path) -> None:
+    from printer.documents import export_documents
+
+    code, head = at_last_level(station)
+    propose(station, code, head)
+    assert not any(p.name.endswith("-pre-penalty-notice.pdf")
+                   for p in export_documents(station, code, tmp_path / "before")[0])
+    answer_sample_notice(station, case_id_of(station, code), argument="我已经赔偿了对方")
+    with station.database.session() as session:
+        penalty_notice.answer_argument(session, find_case(session, code), head,
+                                       station.settings, "赔偿情节已考虑")
+    # Lowered at the decision: the record still says what the party was told.
+    approve(station, code, head, Decision("fine", "51", "取得谅解", amount=200))
+    written, _ = export_documents(station, code, tmp_path / "after")
+    text = pdf_text(next(p for p in written if p.name.endswith("-pre-penalty-notice.pdf")))
+    with station.database.session(readonly=True) as session:
+        told = session.query(PenaltyNotice).one().shown_at
+    local = told.astimezone(ZoneInfo(station.settings.timezone))  # station time, not UTC
+    for item in ("行政处罚告知笔录", "告知时间", f"{local.year}年{local.month}月{local.day}日",
+                 f"{local.hour}时{local.minute:02d}分", "告知地点",
+                 station.settings.station_name, "告知人", "李所长",
+                 "处罚款人民币300元", "第五十一条", "违法事实和理由：如实陈述，取得谅解",
+                 "你有权陈述和申辩", "我提出陈述和申辩", "认为处罚过重", "我已经赔偿了对方",
+                 "赔偿情节已考虑", "被告知人电子签名"):
+        assert item in text, item
+
+
+def test_a_decision_not_to_penalise_has_no_notice_record(station: Station,
+                                                        tmp_path: Path) -> None:
+    from printer.documents import export_documents
+
+    code, head = at_last_level(station)
+    approve(station, code, head, Decision("no_penalty", "《行政处罚法》第三十三条", "情节轻微"))
+    written, pending = export_documents(station, code, tmp_path)
+    assert not any("pre-penalty" in p.name for p in written)
+    assert "pre-penalty-notice" not in pending
