@@ -88,3 +88,23 @@ def test_the_party_accepts_and_may_go_back_from_the_signature(
     drive.sign()
     assert window.current is window.screens["status"]
     assert the_notice(station).answer == "accepted"
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_a_party_waiting_at_the_kiosk_is_called_to_the_notice(
+        qtbot, window: KioskWindow, station: Station) -> None:
+    case = submitted_sample_case(station)
+    drive = KioskDriver(qtbot, window)
+    drive.enter_start_code(case.start_code)
+    assert window.current is window.screens["status"]  # waiting for the officer
+    with station.database.session() as session:
+        legal = add_user(session, "legal", "password-1", ["reviewer"], actor="test")
+        head = add_user(session, "head", "password-2", ["approver"], actor="test")
+    with station.database.session() as session:
+        approve_level(session, find_case(session, case.code), legal, station.settings)
+    with station.database.session() as session:
+        penalty_notice.propose(session, find_case(session, case.code), head, station.settings,
+                               Decision("warning", "51", "主动赔偿，取得谅解",
+                                        mitigation=("harm_removed_forgiven",)))
+    qtbot.waitUntil(lambda: window.current is window.screens["penalty_notice"], timeout=15_000)
+    assert window.screens["penalty_notice"].penalty.text().endswith("警告")
