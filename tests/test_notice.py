@@ -293,3 +293,23 @@ def test_a_decision_not_to_penalise_has_no_notice_record(station: Station,
     written, pending = export_documents(station, code, tmp_path)
     assert not any("pre-penalty" in p.name for p in written)
     assert "pre-penalty-notice" not in pending
+
+
+def test_the_notice_table_migrates_with_existing_cases(database_url: str) -> None:
+    """0008 -> 0009_notice on SQLite and PostgreSQL: the notices' table appears with what the
+    record of a notice needs."""
+    from sqlalchemy import inspect
+
+    from kiosk.db import Database
+    from kiosk.migrations import current_revision, upgrade_database
+
+    database = Database(database_url)
+    try:
+        upgrade_database(database, "0008")
+        assert "penalty_notices" not in inspect(database.engine).get_table_names()
+        upgrade_database(database)
+        assert current_revision(database) == "0009_notice"
+        columns = {c["name"] for c in inspect(database.engine).get_columns("penalty_notices")}
+        assert {"proposal", "place", "answer", "argument", "reply", "closed"} <= columns
+    finally:
+        database.dispose()
