@@ -283,7 +283,8 @@ def case_detail(session: Session, key: str, settings: Settings, *, language: str
         comments=comments,
         calculated=_calculated(interview, language),
         offence=interview.template.offence,
-        notice=notice_summary(open_notice(session, case)),
+        notice=notice_summary(open_notice(session, case))
+        if case.status == CaseStatus.IN_REVIEW else None,  # a return sets a proposal aside
     )
 
 
