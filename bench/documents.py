@@ -39,7 +39,7 @@ from kiosk.interview import Interview, Party, flatten_answers, nest_answers
 from kiosk.models import Case, User
 from kiosk.party import REVIEW, PartySession
 from kiosk.review import Decision, approve_level
-from kiosk.sample_cases import signature_png
+from kiosk.sample_cases import decide_after_notice, signature_png
 from kiosk.samples import SAMPLE_BIRTH_DATE, sample_answers
 from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station, open_station
@@ -167,11 +167,12 @@ class Cases:
     def approved(self) -> str:
         """A signed case through every review level, the decision given at the last."""
         code = self.signed()
-        last = len(self.users) - 1
-        for level, user in enumerate(self.users):
+        *levels, last = self.users
+        for user in levels:
             with self.station.database.session() as session:
-                approve_level(session, find_case(session, code), user, self.station.settings,
-                              decision=DECISION if level == last else None)
+                approve_level(session, find_case(session, code), user, self.station.settings)
+        # The last level proposes, the party accepts the notice, and it decides (Art. 112).
+        decide_after_notice(self.station, code, last, DECISION)
         return code
 
 

@@ -274,6 +274,41 @@ class Signature(Base):
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class PenaltyNotice(Base):
+    """The notice of an intended penalty before the decision (PSAPL Art. 112; PR Art. 46).
+
+    The last review level proposes a penalty; the party, called back to the kiosk with the same
+    start code, hears what is intended and accepts it or states and argues; an officer answers
+    an argument; only then is the penalty decided, never heavier than proposed. What was said,
+    where, by whom and the answer stay here for the pre-penalty notice record (告知笔录).
+    `closed` is set when the decision takes the notice up ("decided") or a new proposal of the
+    same submission replaces it ("superseded").
+    """
+
+    __tablename__ = "penalty_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    submission: Mapped[int]
+    proposal: Mapped[dict[str, Any]]          # the checked Decision, as the decision stores it
+    rights: Mapped[list[Any]]                 # the rights told (陈述权、申辩权)
+    place: Mapped[str] = mapped_column(String(128))
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    proposed_by_name: Mapped[str] = mapped_column(String(128), default="")
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    shown_at: Mapped[datetime | None]         # first shown to the party at the kiosk
+    answer: Mapped[str | None] = mapped_column(String(16))   # accepted, argued
+    argument: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {"grounds", "text"}
+    answered_at: Mapped[datetime | None]
+    answered_via: Mapped[str | None] = mapped_column(String(16))   # kiosk, cli
+    signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signature_strokes: Mapped[list[Any] | None] = mapped_column(JSON)
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_by: Mapped[str | None] = mapped_column(String(64))
+    replied_at: Mapped[datetime | None]
+    closed: Mapped[str | None] = mapped_column(String(16))
+
+
 class Document(Base):
     """A document of a case, rendered once from a canonical JSON of its content and kept.
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kiosk import penalty_notice
 from kiosk.answer_types import AnswerError
 from kiosk.audit import record_event
 from kiosk.cases import (
@@ -47,6 +48,7 @@ IDENTITY = "@identity"
 REVIEW = "@review"
 SIGNATURE = "@signature"
 WAITING = "@waiting"
+NOTICE = "@notice"  # called back: the intended penalty, before the decision (PSAPL Art. 112)
 FINISHED = "@finished"
 
 FIXED_STEPS = (LANGUAGE, TERMS_STEP, RIGHTS_STEP, CONSENT, IDENTITY)
@@ -66,6 +68,8 @@ class PartyState:
     party_name: str
     comments: Mapping[str, str] = field(default_factory=dict)
     conversion_reason: str | None = None
+    penalty_notice: Mapping[str, Any] | None = None
+    """At NOTICE: the intended penalty (`proposal`: the decision's fields), place, rights."""
 
     @property
     def screen(self) -> Screen | None:
@@ -122,9 +126,17 @@ class PartySession:
         if case.status in (CaseStatus.RETURNED, CaseStatus.IN_PROGRESS) and \
                 case.submission_count > 0:
             comments = {c.path: c.text for c in open_comments(session, case)}
-        return PartyState(case.id, case.status, case.language, _position(case, interview),
-                          interview, dict(case.party), case.party_name, comments,
-                          case.conversion_reason)
+        position = _position(case, interview)
+        told = None
+        if penalty_notice.awaits_party(session, case):
+            notice = penalty_notice.open_notice(session, case)
+            assert notice is not None
+            position = NOTICE
+            told = {"proposal": dict(notice.proposal), "place": notice.place,
+                    "rights": list(notice.rights), "proposed_at": notice.proposed_at}
+        return PartyState(case.id, case.status, case.language, position, interview,
+                          dict(case.party), case.party_name, comments,
+                          case.conversion_reason, told)
 
     def notice(self, notice_id: str) -> Notice:
         return load_notice(self.station.settings.resolved_templates_dir, notice_id)
@@ -317,6 +329,23 @@ class PartySession:
             case.current_path = WAITING
 
         return self._act(sign_and_submit)
+
+    def notice_shown(self) -> PartyState:
+        """The notice of the intended penalty is on screen and read aloud: the party is told."""
+        return self._act(lambda session, case: penalty_notice.mark_shown(session, case))
+
+    def answer_notice(self, accepts: bool, *, grounds: Sequence[str] = (), text: str = "",
+                      png: bytes | None = None,
+                      strokes: Sequence[Sequence[Sequence[float]]] | None = None,
+                      via: str = "kiosk") -> PartyState:
+        """The party accepts the intended penalty, or states and argues; signed at the kiosk
+        (PR Art. 46: an oral statement, recorded and signed)."""
+
+        def give(session: Session, case: Case) -> None:
+            penalty_notice.answer(session, case, accepts, grounds=grounds, text=text, via=via,
+                                  signature=png, strokes=strokes)
+
+        return self._act(give)
 
 
 def _require_answering(case: Case) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -273,7 +273,11 @@ def _last_approval(session: Session, case: Case) -> ReviewAction | None:
 def approve_level(session: Session, case: Case, user: User, settings: Settings, *,
                   decision: Decision | None = None, take_over: bool = False,
                   expected_version: int | None = None) -> Case:
-    """Approves the case's current review level; the final level needs the decision fields."""
+    """Approves the case's current review level; the final level decides.
+
+    A penalty is decided only as proposed and noticed to the party (kiosk.penalty_notice,
+    PSAPL Art. 112), or lighter; a decision not to penalise is given here directly.
+    """
     lock(case, expected_version)
     chain = settings.review_chain
     level = case.review_level
@@ -306,19 +310,24 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
         today = datetime.now(ZoneInfo(settings.timezone)).date()  # the station's day
         checked = decision.checked(settings, template_of(case.template_version).offence,
                                    age=party_age(case, today))
-    if is_final and checked is None:
-        raise ReviewError("the final level needs the decision: --penalty-type, --amount or "
-                          "--days, --basis and --circumstances", reason="decision_missing")
     if not is_final and checked is not None:
         raise ReviewError(f"the decision is given at the final level ({chain[-1]}), not at "
                           f"level {level + 1}", reason="decision_too_early", role=chain[-1],
                           level=level + 1)
+    decided = None
+    if is_final:
+        # Built on this module: a penalty is proposed and noticed first (PSAPL Art. 112).
+        from kiosk.penalty_notice import decision_to_record
+
+        decided = decision_to_record(session, case, checked)
+        if decided is None:
+            raise ReviewError("the final level needs the decision: --penalty-type, --amount or "
+                              "--days, --basis and --circumstances", reason="decision_missing")
     claim_case(session, case, user, take_over=take_over)
     details: dict[str, Any] = {"submission": case.submission_count, "chain": list(chain)}
     if is_final:
-        assert checked is not None
         move(case, CaseStatus.APPROVED)
-        case.decision = asdict(checked)
+        case.decision = decided
         case.decided_at = datetime.now(UTC)
         details["decision"] = case.decision
     else:

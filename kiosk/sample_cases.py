@@ -12,9 +12,11 @@ import zlib
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.cases import open_case
-from kiosk.models import Case
+from kiosk import penalty_notice
+from kiosk.cases import find_case, open_case
+from kiosk.models import Case, User
 from kiosk.party import REVIEW, PartySession, PartyState
+from kiosk.review import Decision, PenaltyType, approve_level
 from kiosk.samples import sample_flat_answers, sample_party
 from kiosk.station import Station
 from kiosk.template_store import template_of
@@ -99,3 +101,38 @@ def submitted_sample_case(station: Station, template_id: str = "minor-assault", 
     sign_sample(walk_sample_party(station, case.start_code, language=language, name=name))
     with station.database.session(readonly=True) as session:
         return session.get_one(Case, case.id)
+
+
+def answer_sample_notice(station: Station, case_id: str, *, argument: str | None = None) -> None:
+    """The party, called back to the kiosk, hears the notice and accepts it (or argues), and
+    signs, as the notice screen does."""
+    party = PartySession(station, case_id)
+    party.notice_shown()
+    party.answer_notice(argument is None, grounds=() if argument is None else ("penalty",),
+                        text=argument or "", png=signature_png(), strokes=SAMPLE_STROKES)
+
+
+def decide_after_notice(station: Station, code: str, officer: User, decision: Decision, *,
+                        argument: str | None = None, reply: str | None = None,
+                        take_over: bool = False) -> Case:
+    """The last review level decides as PSAPL Art. 112 has it, each step its own transaction:
+    it proposes the penalty, the party accepts it at the kiosk (or argues, and `reply` answers
+    the argument), and the officer approves the proposal. "No penalty" is approved directly.
+    """
+    given: Decision | None = decision
+    if decision.penalty_type != PenaltyType.NO_PENALTY:
+        given = None  # the proposal is decided
+        with station.database.session() as session:
+            case = find_case(session, code)
+            penalty_notice.propose(session, case, officer, station.settings, decision,
+                                   take_over=take_over)
+            case_id = case.id
+        answer_sample_notice(station, case_id, argument=argument)
+        if argument is not None:
+            with station.database.session() as session:
+                penalty_notice.answer_argument(session, find_case(session, code), officer,
+                                               station.settings, reply or "经复核，维持原拟处罚。")
+    with station.database.session() as session:
+        case = approve_level(session, find_case(session, code), officer, station.settings,
+                             decision=given, take_over=take_over)
+        return case

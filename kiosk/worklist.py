@@ -28,6 +28,7 @@ from kiosk.cases import (
 from kiosk.interview import Interview, ReviewItem
 from kiosk.models import Case, Document, ReviewAction, TemplateVersion
 from kiosk.party import REVIEW, SIGNATURE, WAITING
+from kiosk.penalty_notice import notice_summary, open_notice
 from kiosk.review import open_comments, review_actions
 from kiosk.settings import Settings
 from kiosk.states import ANSWERING, FINAL, CaseStatus
@@ -185,6 +186,8 @@ class CaseDetail:
     comments: dict[str, str] = field(default_factory=dict)
     calculated: tuple[tuple[str, str], ...] = ()
     offence: str | None = None  # the case type's offence in templates/law/ (its penalty tiers)
+    notice: dict[str, Any] | None = None
+    """The open notice of an intended penalty (PSAPL Art. 112): penalty_notice.notice_summary."""
     """The template's calculated values worked out so far: (name, value as the party reads)."""
 
     @property
@@ -280,6 +283,8 @@ def case_detail(session: Session, key: str, settings: Settings, *, language: str
         comments=comments,
         calculated=_calculated(interview, language),
         offence=interview.template.offence,
+        notice=notice_summary(open_notice(session, case))
+        if case.status == CaseStatus.IN_REVIEW else None,  # a return sets a proposal aside
     )
 
 

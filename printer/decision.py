@@ -1,6 +1,7 @@
-"""The decision documents, made when the final review level approves: the pre-penalty notice
-record (行政处罚告知笔录) and the penalty decision (行政处罚决定书) or the decision not to
-penalise (不予行政处罚决定书), filled from the decision fields of that level."""
+"""The decision documents: the pre-penalty notice record (行政处罚告知笔录), made once the party
+answered the notice of the intended penalty (PSAPL Art. 112), and, when the final review level
+approves, the penalty decision (行政处罚决定书) or the decision not to penalise
+(不予行政处罚决定书), filled from the decision fields of that level."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from kiosk.answer_types import format_date
 from kiosk.cases import interview_of
 from kiosk.identity import DOCUMENT_TYPE_LABELS, DocumentType
-from kiosk.models import Case, Document
+from kiosk.models import Case, Document, PenaltyNotice
+from kiosk.penalty_notice import GROUNDS, notices_of
 from kiosk.review import party_age
 from kiosk.station import Station
 from kiosk.station_time import station_date
@@ -41,6 +43,8 @@ LABELS = frozenset({
     "circumstances_no_penalty", "penalty_heading_no_penalty", "received_no_penalty",
     "party_signature_no_penalty", "penalty_detention_and_fine", "detention_not_executed",
     "party_signature_decision", "male", "female", "age",
+    "notice_time", "notice_place", "notice_officer", "pre_penalty_facts", "pre_penalty_accepted",
+    "pre_penalty_argued", "pre_penalty_reply", "notice_signature", "notice_signed_at",
 })
 
 
@@ -52,10 +56,27 @@ def is_no_penalty(case: Case) -> bool:
     return (case.decision or {}).get("penalty_type") == "no_penalty"
 
 
+def told_notice(session: Session, case: Case) -> PenaltyNotice | None:
+    """The notice of this submission the party answered: the decided one, else the open one
+    (PSAPL Art. 112). None before the party answered, and for a decision not to penalise."""
+    if is_ready(case) and is_no_penalty(case):
+        return None
+    answered = [n for n in notices_of(session, case) if n.submission == case.submission_count
+                and n.answer is not None and n.closed != "superseded"]
+    return answered[-1] if answered else None
+
+
 def is_pre_penalty_ready(case: Case) -> bool:
-    """The party is told of a penalty before it is imposed (APL Art. 44); with no penalty there
-    is nothing to tell, so no record."""
-    return is_ready(case) and not is_no_penalty(case)
+    """The record of the notice exists once the party answered it, before the decision; with
+    no penalty there was nothing to tell, so no record."""
+    session = object_session(case)
+    return session is not None and told_notice(session, case) is not None
+
+
+def notice_signature(session: Session, case: Case) -> bytes | None:
+    """The party's signature under their answer to the notice (PR Art. 46)."""
+    notice = told_notice(session, case)
+    return notice.signature_png if notice is not None else None
 
 
 def will_come(kind: str, case: Case) -> bool:
@@ -79,6 +100,20 @@ def decision_content(kind: str, session: Session, case: Case, station: Station) 
     party = dict(case.party)
     document_type = (party.get("document") or {}).get("type")
     decided = case.decided_at
+    told = told_notice(session, case) if kind == PRE_PENALTY else None
+    notice = None
+    if told is not None:
+        notice = {
+            "told_at": local_moment(told.shown_at or told.answered_at, station, language),
+            "place": told.place, "officer": told.proposed_by_name or told.proposed_by,
+            "proposal": dict(told.proposal), "answer": told.answer,
+            "grounds": [text_in(GROUNDS[g], language) for g in
+                        (told.argument or {}).get("grounds", []) if g in GROUNDS],
+            "text": (told.argument or {}).get("text", ""),
+            "reply": told.reply, "replied_by": told.replied_by,
+            "signed_at": local_moment(told.answered_at, station, language)
+            if told.signature_png else "",
+        }
     return {
         "kind": kind,
         "case_code": case.code,
@@ -105,6 +140,7 @@ def decision_content(kind: str, session: Session, case: Case, station: Station) 
         "statement_pages": statement_pages or 0,
         "date": local_date(decided, station, language),
         "decided_at": local_moment(decided, station, language),
+        **({"notice": notice} if kind == PRE_PENALTY else {}),
     }
 
 
@@ -152,22 +188,42 @@ def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFo
         if party.get("birth_date") else ""
     facts = wording.label("facts", language, name=party["name"], case_type=content["case_type"],
                           pages=content["statement_pages"])
+    notice = content.get("notice") or {}
     if content["kind"] == PRE_PENALTY:
+        # What was said is the proposal the party was told of, not the decision made after.
+        told = notice.get("proposal") or decision
         title = wording.label("title_pre_penalty", language)
+        if notice.get("answer") == "accepted":
+            answer = label("pre_penalty_accepted")
+        else:
+            grounds = "、".join(notice.get("grounds", [])) if language == "zh" \
+                else ", ".join(notice.get("grounds", []))
+            text = notice.get("text", "")
+            answer = label("pre_penalty_argued",
+                           grounds=(grounds + ("：" if language == "zh" else ": "))
+                           if grounds and text else grounds, text=text)
         story: list[Flowable] = [
             Paragraph(escape(title), style.title),
             field("number", content["case_code"]),
+            field("notice_time", notice.get("told_at", "")),
+            field("notice_place", notice.get("place", "")),
+            field("notice_officer", notice.get("officer", "")),
             field("party", f"{party['name']}  {birth}  {party['document']}"),
             Spacer(1, 3 * mm),
             Paragraph(escape(facts), style.body),
-            Paragraph(label("pre_penalty_notice", penalty=penalty,
-                            basis=decision.get("basis", "")), style.body),
+            Paragraph(label("pre_penalty_notice", penalty=_penalty(told, wording, language),
+                            basis=told.get("basis", "")), style.body),
+            Paragraph(label("pre_penalty_facts", facts=told.get("circumstances", "")),
+                      style.body),
             Spacer(1, 3 * mm),
             Paragraph(label("pre_penalty_question"), style.body),
-            Paragraph(label("pre_penalty_answer") + "_" * 40, style.body),
-            Spacer(1, 8 * mm),
-            Paragraph(f"{label('officer_signature')}：{'_' * 16}", style.field),
+            Paragraph(answer, style.body),
         ]
+        if notice.get("reply"):
+            story.append(Paragraph(label("pre_penalty_reply", officer=notice["replied_by"],
+                                         reply=notice["reply"]), style.body))
+        story += [Spacer(1, 8 * mm),
+                  Paragraph(f"{label('officer_signature')}：{'_' * 16}", style.field)]
     else:
         title = wording.label("title_no_penalty", language) if no_penalty \
             else text_in(wording.title, language)
@@ -198,12 +254,16 @@ def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFo
             Spacer(1, 6 * mm),
             Paragraph(f"{label(own('received'))}：{'_' * 16}", style.field),
         ]
-    # The party signs these by hand when they receive them: no on-screen signature here.
+    # The decision is signed by hand on receipt; the notice's record carries the signature the
+    # party gave at the kiosk under their answer (PR Art. 46), and a box for the hand too.
+    signed = content["kind"] == PRE_PENALTY and bool(notice.get("signed_at"))
     footer = signature_footer(
-        fonts, QrPayload(content["case_code"], content["kind"], content_sha256), None,
+        fonts, QrPayload(content["case_code"], content["kind"], content_sha256),
+        signature_png if signed else None,
         SignatureBlock(
-            electronic_label="",
-            signed_line="",
+            electronic_label=wording.label("notice_signature", language) if signed else "",
+            signed_line=f"{wording.label('notice_signed_at', language)} {notice['signed_at']}"
+            if signed else "",
             handwritten_label=wording.label(
                 own("party_signature") if content["kind"] == PRE_PENALTY or no_penalty
                 else "party_signature_decision", language),

@@ -29,6 +29,12 @@ from printer.qr import QrPayload
 from printer.wording import Wording, load_wording
 
 
+def statement_signature(session: Session, case: Case) -> bytes | None:
+    """The party's signature under the statement of the case's current submission."""
+    signature = signature_of(session, case)
+    return signature.png if signature else None
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of document: when it can exist, its content, its wording and its pages."""
@@ -42,6 +48,8 @@ class Kind:
     content: Callable[[Session, Case, Station], dict[str, Any]]
     render: Callable[[dict[str, Any], Wording, DocumentFonts, str, bytes | None],
                      tuple[bytes, int]]
+    signature: Callable[[Session, Case], bytes | None] = statement_signature
+    """The party's on-screen signature the pages carry."""
 
 
 def _submitted(case: Case) -> bool:
@@ -77,7 +85,8 @@ KINDS = (
          _until_converted, statement.statement_content, statement.render_statement),
     Kind(decision.PRE_PENALTY, "decision", decision.LABELS, decision.is_pre_penalty_ready,
          partial(decision.will_come, decision.PRE_PENALTY),
-         partial(decision.decision_content, decision.PRE_PENALTY), decision.render_decision),
+         partial(decision.decision_content, decision.PRE_PENALTY), decision.render_decision,
+         decision.notice_signature),
     Kind(decision.DECISION, "decision", decision.LABELS, decision.is_ready,
          partial(decision.will_come, decision.DECISION),
          partial(decision.decision_content, decision.DECISION), decision.render_decision),
@@ -85,7 +94,7 @@ KINDS = (
 KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
 
 
-CONTENT_FORMAT = 2
+CONTENT_FORMAT = 3
 """The shape of the documents' content JSON, stored in each as "format". Raise it whenever a
 content builder adds, removes or renames a field: `kiosk verify` compares a document with the
 case's current record only when both are of the same shape, so an upgrade never makes a
@@ -119,9 +128,7 @@ def ensure_document(session: Session, case: Case, station: Station, kind: Kind) 
     digest = _sha256(text)
     fonts = register_fonts(station.settings.document_font)
     wording = load_wording(station.settings.resolved_templates_dir, kind.wording, kind.labels)
-    signature = signature_of(session, case)
-    pdf, pages = kind.render(content, wording, fonts, digest,
-                             signature.png if signature else None)
+    pdf, pages = kind.render(content, wording, fonts, digest, kind.signature(session, case))
     document = Document(case_id=case.id, kind=kind.name, submission=case.submission_count,
                         language=case.language, content=text, content_sha256=digest, pdf=pdf,
                         file_sha256=_sha256(pdf), pages=pages)

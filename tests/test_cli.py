@@ -73,9 +73,13 @@ def test_sample_submit_and_the_whole_review_chain(env: dict[str, str], tmp_path:
     assert "next: approver" in first.stdout
     incomplete = kiosk(env, "review", code, "approve", "--as", "head", stdin=PASSWORD + "\n")
     assert incomplete.returncode == 1 and "decision" in incomplete.stderr
-    final = kiosk(env, "review", code, "approve", "--as", "head", "--penalty-type", "fine",
-                  "--amount", "200", "--basis", "51",
-                  "--circumstances", "如实陈述", stdin=PASSWORD + "\n")
+    proposed = kiosk(env, "review", code, "propose", "--as", "head", "--penalty-type", "fine",
+                     "--amount", "200", "--basis", "51",
+                     "--circumstances", "如实陈述", stdin=PASSWORD + "\n")
+    assert proposed.returncode == 0, proposed.stderr
+    start_code = json.loads(kiosk(env, "case", "show", code, "--json").stdout)["start_code"]
+    assert kiosk(env, "notice", start_code, "accept").returncode == 0  # PSAPL Art. 112
+    final = kiosk(env, "review", code, "approve", "--as", "head", stdin=PASSWORD + "\n")
     assert final.returncode == 0, final.stderr
 
     shown = json.loads(kiosk(env, "case", "show", code, "--json").stdout)

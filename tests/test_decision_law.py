@@ -11,7 +11,7 @@ import pytest
 from kiosk.cases import find_case
 from kiosk.models import User
 from kiosk.review import Decision, ReviewError, approve_level
-from kiosk.sample_cases import submitted_sample_case
+from kiosk.sample_cases import decide_after_notice, submitted_sample_case
 from kiosk.station import Station
 from kiosk.users import add_user
 from printer.documents import export_documents
@@ -31,10 +31,8 @@ def reviewed(station: Station, template_id: str = "minor-assault") -> tuple[str,
 
 
 def decide(station: Station, code: str, head: User, decision: Decision) -> dict:
-    with station.database.session() as session:
-        case = approve_level(session, find_case(session, code), head, station.settings,
-                             decision=decision)
-        return dict(case.decision or {})
+    """Proposed, the notice accepted by the party, and decided (PSAPL Art. 112)."""
+    return dict(decide_after_notice(station, code, head, decision).decision or {})
 
 
 def pdf_text(path: Path) -> str:

@@ -238,9 +238,16 @@ def test_from_an_empty_database_to_an_approved_case(deployment: Deployment,
                     stdin=OFFICER_PASSWORD + "\n")
     assert first.returncode == 0, first.stderr
     assert "next: approver" in first.stdout
+    proposed = d.kiosk(d.app_url, "review", code, "propose", "--as", "head",
+                       "--penalty-type", "fine", "--amount", "200",
+                       "--basis", "51", "--circumstances", "如实陈述",
+                       stdin=OFFICER_PASSWORD + "\n")
+    assert proposed.returncode == 0, proposed.stderr
+    start_code = json.loads(d.kiosk(d.app_url, "case", "show", code, "--json").stdout)[
+        "start_code"]
+    accepted = d.kiosk(d.app_url, "notice", start_code, "accept")  # PSAPL Art. 112
+    assert accepted.returncode == 0, accepted.stderr
     final = d.kiosk(d.app_url, "review", code, "approve", "--as", "head",
-                    "--penalty-type", "fine", "--amount", "200",
-                    "--basis", "51", "--circumstances", "如实陈述",
                     stdin=OFFICER_PASSWORD + "\n")
     assert final.returncode == 0, final.stderr
     assert f"{code}: approved" in final.stdout

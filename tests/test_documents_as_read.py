@@ -19,7 +19,12 @@ from kiosk.hooks import APPROVED
 from kiosk.models import Case, Document, Signature
 from kiosk.party import PartySession
 from kiosk.review import Decision, approve_level
-from kiosk.sample_cases import open_sample_case, sign_sample, walk_sample_party
+from kiosk.sample_cases import (
+    decide_after_notice,
+    open_sample_case,
+    sign_sample,
+    walk_sample_party,
+)
 from kiosk.states import CaseStatus
 from kiosk.station import Station
 from kiosk.users import add_user
@@ -73,9 +78,7 @@ def approve(station: Station, code: str, decision: Decision,
         head = add_user(session, "head", "password-2", ["approver"], actor="test")
     with station.database.session() as session:
         approve_level(session, find_case(session, code), legal, station.settings)
-    with station.database.session() as session:
-        approve_level(session, find_case(session, code), head, station.settings,
-                      decision=decision)
+    decide_after_notice(station, code, head, decision)
     if decided_at is not None:
         with station.database.session() as session:
             case = find_case(session, code)

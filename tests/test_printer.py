@@ -121,6 +121,7 @@ def test_approval_makes_the_decision_and_the_pre_penalty_record(
         station: Station, exported: tuple[str, Path], tmp_path: Path) -> None:
     from kiosk.cases import find_case
     from kiosk.review import Decision, approve_level
+    from kiosk.sample_cases import decide_after_notice
     from kiosk.users import add_user
     code, _ = exported
     with station.database.session() as session:
@@ -128,10 +129,8 @@ def test_approval_makes_the_decision_and_the_pre_penalty_record(
         head = add_user(session, "head", "password-2", ["approver"], actor="test")
     with station.database.session() as session:
         approve_level(session, find_case(session, code), legal, station.settings)
-    with station.database.session() as session:
-        approve_level(session, find_case(session, code), head, station.settings,
-                      decision=Decision("fine", "51", "如实陈述，取得谅解",
-                                        amount=300))
+    decide_after_notice(station, code, head, Decision("fine", "51", "如实陈述，取得谅解",
+                                                      amount=300))
     written, pending = export_documents(station, code, tmp_path / "approved")
     assert pending == []
     decision_pdf = next(p for p in written if p.name.endswith("-decision.pdf"))

@@ -24,6 +24,7 @@ from kiosk.review import (
     return_case,
     review_actions,
 )
+from kiosk.sample_cases import decide_after_notice
 from kiosk.station import Station
 from kiosk.users import LoginFailed, LoginPolicy, add_user, authenticate
 
@@ -57,11 +58,9 @@ def test_two_levels_by_their_roles_approve_with_a_decision(station: Station, off
         case = find_case(session, code)
         with pytest.raises(ReviewError, match="final level needs the decision"):
             approve_level(session, case, officers["head"], station.settings)
-    with station.database.session() as session:
-        case = find_case(session, code)
-        approve_level(session, case, officers["head"], station.settings, decision=FINE)
-        assert case.status == "approved"
-        assert case.decision["amount"] == 300
+    case = decide_after_notice(station, code, officers["head"], FINE)
+    assert case.status == "approved"
+    assert case.decision["amount"] == 300
 
 
 def test_a_level_needs_its_role(station: Station, officers) -> None:
@@ -130,9 +129,7 @@ def test_return_with_comments_then_correct_and_resubmit(station: Station, office
     with station.database.session() as session:
         case = find_case(session, code)
         approve_level(session, case, officers["legal"], station.settings)
-    with station.database.session() as session:
-        approve_level(session, find_case(session, code), officers["head"], station.settings,
-                      decision=FINE)
+    decide_after_notice(station, code, officers["head"], FINE)
 
 
 def test_a_claimed_case_is_only_taken_over_on_purpose(station: Station, officers) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from kiosk import penalty_notice
 from kiosk.cases import open_case
 from kiosk.models import Case
 from kiosk.review import Decision, approve_level, return_case
@@ -43,7 +44,7 @@ SHOTS = [
     "question-long-text", "question-date", "question-time", "question-text",
     "question-single-choice", "question-number", "question-phone", "question-group-item",
     "question-officer-comment", "review", "review-returned", "signature", "waiting", "returned",
-    "approved", "converted", "staff-pin",
+    "approved", "converted", "staff-pin", "penalty-notice",
 ]
 # Say yes to the interpreter, so the interpreter's phone number (the phone input) is asked.
 EXTRA_ANSWERS = {
@@ -206,13 +207,25 @@ class Walk:
         self.sign()
         self.next()
 
-        def approve(session: Any, case: Case) -> None:
+        def propose(session: Any, case: Case) -> None:
             approve_level(session, case, get_user(session, "legal"), station.settings)
-            approve_level(session, case, get_user(session, "head"), station.settings,
-                          decision=Decision("fine", "《治安管理处罚法》第五十一条",
-                                            "如实陈述，取得谅解。", amount=200))
+            penalty_notice.propose(session, case, get_user(session, "head"), station.settings,
+                                   Decision("fine", "51", "如实陈述，取得谅解。", amount=200))
 
-        self.officer_acts(case_id, approve)
+        # Called back before the decision (PSAPL Art. 112): the notice, accepted and signed.
+        self.officer_acts(case_id, propose)
+        notice = window.screens["penalty_notice"]
+        notice.choice.set_value("argue")
+        notice.grounds.set_value(["penalty"])
+        notice.text.setText("我已经赔偿了对方的医药费。" if self.language == "zh"
+                            else "I have paid the other person's medical costs.")
+        self.shot("penalty-notice")
+        notice.choice.set_value("accept")
+        self.next()
+        self.sign()
+        self.next()
+        self.officer_acts(case_id, lambda session, case: approve_level(
+            session, case, get_user(session, "head"), station.settings))
         self.shot("approved")
         self.tap(window.screens["status"].action)
         _, start_code = self.open()  # a second party, who declines the fast-track

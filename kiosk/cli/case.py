@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from kiosk.answers_file import read_answers_file, submit_answers
 from kiosk.audit import case_events
 from kiosk.cases import (
@@ -26,6 +28,7 @@ from kiosk.cases import (
 from kiosk.cli import add_json_flag, print_json, refuse_control_characters
 from kiosk.hooks import SUBMITTED, notify
 from kiosk.models import Case
+from kiosk.penalty_notice import notice_summary, notices_of
 from kiosk.review import open_comments, review_actions
 from kiosk.states import LABELS, CaseStatus
 from kiosk.station import Station, open_station
@@ -171,6 +174,7 @@ def run_show(args: argparse.Namespace) -> int:
             "questioning_ends": _iso(limits.questioning_ends, station),
             "current_path": case.current_path,
             "conversion_reason": case.conversion_reason, "decision": case.decision,
+            "notice": _notice(session, case, station),
             "answers": interview.visible_answers(),
             "statement": [{"path": e.path, "heading": e.heading, "question": e.question,
                            "answer": e.answer} for e in interview.statement(language)],
@@ -206,6 +210,10 @@ def run_show(args: argparse.Namespace) -> int:
         print(f"  start code {case.start_code}")
     if case.conversion_reason:
         print(f"  converted: {case.conversion_reason}")
+    if data["notice"] and not case.decision:
+        told = data["notice"]
+        print(f"  notice of the intended penalty (PSAPL Art. 112): {told['step']}"
+              + (f"; argued: {told['argument']['text']}" if told["argument"] else ""))
     if case.decision:
         print(f"  decision: {case.decision}")
     print("\nstatement:")
@@ -223,6 +231,16 @@ def run_show(args: argparse.Namespace) -> int:
         print(f"  #{e['seq']:<5} {_local(datetime.fromisoformat(e['at']), station)}  "
               f"{e['actor']:<12} {e['action']}")
     return 0
+
+
+def _notice(session: Session, case: Case, station: Station) -> dict[str, Any] | None:
+    """The latest notice of an intended penalty (PSAPL Art. 112), times in station time."""
+    told = notices_of(session, case)
+    data = notice_summary(told[-1] if told else None)
+    if data is not None:
+        for key in ("proposed_at", "answered_at"):
+            data[key] = _iso(data[key], station)
+    return data
 
 
 def run_detention(args: argparse.Namespace) -> int:

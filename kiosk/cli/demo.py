@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime, timedelta
 
+from kiosk import penalty_notice
 from kiosk.answers_file import parse_answers_file, submit_answers
 from kiosk.audit import canonical_json, verify_chain
 from kiosk.cases import find_case
 from kiosk.cli.case import run_show
 from kiosk.review import Decision, approve_level
+from kiosk.sample_cases import answer_sample_notice
 from kiosk.samples import sample_answers
 from kiosk.station import Station, open_station
 from kiosk.template_store import get_version, publish_shipped_templates, template_of
@@ -63,16 +65,20 @@ def run_demo(args: argparse.Namespace) -> int:
 
     decision = Decision("fine", "51",
                         "当事人如实陈述，主动赔偿并取得谅解，依法从轻处罚。", amount=300)
-    for step, username in enumerate(("legal", "head"), start=2):
-        user = authenticate(station.database, username, DEMO_PASSWORD,
-                            policy=LoginPolicy.of(settings))
-        with station.database.session() as session:
-            current = find_case(session, case.code)
-            is_final = current.review_level == len(settings.review_chain) - 1
-            approve_level(session, current, user, settings,
-                          decision=decision if is_final else None)
-            print(f"{step}. {username} approved level {current.review_level} "
-                  f"-> case is {current.status}")
+    legal, head = (authenticate(station.database, username, DEMO_PASSWORD,
+                                policy=LoginPolicy.of(settings)) for username in ("legal", "head"))
+    with station.database.session() as session:
+        current = approve_level(session, find_case(session, case.code), legal, settings)
+        print(f"2. legal approved level 1 -> case is {current.status}")
+    with station.database.session() as session:
+        penalty_notice.propose(session, find_case(session, case.code), head, settings, decision)
+    print(f"3. head proposed a fine of {decision.amount} yuan; the party is called back with "
+          f"start code {case.start_code} (PSAPL Art. 112)")
+    answer_sample_notice(station, case.id)
+    print("4. the party heard the notice at the kiosk, accepted it and signed")
+    with station.database.session() as session:
+        current = approve_level(session, find_case(session, case.code), head, settings)
+        print(f"5. head approved the proposal -> case is {current.status}")
 
     with station.database.session(readonly=True) as session:
         report = verify_chain(session)

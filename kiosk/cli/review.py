@@ -1,4 +1,10 @@
-"""`kiosk review CODE approve|return|convert --as USER` (password on standard input)."""
+"""`kiosk review CODE approve|propose|answer-argument|return|convert --as USER` (password on
+standard input), and the party's answer to a proposal, `kiosk notice START_CODE accept|argue`.
+
+A penalty is decided in three steps (PSAPL Art. 112): the last level proposes it, the party
+answers the notice (at the kiosk, or `kiosk notice`), an officer answers any argument, and then
+`approve` decides the proposal. A decision not to penalise is approved directly.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,9 @@ import argparse
 import sys
 
 from kiosk.cases import CaseError, find_case
-from kiosk.cli import read_password, refuse_control_characters
+from kiosk.cli import notice, read_password, refuse_control_characters
 from kiosk.hooks import APPROVED, notify
+from kiosk.penalty_notice import answer_argument, propose
 from kiosk.review import Decision, PenaltyType, approve_level, convert_by_officer, return_case
 from kiosk.station import open_station
 from kiosk.users import LoginPolicy, authenticate
@@ -17,7 +24,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     review = commands.add_parser("review", help="decide a case as an officer (the password is "
                                  "read as one line from standard input)")
     review.add_argument("code", metavar="CODE")
-    review.add_argument("action", choices=["approve", "return", "convert"])
+    review.add_argument("action", choices=["approve", "propose", "answer-argument", "return",
+                                           "convert"])
     review.add_argument("--as", dest="user", required=True, metavar="USER")
     review.add_argument("--comment", action="append", default=[], metavar="QID=TEXT",
                         help="return: a comment on one answer (repeatable)")
@@ -33,9 +41,13 @@ def register(commands: argparse._SubParsersAction) -> None:
                              "list` names them): allows a warning or a reduced penalty")
     review.add_argument("--circumstances", default="",
                         help="aggravating and mitigating circumstances considered")
+    review.add_argument("--text", default="",
+                        help="answer-argument: the officer's answer to the party's argument")
     review.add_argument("--take-over", action="store_true",
                         help="decide a case another officer is reviewing (recorded)")
     review.set_defaults(handler=run_review)
+    # The party's side of a proposal; registered here so that it comes with `review`.
+    notice.register(commands)
 
 
 def parse_comments(items: list[str]) -> dict[str, str]:
@@ -50,23 +62,38 @@ def parse_comments(items: list[str]) -> dict[str, str]:
 
 def run_review(args: argparse.Namespace) -> int:
     for flag, text in (("--reason", args.reason or ""), ("--basis", args.basis),
-                       ("--circumstances", args.circumstances), *(("--comment", c)
-                                                                   for c in args.comment)):
+                       ("--circumstances", args.circumstances), ("--text", args.text),
+                       *(("--comment", c) for c in args.comment)):
         refuse_control_characters(text, flag)
     station = open_station()
     password = read_password()
     user = authenticate(station.database, args.user, password,
                         policy=LoginPolicy.of(station.settings))
     today, now = station.today(), station.local_now().replace(tzinfo=None)
+    decision = None
+    if args.penalty_type:
+        decision = Decision(args.penalty_type, args.basis, args.circumstances, args.amount,
+                            args.days, tuple(args.mitigation))
     with station.database.session() as session:
         case = find_case(session, args.code)
         if args.action == "approve":
-            decision = None
-            if args.penalty_type:
-                decision = Decision(args.penalty_type, args.basis, args.circumstances,
-                                    args.amount, args.days, tuple(args.mitigation))
             approve_level(session, case, user, station.settings, decision=decision,
                           take_over=args.take_over)
+        elif args.action == "propose":
+            if decision is None:
+                raise CaseError("a proposal needs the penalty: --penalty-type, --amount or "
+                                "--days, --basis and --circumstances",
+                                reason="decision_missing")
+            propose(session, case, user, station.settings, decision, take_over=args.take_over)
+            print(f"{args.code}: penalty proposed; the party answers the notice at the kiosk "
+                  f"with start code {case.start_code} (kiosk notice {case.start_code} "
+                  f"accept|argue)")
+            return 0
+        elif args.action == "answer-argument":
+            answer_argument(session, case, user, station.settings, args.text,
+                            take_over=args.take_over)
+            print(f"{args.code}: argument answered; the proposal may now be decided (approve)")
+            return 0
         elif args.action == "return":
             return_case(session, case, user, parse_comments(args.comment), today=today, now=now,
                         take_over=args.take_over)

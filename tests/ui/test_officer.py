@@ -20,7 +20,12 @@ from kiosk.cases import find_case
 from kiosk.cli.demo import DEMO_PASSWORD
 from kiosk.models import Case, Document, ReviewComment, User
 from kiosk.review import approve_level, claim_case
-from kiosk.sample_cases import open_sample_case, submitted_sample_case, walk_sample_party
+from kiosk.sample_cases import (
+    answer_sample_notice,
+    open_sample_case,
+    submitted_sample_case,
+    walk_sample_party,
+)
 from kiosk.states import CaseStatus
 from kiosk.station import Station, with_settings
 from kiosk.users import LoginPolicy, add_user, get_user, reset_password
@@ -329,9 +334,20 @@ def test_each_level_is_approved_by_its_role_and_the_last_one_decides(
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
         found["over_the_law"] = dialog.errors[dialog.amount].text()
         dialog.amount.setValue(300)
+        found["ok"] = dialog.ok.text()
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
 
     when_modal(qtbot, decide)
+    qtbot.mouseClick(bar.approve, Qt.MouseButton.LeftButton)
+    # A penalty is notified first (PSAPL Art. 112): the party answers at the kiosk, then the
+    # same button decides as notified.
+    assert found["ok"] == "告知拟处罚"
+    qtbot.waitUntil(lambda: console_notice_step(first) == "awaiting_party", timeout=WAIT_MS)
+    assert not bar.approve.isEnabled() and "等待当事人" in bar.approve.toolTip()
+    assert status_of(station, case.id) == CaseStatus.IN_REVIEW
+    answer_sample_notice(station, case.id)
+    qtbot.waitUntil(lambda: bar.approve.isEnabled(), timeout=WAIT_MS)
+    assert "按告知作出决定" in bar.approve.text()
     qtbot.mouseClick(bar.approve, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: status_of(station, case.id) == CaseStatus.APPROVED, timeout=WAIT_MS)
     empty = found["empty"]
@@ -584,10 +600,10 @@ def test_a_decision_made_meanwhile_by_another_approver_is_named(
         # While this officer fills in the form, another approver decides the case.
         from kiosk.review import Decision
 
-        with station.database.session() as session:
+        with station.database.session() as session:  # no penalty: decided without notice
             approve_level(session, find_case(session, case.id), get_user(session, "head2"),
-                          station.settings, decision=Decision("warning", "51", "情节",
-                                                             mitigation=("surrendered",)))
+                          station.settings, decision=Decision(
+                              "no_penalty", "《行政处罚法》第三十三条", "情节轻微"))
         qtbot.waitUntil(lambda: console.detail.row.status == CaseStatus.APPROVED,
                         timeout=WAIT_MS)
         dialog.kind.setCurrentIndex(dialog.kind.findData("warning"))
@@ -760,7 +776,7 @@ def test_every_rule_the_core_names_is_worded_in_each_language() -> None:
     from ui.officer.strings import ERRORS
 
     reasons: set[str] = set()
-    for module in ("cases", "review", "users", "law"):
+    for module in ("cases", "review", "users", "law", "penalty_notice"):
         source = (PROJECT_ROOT / "kiosk" / f"{module}.py").read_text("utf-8")
         reasons |= set(re.findall(r'reason="(\w+)"', source))
     reasons |= {f"action_{action}" for action in ACTIONS}
@@ -854,3 +870,49 @@ def test_a_locked_account_is_told_until_when_in_station_time(qtbot, console: Off
     with station.database.session() as session:  # the time passes
         get_user(session, "legal").locked_until = datetime.now(UTC) - timedelta(seconds=1)
     log_in(qtbot, console, "legal")
+
+
+def console_notice_step(window: OfficerWindow) -> str | None:
+    detail = window.detail
+    return detail.notice["step"] if detail is not None and detail.notice else None
+
+
+def test_an_argument_is_answered_at_the_console_before_the_decision(
+        qtbot, console: OfficerWindow, station: Station, tmp_path) -> None:
+    """PSAPL Art. 112: the party argued at the kiosk (its Qt-free twin here); the console shows
+    the argument, the decision waits, and "answer the argument" opens the answer."""
+    from kiosk import penalty_notice
+    from kiosk.review import Decision
+
+    case = submitted_sample_case(station)
+    with station.database.session() as session:
+        approve_level(session, find_case(session, case.id), get_user(session, "legal"),
+                      station.settings)
+    with station.database.session() as session:
+        penalty_notice.propose(session, find_case(session, case.id), get_user(session, "head"),
+                               station.settings, Decision("fine", "51", "如实陈述", amount=300))
+    answer_sample_notice(station, case.id, argument="我已经赔偿，罚款太重")
+    log_in(qtbot, console, "head")
+    select(qtbot, console, case.id)
+    bar = console.console.actions
+    qtbot.waitUntil(lambda: console_notice_step(console) == "argument_unanswered",
+                    timeout=WAIT_MS)
+    overview = console.console.case_view.overview.toPlainText()
+    assert "当事人陈述申辩：我已经赔偿，罚款太重" in overview and "罚款" in overview
+    assert not bar.approve.isEnabled() and "请先答复" in bar.approve.toolTip()
+    assert bar.answer.isVisible() and bar.answer.isEnabled()
+
+    def reply(dialog: QDialog) -> None:
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # empty: refused in place
+        dialog.reply.setPlainText("赔偿情节已考虑，罚款300元在法定幅度最低档")
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+
+    when_modal(qtbot, reply)
+    qtbot.mouseClick(bar.answer, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bar.approve.isEnabled(), timeout=WAIT_MS)
+    assert not bar.answer.isVisible()
+    assert "已答复（head）" in console.console.case_view.overview.toPlainText()
+    qtbot.mouseClick(bar.approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: status_of(station, case.id) == CaseStatus.APPROVED, timeout=WAIT_MS)
+    with station.database.session(readonly=True) as session:
+        assert find_case(session, case.id).decision["amount"] == 300

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from kiosk.identity import DOCUMENT_TYPE_LABELS, DocumentType
 from kiosk.interview import ReviewItem, Screen
 from kiosk.notices import Notice
-from kiosk.party import PartyState
+from kiosk.party import NOTICE, PartyState
+from kiosk.penalty_notice import GROUNDS
 from kiosk.template_model import QuestionType, text_in
 from ui.kiosk.inputs import AnswerInput, answer_input
 from ui.kiosk.keyboard import mark_digits, mark_text
@@ -645,20 +646,110 @@ class SignatureScreen(KioskScreen):
     def show_state(self, state: PartyState | None, language: str) -> None:
         super().show_state(state, language)
         self.title.setText(tr("signature_title", language))
-        self.help.setText(tr("signature_help", language))
+        notice = state is not None and state.position == NOTICE  # signing the notice's answer
+        self.help.setText(tr("pn_signature_help" if notice else "signature_help", language))
         self.pad.set_placeholder(tr("sign_here", language))
         self.clear.setText(tr("clear", language))
         self.pad.clear()
         show_error(self.error, "")
 
     def speech(self) -> str:
-        return tr("signature_title", self.language) + "。" + tr("signature_help", self.language)
+        return tr("signature_title", self.language) + "。" + self.help.text()
 
     def on_next(self) -> None:
         if self.pad.is_empty():
             show_error(self.error, tr("signature_empty", self.language))
             return
         self.intent.emit("sign", (self.pad.to_png_bytes(), self.pad.strokes()))
+
+    def show_problem(self, text: str, field: str | None = None) -> None:
+        show_error(self.error, text)
+
+
+def penalty_words(proposal: dict[str, Any], language: str) -> str:
+    """The intended penalty as the party reads it: 罚款人民币300元."""
+    return tr(f"pn_kind_{proposal['penalty_type']}", language,
+              amount=proposal.get("amount"), days=proposal.get("days"))
+
+
+class PenaltyNoticeScreen(KioskScreen):
+    """The intended penalty, its facts, reasons and basis, and the rights (PSAPL Art. 112);
+    the party accepts, or states and argues (reasons to choose, and free text), then signs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = label("", "title")
+        self.body = paper_body()
+        column = QVBoxLayout(self.body)
+        column.setContentsMargins(40, 28, 40, 28)
+        column.setSpacing(16)
+        self.penalty, self.facts, self.basis, self.rights = (label("", "document")
+                                                             for _ in range(4))
+        self.question = label("", "question")
+        self.choice = ChoiceCards()
+        self.grounds_help = label("", "help")
+        self.grounds = ChoiceCards(multiple=True)
+        self.text = QLineEdit()
+        mark_text(self.text)
+        self.error = error_label()
+        for widget in (self.penalty, self.facts, self.basis, self.rights, self.question,
+                       self.choice, self.grounds_help, self.grounds, self.text, self.error):
+            column.addWidget(widget)
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.body)
+        self.scroll.setProperty("role", "paper")
+        kinetic(self.scroll)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.scroll, 1)
+        self.choice.changed.connect(self._chosen)
+        self.grounds.changed.connect(lambda _v: show_error(self.error, ""))
+
+    def show_state(self, state: PartyState | None, language: str) -> None:
+        super().show_state(state, language)
+        told = state.penalty_notice if state is not None else None
+        if not told:
+            return
+        proposal = told["proposal"]
+        self.title.setText(tr("pn_title", language))
+        self.penalty.setText(tr("pn_penalty", language,
+                                penalty=penalty_words(proposal, language)))
+        self.facts.setText(tr("pn_facts", language, facts=proposal.get("circumstances", "")))
+        self.basis.setText(tr("pn_basis", language, basis=proposal.get("basis", "")))
+        self.rights.setText(tr("pn_rights", language))
+        self.question.setText(tr("pn_question", language))
+        kept = self.choice.value()
+        self.choice.set_choices([("accept", tr("pn_accept", language)),
+                                 ("argue", tr("pn_argue", language))])
+        self.choice.set_value(kept)
+        self.grounds_help.setText(tr("pn_grounds", language))
+        self.grounds.set_choices([(ground, words.get(language, words["zh"]))
+                                  for ground, words in GROUNDS.items()])
+        self.text.setPlaceholderText(tr("pn_text_placeholder", language))
+        self._chosen(self.choice.value())
+
+    def _chosen(self, value: object) -> None:
+        arguing = value == "argue"
+        for widget in (self.grounds_help, self.grounds, self.text):
+            widget.setVisible(arguing)
+        show_error(self.error, "")
+
+    def speech(self) -> str:
+        return "。".join(widget.text() for widget in (self.title, self.penalty, self.facts,
+                                                     self.basis, self.rights, self.question))
+
+    def on_next(self) -> None:
+        value = self.choice.value()
+        if value is None:
+            show_error(self.error, tr("required", self.language))
+            return
+        grounds = list(self.grounds.value() or []) if value == "argue" else []
+        text = self.text.text().strip() if value == "argue" else ""
+        if value == "argue" and not (grounds or text):
+            show_error(self.error, tr("pn_argument_empty", self.language))
+            return
+        self.intent.emit("notice_answer", (value == "accept", grounds, text))
 
     def show_problem(self, text: str, field: str | None = None) -> None:
         show_error(self.error, text)

@@ -122,6 +122,43 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Saving failed. Try again or ask the officer.",
     },
     "required": {"zh": "请填写此项。", "en": "Please fill this in."},
+    # The notice of the intended penalty, before the decision (PSAPL Art. 112; PR Art. 46).
+    "pn_title": {"zh": "处罚前告知", "en": "Before the decision: the intended penalty"},
+    "pn_penalty": {"zh": "公安机关拟对您作出的处罚：{penalty}",
+                   "en": "The penalty the police intend to give you: {penalty}"},
+    "pn_facts": {"zh": "违法事实和理由：{facts}", "en": "Facts and reasons: {facts}"},
+    "pn_basis": {"zh": "处罚依据：{basis}", "en": "Legal basis: {basis}"},
+    "pn_rights": {
+        "zh": "根据《中华人民共和国治安管理处罚法》第一百一十二条，您有陈述权和申辩权。公安机关"
+        "必须充分听取您的意见，对您提出的事实、理由和证据进行复核；成立的，应当采纳。公安机关"
+        "不得因您的陈述、申辩而加重处罚。",
+        "en": "Under Article 112 of the Public Security Administration Punishments Law you have "
+        "the right to state your case and to argue against it. The police must hear you and "
+        "check the facts, reasons and evidence you give, and accept what holds. The penalty "
+        "can never be made heavier because you argued.",
+    },
+    "pn_question": {"zh": "您对拟作出的处罚：", "en": "About the intended penalty:"},
+    "pn_accept": {"zh": "接受，不陈述申辩", "en": "I accept it"},
+    "pn_argue": {"zh": "我要陈述申辩", "en": "I want to state my case and argue"},
+    "pn_grounds": {"zh": "请选择理由（可多选），并可写明您的意见：",
+                   "en": "Choose your reasons (any number) and write what you want to say:"},
+    "pn_text_placeholder": {"zh": "写明您的陈述和申辩（可选）",
+                            "en": "What you want to say (optional)"},
+    "pn_argument_empty": {"zh": "请选择理由或写明您的意见。",
+                          "en": "Choose a reason or write what you want to say."},
+    "pn_signature_help": {
+        "zh": "签名表示您已被告知拟作出的处罚及您的权利，并确认以上答复。",
+        "en": "By signing you confirm that you were told the intended penalty and your rights, "
+        "and that the answer above is yours.",
+    },
+    "pn_kind_warning": {"zh": "警告", "en": "a warning"},
+    "pn_kind_fine": {"zh": "罚款人民币{amount}元", "en": "a fine of {amount} yuan"},
+    "pn_kind_detention": {"zh": "行政拘留{days}日",
+                          "en": "administrative detention of {days} days"},
+    "pn_kind_detention_and_fine": {
+        "zh": "行政拘留{days}日，并处罚款人民币{amount}元",
+        "en": "administrative detention of {days} days and a fine of {amount} yuan",
+    },
 }
 
 

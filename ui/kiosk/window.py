@@ -36,6 +36,7 @@ from kiosk.party import (
     FINISHED,
     IDENTITY,
     LANGUAGE,
+    NOTICE,
     REVIEW,
     RIGHTS_STEP,
     SIGNATURE,
@@ -56,6 +57,7 @@ from ui.kiosk.screens import (
     KioskScreen,
     LanguageScreen,
     NoticeScreen,
+    PenaltyNoticeScreen,
     PinScreen,
     QuestionScreen,
     ReviewScreen,
@@ -116,7 +118,10 @@ class KioskWindow(QWidget):
             "consent": ConsentScreen(), "identity": IdentityScreen(),
             "question": QuestionScreen(station.local_now), "review": ReviewScreen(),
             "signature": SignatureScreen(), "status": StatusScreen(), "pin": PinScreen(),
+            "penalty_notice": PenaltyNoticeScreen(),
         }
+        # The party's answer to the notice, kept until they sign it (PSAPL Art. 112).
+        self.notice_answer: tuple[bool, list[str], str] | None = None
         self.stack = ScreenStack()
         for screen in self.screens.values():
             self.stack.addWidget(screen)
@@ -306,6 +311,14 @@ class KioskWindow(QWidget):
             self._show("review", state)
         elif position == SIGNATURE:
             self._show("signature", state)
+        elif position == NOTICE:
+            self.notice_answer = None
+            self._show("penalty_notice", state)
+            session = self.session
+            if session is not None:  # told now: the record of the notice gives this time
+                self.operations.run(session.notice_shown, lambda _s: self.refresh_footer(),
+                                    lambda error: (log.warning("notice not marked: %s", error),
+                                                   self.refresh_footer()))
         elif position in (WAITING, FINISHED):
             self._show("status", state)
         elif state.screen is not None:
@@ -388,12 +401,22 @@ class KioskWindow(QWidget):
         elif action == "answer":
             path, value = payload
             self._run(lambda: session.answer(path, value))
+        elif action == "notice_answer":
+            self.notice_answer = payload
+            self._show("signature", self.state)
+        elif action == "back" and self.state is not None and self.state.position == NOTICE:
+            self._show("penalty_notice", self.state)
         elif action == "back":
             self._run(session.back)
         elif action == "change":
             self._run(lambda: session.go_to(payload))
         elif action == "review_ok":
             self._run(session.to_signature)
+        elif action == "sign" and self.notice_answer is not None:
+            png, strokes = payload
+            accepts, grounds, text = self.notice_answer
+            self._run(lambda: session.answer_notice(accepts, grounds=grounds, text=text,
+                                                    png=png, strokes=strokes))
         elif action == "sign":
             png, strokes = payload
             self._run(lambda: session.sign(png, strokes), self._submitted)
@@ -445,8 +468,9 @@ class KioskWindow(QWidget):
             return
 
         def changed(state: PartyState) -> None:
-            if self.state is None or state.status != self.state.status:
-                self.render(state)
+            if self.state is None or state.status != self.state.status \
+                    or (state.position == NOTICE) != (self.state.position == NOTICE):
+                self.render(state)  # a proposal calls a waiting party to the notice
 
         self.operations.run(session.state, changed, lambda _e: None)
 

@@ -350,6 +350,9 @@ class CaseView(QWidget):
             rows_html = "".join(line(k, html.escape(v))
                                 for k, v in decision_words(d.decision, lang))
             parts.append(f"<h3>{tr('decision', lang)}</h3><table>{rows_html}</table>")
+        if d.notice and not d.decision:
+            parts.append(f"<h3>{tr('notice_heading', lang)}</h3>"
+                         f"<p>{self._notice_html(d)}</p>")
         if d.conversion_reason:
             parts.append(f"<h3>{tr('conversion', lang)}</h3>"
                          f"<p>{html.escape(d.conversion_reason)}</p>")
@@ -361,6 +364,30 @@ class CaseView(QWidget):
         keep = self.overview.verticalScrollBar().value()
         self.overview.setHtml("".join(parts))
         self.overview.verticalScrollBar().setValue(keep)
+
+    def _notice_html(self, d: CaseDetail) -> str:
+        """Where the notice of the intended penalty stands (PSAPL Art. 112), one line each."""
+        lang, notice = self.language, d.notice or {}
+        proposal = notice["proposal"]
+        kind = str(proposal["penalty_type"])
+        words = [tr(f"penalty_{kind}", lang) if f"penalty_{kind}" in STRINGS else kind]
+        if proposal.get("days"):
+            words.append(f"{proposal['days']} {'日' if lang == 'zh' else 'days'}")
+        if proposal.get("amount"):
+            words.append(f"{proposal['amount']} {'元' if lang == 'zh' else 'yuan'}")
+        penalty = " ".join(words)
+        lines = [tr("notice_proposed_penalty", lang, penalty=penalty)]
+        if notice["answer"] is None:
+            lines.append(tr("notice_awaiting_party", lang, start_code=d.start_code))
+        elif notice["answer"] == "accepted":
+            lines.append(tr("notice_accepted", lang))
+        else:
+            lines.append(tr("notice_argued", lang, text=(notice["argument"] or {}).get("text")
+                            or "—"))
+            if notice["reply"]:
+                lines.append(tr("notice_replied", lang, who=notice["replied_by"],
+                                text=notice["reply"]))
+        return "<br>".join(html.escape(line) for line in lines)
 
     def _draw_statement(self, d: CaseDetail) -> None:
         lang = self.language

@@ -189,6 +189,9 @@ class DecisionDialog(_Form):
             self.amount.setValue(0)
         if not has_days:
             self.days.setValue(0)
+        # A penalty is notified to the party before it is decided (PSAPL Art. 112).
+        self.ok.setText(tr("propose" if kind not in (None, PenaltyType.NO_PENALTY)
+                           else "decide", self.language))
 
     def chosen_grounds(self) -> tuple[str, ...]:
         return tuple(ground for ground, box in self.grounds.items() if box.isChecked())
@@ -260,6 +263,29 @@ class ReasonDialog(_Form):
 
     def text(self) -> str:
         return self.reason.toPlainText().strip()
+
+
+class ReplyDialog(_Form):
+    """The officer's answer to the party's argument (PSAPL Art. 112), required."""
+
+    def __init__(self, argument: str, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(tr("answer_argument_title", language), language,
+                         tr("answer_argument", language), parent)
+        said = QLabel(tr("notice_argued", language, text=argument))
+        said.setWordWrap(True)
+        self.layout_.insertWidget(0, said)
+        self.reply = QPlainTextEdit()
+        self.reply.setFixedHeight(90)
+        self.add_field(tr("answer_argument_label", language), self.reply)
+        self.resize(560, self.sizeHint().height())
+
+    def problems(self) -> dict[QWidget, str]:
+        if not self.reply.toPlainText().strip():
+            return {self.reply: tr("reply_required", self.language)}
+        return {}
+
+    def text(self) -> str:
+        return self.reply.toPlainText().strip()
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm.exc import StaleDataError
 
+from kiosk import penalty_notice
 from kiosk.audit import record_event
 from kiosk.cases import CaseError, Conflict, deadlines, find_case, open_case
 from kiosk.hooks import APPROVED, notify
@@ -43,6 +44,7 @@ from kiosk.models import ReviewAction, User
 from kiosk.review import (
     DECIDING_ROLES,
     Decision,
+    PenaltyType,
     ReviewError,
     approve_level,
     claim_case,
@@ -60,7 +62,13 @@ from printer.documents import ensure_documents, missing_kinds
 from ui import theme
 from ui.login import LoginFlow
 from ui.officer.case_view import CaseView
-from ui.officer.dialogs import DecisionDialog, NewCaseDialog, ReasonDialog, StartCodeDialog
+from ui.officer.dialogs import (
+    DecisionDialog,
+    NewCaseDialog,
+    ReasonDialog,
+    ReplyDialog,
+    StartCodeDialog,
+)
 from ui.officer.feed import FeedUpdate, QueueFeed
 from ui.officer.lock import LockPage
 from ui.officer.queue import QueueModel, QueuePanel
@@ -161,6 +169,8 @@ class ActionBar(QWidget):
         self.approve = QPushButton()
         self.approve.setProperty("role", "primary")
         self.give_back = QPushButton()
+        self.answer = QPushButton()  # the party's argument (PSAPL Art. 112)
+        self.answer.hide()
         self.convert = QPushButton()
         self.convert.setProperty("role", "stop")
         self.message = QLabel()
@@ -171,6 +181,7 @@ class ActionBar(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.convert)
         buttons.addWidget(self.give_back)
+        buttons.addWidget(self.answer)
         buttons.addWidget(self.approve)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
@@ -199,7 +210,7 @@ class ActionBar(QWidget):
         self._fit()
 
     def _fit(self) -> None:
-        buttons = (self.claim, self.convert, self.give_back, self.approve)
+        buttons = (self.claim, self.convert, self.give_back, self.answer, self.approve)
         for button in buttons:
             button.setText(str(button.property("full_text") or ""))
         margins = self.layout().contentsMargins()
@@ -386,6 +397,7 @@ class OfficerWindow(QMainWindow):
         bar.claim.clicked.connect(self.claim)
         bar.approve.clicked.connect(self.approve)
         bar.give_back.clicked.connect(self.give_back)
+        bar.answer.clicked.connect(self.answer_argument)
         bar.convert.clicked.connect(self.convert)
         self._shortcut("Ctrl+Return", self.approve)
         self._shortcut("Ctrl+Enter", self.approve)
@@ -614,13 +626,25 @@ class OfficerWindow(QMainWindow):
         has_role = role is not None and role in self.user.roles
         may_approve = deciding and has_role and not others and not comments \
             and not approved_before
-        bar.approve.setEnabled(may_approve)
+        # PSAPL Art. 112: a notified penalty waits for the party's answer, and an argument for
+        # the officer's, before it is decided.
+        step = detail.notice["step"] if final and detail and detail.notice else None
+        if step == penalty_notice.READY:
+            bar.set_label(bar.approve, tr("decide_as_told", lang))
+        waiting = step in (penalty_notice.AWAITING_PARTY, penalty_notice.ARGUMENT_OPEN)
+        bar.approve.setEnabled(may_approve and not waiting)
+        bar.set_label(bar.answer, tr("answer_argument", lang))
+        bar.answer.setVisible(step == penalty_notice.ARGUMENT_OPEN)
+        bar.answer.setEnabled(deciding and has_role and not others)
         why = ""
         if deciding and not may_approve:
             why = (tr("needs_role", lang, role=role_words(role, lang)) if role and not has_role
                    else tr("take_over_first", lang, name=row.claimed_by) if others and row
                    else tr("comments_pending", lang) if comments
                    else tr("approved_before", lang) if approved_before else "")
+        elif deciding and waiting:
+            why = tr("notice_waiting_party" if step == penalty_notice.AWAITING_PARTY
+                     else "notice_argument_open", lang)
         bar.set_reason(bar.approve, why)
         bar.give_back.setEnabled(deciding and bool(comments) and not others)
         bar.set_reason(bar.give_back, tr("take_over_first", lang, name=row.claimed_by)
@@ -727,7 +751,9 @@ class OfficerWindow(QMainWindow):
         seen = decision_state(detail)
         final = detail.row.review_level == len(settings.review_chain) - 1
         decision: Decision | None = None
-        if final:
+        told = final and detail.notice is not None \
+            and detail.notice["step"] == penalty_notice.READY
+        if final and not told:
             dialog = DecisionDialog(settings, self.language, offence=detail.offence,
                                     parent=self)
             self.decision_dialog = dialog
@@ -741,6 +767,11 @@ class OfficerWindow(QMainWindow):
                 self.console.actions.say(refusal(exc, self.language), "notice")
                 return
         station, code = self.station, detail.row.code
+        if decision is not None and decision.penalty_type != PenaltyType.NO_PENALTY:
+            proposed = decision
+            self._decide("proposed", lambda s, case, user: penalty_notice.propose(
+                s, case, user, settings, proposed), seen=seen)
+            return
 
         def after() -> list[str]:
             return notify(station, APPROVED, code)  # renders and prints the decision
@@ -749,6 +780,24 @@ class OfficerWindow(QMainWindow):
                      lambda s, case, user: approve_level(s, case, user, settings,
                                                          decision=decision),
                      after if final else None, seen=seen)
+
+    def answer_argument(self) -> None:
+        """The officer answers the party's argument before deciding (PSAPL Art. 112)."""
+        detail = self.detail
+        if detail is None or not self.console or not self.console.actions.answer.isVisible() \
+                or detail.notice is None:
+            return
+        seen = decision_state(detail)
+        argument = (detail.notice.get("argument") or {}).get("text", "")
+        dialog = ReplyDialog(argument, self.language, parent=self)
+        self.reply_dialog = dialog
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if not accepted:
+            return
+        text, settings = dialog.text(), self.station.settings
+        self._decide("replied", lambda s, case, user: penalty_notice.answer_argument(
+            s, case, user, settings, text), seen=seen)
 
     def give_back(self) -> None:
         detail = self.detail
