@@ -305,9 +305,9 @@ def test_the_notice_table_migrates_with_existing_cases(database_url: str) -> Non
 
     database = Database(database_url)
     try:
-        upgrade_database(database, "0008")
+        upgrade_database(database, "0009")
         assert "penalty_notices" not in inspect(database.engine).get_table_names()
-        upgrade_database(database)
+        upgrade_database(database, "0009_notice")
         assert current_revision(database) == "0009_notice"
         columns = {c["name"] for c in inspect(database.engine).get_columns("penalty_notices")}
         assert {"proposal", "place", "answer", "argument", "reply", "closed"} <= columns

@@ -2,7 +2,7 @@
 decision (PSAPL Art. 112)
 
 Revision ID: 0009_notice
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-08 00:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0009_notice'
-down_revision: str | None = '0008'
+down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
