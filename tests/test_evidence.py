@@ -1,0 +1,227 @@
+"""Evidence items on a real database: real images, PDFs and clips, kept once, refused whole."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+
+import pytest
+from evidence_files import clip_bytes, image_bytes, pdf_bytes
+from sqlalchemy import func, select
+from test_review import FINE, PASSWORD, submitted
+
+from kiosk.audit import verify_chain
+from kiosk.cases import find_case
+from kiosk.evidence import EvidenceError, add_evidence, evidence_of, evidence_problem, find_item
+from kiosk.models import AuditEvent, Blob, BlobChunk, EvidenceItem
+from kiosk.review import approve_level
+from kiosk.station import Station
+from kiosk.users import LoginPolicy, add_user, authenticate, disable_user
+
+
+@pytest.fixture
+def staff(station: Station) -> dict[str, object]:
+    with station.database.session() as session:
+        for name, roles in (("duty", ["officer"]), ("legal", ["reviewer"]),
+                            ("head", ["approver"]), ("root", ["admin"])):
+            add_user(session, name, PASSWORD, roles, actor="test")
+    return {name: authenticate(station.database, name, PASSWORD, policy=LoginPolicy(5))
+            for name in ("duty", "legal", "head", "root")}
+
+
+def add(station: Station, code: str, user, data: bytes | Path, kind: str, **options):
+    settings = options.pop("settings", station.settings)
+    with station.database.session() as session:
+        item = add_evidence(session, find_case(session, code), user, data, kind=kind,
+                            settings=settings, **options)
+        return item.sha256
+
+
+def listed(station: Station, code: str):
+    with station.database.session() as session:
+        return evidence_of(session, find_case(session, code))
+
+
+def counts(station: Station) -> tuple[int, ...]:
+    with station.database.session() as session:
+        return tuple(session.scalar(select(func.count()).select_from(table))
+                     for table in (EvidenceItem, Blob, BlobChunk, AuditEvent))
+
+
+def test_a_photo_a_jpeg_a_pdf_and_a_clip_are_listed_with_who_added_them(
+        station: Station, staff, tmp_path: Path) -> None:
+    code = submitted(station)
+    clip = tmp_path / "门口监控.mp4"
+    clip.write_bytes(clip_bytes("mp4"))
+    png, jpeg, pdf = image_bytes("PNG"), image_bytes("JPEG", "navy"), pdf_bytes()
+    add(station, code, staff["duty"], png, "photo", name="injury.png")
+    add(station, code, staff["legal"], jpeg, "photo", source="party")
+    add(station, code, staff["head"], pdf, "receipt", source="party")
+    add(station, code, staff["duty"], clip, "video")
+
+    items = listed(station, code)
+    assert [(i.kind, i.source, i.added_by, i.media_type, i.name) for i in items] == [
+        ("photo", "officer", "duty", "image/png", "injury.png"),
+        ("photo", "party", "legal", "image/jpeg", ""),
+        ("receipt", "party", "head", "application/pdf", ""),
+        ("video", "officer", "duty", "video/mp4", "门口监控.mp4"),
+    ]
+    assert items[0].sha256 == hashlib.sha256(png).hexdigest() and items[0].size == len(png)
+    assert items[3].size == clip.stat().st_size
+    with station.database.session() as session:
+        events = session.execute(select(AuditEvent).where(
+            AuditEvent.action == "evidence.added").order_by(AuditEvent.seq)).scalars().all()
+        assert [(e.actor, e.payload["kind"], e.payload["source"], e.payload["size"])
+                for e in events] == [(i.added_by, i.kind, i.source, i.size) for i in items]
+        assert events[0].payload["sha256"] == items[0].sha256
+        assert verify_chain(session).is_intact
+
+
+def test_matroska_and_webm_clips_are_videos_by_their_content(station: Station, staff) -> None:
+    code = submitted(station)
+    add(station, code, staff["duty"], clip_bytes("matroska"), "video")
+    add(station, code, staff["duty"], clip_bytes("webm"), "video")
+    assert [i.media_type for i in listed(station, code)] == ["video/x-matroska", "video/webm"]
+
+
+def test_the_same_file_twice_is_kept_once_and_refused_as_already_added(
+        station: Station, staff) -> None:
+    code = submitted(station)
+    photo = image_bytes()
+    add(station, code, staff["duty"], photo, "photo")
+    before = counts(station)
+    with pytest.raises(EvidenceError, match="already evidence") as refused:
+        add(station, code, staff["legal"], photo, "document")
+    assert refused.value.reason == "already_added"
+    assert refused.value.values["user"] == "duty"
+    assert counts(station) == before
+
+
+def test_the_same_file_in_two_cases_is_stored_once(station: Station, staff) -> None:
+    first, second = submitted(station), submitted(station)
+    photo = image_bytes(label="both")
+    add(station, first, staff["duty"], photo, "photo")
+    add(station, second, staff["duty"], photo, "photo")
+    assert listed(station, first)[0].sha256 == listed(station, second)[0].sha256
+    with station.database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Blob)) == 1
+
+
+GARBLED_PNG = image_bytes("PNG", size=(200, 200))[:300]  # cut short after its header
+
+
+@pytest.mark.parametrize(("data", "kind", "reason"), [
+    (b"GIF89a" + bytes(200), "photo", "unknown_type"),
+    (b"MZ\x90\x00 not a photo at all, a program renamed .jpg", "photo", "unknown_type"),
+    (GARBLED_PNG, "photo", "unreadable"),
+    (b"\xff\xd8\xff\xe0" + bytes(100), "photo", "unreadable"),  # a JPEG start and nothing else
+    (pdf_bytes()[:-200], "document", "unreadable"),  # a PDF without its end
+    (pdf_bytes(), "photo", "kind_mismatch"),
+    (image_bytes(), "video", "kind_mismatch"),
+    (image_bytes(), "fingerprint", "unknown_kind"),
+])
+def test_bad_files_are_refused_with_their_reason_and_nothing_changes(
+        station: Station, staff, data: bytes, kind: str, reason: str, tmp_path: Path) -> None:
+    code = submitted(station)
+    before = counts(station)
+    named = tmp_path / "evidence.jpg"  # the name never decides the type
+    named.write_bytes(data)
+    with pytest.raises(EvidenceError) as refused:
+        add(station, code, staff["duty"], named, kind)
+    assert refused.value.reason == reason
+    assert counts(station) == before and listed(station, code) == []
+
+
+def test_a_file_over_the_station_limit_is_refused(station: Station, staff) -> None:
+    code = submitted(station)
+    one_mb = dataclasses.replace(station.settings, evidence_max_mb=1)
+    before = counts(station)
+    big = image_bytes() + bytes(1 << 20)  # a real PNG with a MiB of trailing bytes
+    with pytest.raises(EvidenceError, match="more than the station's limit of 1 MB") as refused:
+        add(station, code, staff["duty"], big, "photo", settings=one_mb)
+    assert (refused.value.reason, refused.value.values["limit_mb"]) == ("too_large", 1)
+    assert counts(station) == before
+    assert station.settings.evidence_max_mb == 200  # the shipped default
+
+
+def test_only_officers_reviewers_and_approvers_add_evidence(station: Station, staff) -> None:
+    code = submitted(station)
+    with station.database.session() as session:
+        disabled = disable_user(session, "duty", actor="test")  # as a console still holds it
+    before = counts(station)
+    with pytest.raises(EvidenceError, match="may not add evidence") as refused:
+        add(station, code, staff["root"], image_bytes(), "photo")
+    assert refused.value.reason == "role_needed"
+    with pytest.raises(EvidenceError, match="disabled") as refused:
+        add(station, code, disabled, image_bytes(), "photo")
+    assert refused.value.reason == "account_disabled"
+    assert counts(station) == before
+
+
+def test_a_decided_case_takes_no_more_evidence(station: Station, staff) -> None:
+    code = submitted(station)
+    add(station, code, staff["duty"], image_bytes(), "photo")
+    with station.database.session() as session:
+        approve_level(session, find_case(session, code), staff["legal"], station.settings)
+    with station.database.session() as session:
+        approve_level(session, find_case(session, code), staff["head"], station.settings,
+                      decision=FINE)
+    before = counts(station)
+    with pytest.raises(EvidenceError, match="decided") as refused:
+        add(station, code, staff["duty"], pdf_bytes(), "document")
+    assert refused.value.reason == "case_decided"
+    assert counts(station) == before
+
+
+def test_an_item_is_found_by_the_start_of_its_hash(station: Station, staff) -> None:
+    code = submitted(station)
+    sha = add(station, code, staff["duty"], image_bytes(), "photo")
+    with station.database.session() as session:
+        case = find_case(session, code)
+        assert find_item(session, case, sha[:10].upper()).sha256 == sha
+        with pytest.raises(EvidenceError) as refused:
+            find_item(session, case, "0" * 12)
+        assert refused.value.reason == "item_not_found"
+
+
+# -- the Art. 111 gate ----------------------------------------------------------------------
+
+
+def gate(station: Station, code: str, settings=None) -> str | None:
+    with station.database.session(readonly=True) as session:
+        return evidence_problem(session, find_case(session, code), settings or station.settings)
+
+
+def test_the_gate_refuses_a_case_with_nothing_but_the_statement(station: Station) -> None:
+    assert gate(station, submitted(station)) == "no_other_evidence"
+
+
+def test_what_the_party_alone_gave_never_counts(station: Station, staff) -> None:
+    code = submitted(station)
+    add(station, code, staff["duty"], image_bytes(), "photo", source="party")
+    add(station, code, staff["duty"], pdf_bytes(), "receipt", source="party")
+    assert gate(station, code) == "no_other_evidence"
+    add(station, code, staff["duty"], image_bytes(label="desk camera"), "photo",
+        source="kiosk_camera")
+    assert gate(station, code) is None
+
+
+def test_only_the_kinds_the_station_counts_corroborate(station: Station, staff) -> None:
+    code = submitted(station)
+    add(station, code, staff["duty"], pdf_bytes(), "receipt")
+    assert gate(station, code) is None  # every kind counts by default
+    videos_only = dataclasses.replace(station.settings, evidence_kinds_counting=("video",))
+    assert gate(station, code, videos_only) == "no_other_evidence"
+    add(station, code, staff["duty"], clip_bytes("mp4"), "video")
+    assert gate(station, code, videos_only) is None
+
+
+def test_the_station_setting_of_counting_kinds_refuses_an_unknown_kind(station: Station) -> None:
+    from kiosk.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="unknown kind of evidence") as refused:
+        station.set_setting("evidence_kinds_counting", "photo,hearsay", actor="test")
+    assert refused.value.problems["evidence_kinds_counting"].reason == "unknown_kind"
+    station.set_setting("evidence_kinds_counting", "video,document", actor="test")
+    assert station.reload_settings().evidence_kinds_counting == ("video", "document")
