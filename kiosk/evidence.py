@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -78,7 +79,7 @@ class EvidenceView:
     size: int
     name: str
     added_by: str
-    added_at: object  # datetime (aware, UTC)
+    added_at: datetime
     person_id: str | None
 
     @property

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
+import json
+import tomllib
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
@@ -11,11 +15,13 @@ from evidence_files import clip_bytes, image_bytes, pdf_bytes
 from sqlalchemy import func, select
 from test_review import FINE, PASSWORD, submitted
 
+import kiosk.cli
 from kiosk.audit import verify_chain
 from kiosk.cases import find_case
 from kiosk.evidence import EvidenceError, add_evidence, evidence_of, evidence_problem, find_item
 from kiosk.models import AuditEvent, Blob, BlobChunk, EvidenceItem
 from kiosk.review import approve_level
+from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station
 from kiosk.users import LoginPolicy, add_user, authenticate, disable_user
 
@@ -225,3 +231,80 @@ def test_the_station_setting_of_counting_kinds_refuses_an_unknown_kind(station: 
     assert refused.value.problems["evidence_kinds_counting"].reason == "unknown_kind"
     station.set_setting("evidence_kinds_counting", "video,document", actor="test")
     assert station.reload_settings().evidence_kinds_counting == ("video", "document")
+
+
+# -- the command line -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def kiosk_command(station_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+                  capsys: pytest.CaptureFixture[str]):
+    """`kiosk …` run in this process, with the commands this checkout's pyproject.toml declares
+    (a new entry point is only installed by reinstalling the package; the shared environment's
+    is the main checkout's). Returns (exit status, standard output, standard error)."""
+    declared = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text("utf-8"))
+    commands = declared["project"]["entry-points"]["kiosk.commands"]
+    monkeypatch.setattr(kiosk.cli, "entry_points", lambda group: [
+        EntryPoint(name, value, group) for name, value in commands.items()])
+    for name, value in station_env.items():
+        monkeypatch.setenv(name, value)
+
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        status = kiosk.cli.main(list(args))
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
+
+
+def test_evidence_is_added_listed_and_exported_from_the_command_line(
+        station: Station, staff, kiosk_command, tmp_path: Path) -> None:
+    code = submitted(station)
+    photo, clip = tmp_path / "injury.jpg", tmp_path / "cctv.mp4"
+    photo.write_bytes(image_bytes("JPEG"))
+    clip.write_bytes(clip_bytes("mp4"))
+    status, out, err = kiosk_command("evidence", "add", code, str(photo), "--kind", "photo",
+                                     "--as", "duty", stdin=PASSWORD + "\n")
+    assert status == 0, err
+    assert hashlib.sha256(photo.read_bytes()).hexdigest() in out
+    assert kiosk_command("evidence", "add", code, str(clip), "--kind", "video", "--source",
+                         "kiosk_camera", "--as", "legal", stdin=PASSWORD + "\n")[0] == 0
+
+    status, out, _ = kiosk_command("evidence", "list", code, "--json")
+    items = json.loads(out)
+    assert [(i["kind"], i["source"], i["added_by"], i["media_type"], i["name"]) for i in items] \
+        == [("photo", "officer", "duty", "image/jpeg", "injury.jpg"),
+            ("video", "kiosk_camera", "legal", "video/mp4", "cctv.mp4")]
+    assert items[1]["size"] == clip.stat().st_size
+    assert items[0]["added_at"].endswith("+08:00")  # station time (Asia/Shanghai)
+
+    _, out, _ = kiosk_command("case", "show", code, "--json")
+    assert [i["sha256"] for i in json.loads(out)["evidence"]] == [i["sha256"] for i in items]
+
+    copy = tmp_path / "copy.mp4"
+    status, _, err = kiosk_command("evidence", "export", code, items[1]["sha256"][:12],
+                                   "--out", str(copy))
+    assert status == 0, err
+    assert copy.read_bytes() == clip.read_bytes()
+
+
+def test_the_command_line_refuses_a_bad_file_and_a_second_copy(
+        station: Station, staff, kiosk_command, tmp_path: Path) -> None:
+    code = submitted(station)
+    fake = tmp_path / "photo.png"
+    fake.write_bytes(b"<html>not a photo</html>")
+    status, _, err = kiosk_command("evidence", "add", code, str(fake), "--kind", "photo",
+                                   "--as", "duty", stdin=PASSWORD + "\n")
+    assert status == 1 and "not a PNG or JPEG image" in err
+    receipt = tmp_path / "receipt.pdf"
+    receipt.write_bytes(pdf_bytes())
+    for expected in (0, 1):
+        status, _, err = kiosk_command("evidence", "add", code, str(receipt), "--kind",
+                                       "receipt", "--as", "duty", stdin=PASSWORD + "\n")
+        assert status == expected, err
+    assert "already evidence" in err
+    wrong = kiosk_command("evidence", "add", code, str(receipt), "--kind", "receipt",
+                          "--as", "duty", stdin="wrong password\n")
+    assert wrong[0] == 1
+    assert len(json.loads(kiosk_command("evidence", "list", code, "--json")[1])) == 1

@@ -24,6 +24,8 @@ from kiosk.cases import (
     set_detention_possible,
 )
 from kiosk.cli import add_json_flag, print_json, refuse_control_characters
+from kiosk.cli.evidence import item_json
+from kiosk.evidence import evidence_of
 from kiosk.hooks import SUBMITTED, notify
 from kiosk.models import Case
 from kiosk.review import open_comments, review_actions
@@ -182,6 +184,8 @@ def run_show(args: argparse.Namespace) -> int:
             "review": [{"action": a.action, "level": a.level, "role": a.role, "actor": a.actor,
                         "at": _iso(a.at, station), "details": a.details}
                        for a in review_actions(session, case)],
+            "evidence": [item_json(item, station.settings.timezone)
+                         for item in evidence_of(session, case)],
             "audit": [{"seq": e.seq, "at": _iso(e.at, station), "actor": e.actor,
                        "action": e.action, "payload": e.payload}
                       for e in case_events(session, case.id)],
@@ -218,6 +222,11 @@ def run_show(args: argparse.Namespace) -> int:
         print("\ncomments to correct:")
         for c in data["comments"]:
             print(f"  {c['path']}: {c['text']} ({c['author']})")
+    if data["evidence"]:
+        print("\nevidence:")
+        for item in data["evidence"]:
+            print(f"  {item['sha256'][:12]}  {item['kind']:<9} {item['source']:<13} "
+                  f"{item['added_by']}")
     print("\naudit trail:")
     for e in data["audit"]:
         print(f"  #{e['seq']:<5} {_local(datetime.fromisoformat(e['at']), station)}  "
