@@ -85,7 +85,7 @@ KINDS = (
 KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
 
 
-CONTENT_FORMAT = 2
+CONTENT_FORMAT = 3  # 3: the decision lists the case's evidence items
 """The shape of the documents' content JSON, stored in each as "format". Raise it whenever a
 content builder adds, removes or renames a field: `kiosk verify` compares a document with the
 case's current record only when both are of the same shape, so an upgrade never makes a

@@ -308,3 +308,30 @@ def test_the_command_line_refuses_a_bad_file_and_a_second_copy(
                           "--as", "duty", stdin="wrong password\n")
     assert wrong[0] == 1
     assert len(json.loads(kiosk_command("evidence", "list", code, "--json")[1])) == 1
+
+
+# -- the decision lists the evidence (PSAPL Art. 115(2)) -------------------------------------
+
+
+def test_the_decision_lists_each_item_by_kind_source_date_and_short_hash(
+        station: Station, staff, tmp_path: Path) -> None:
+    from test_documents_as_read import flat, text_of
+
+    from printer.decision import DECISION
+    from printer.documents import export_documents, verify_file
+
+    code = submitted(station)
+    photo = add(station, code, staff["duty"], image_bytes("JPEG"), "photo")
+    receipt = add(station, code, staff["duty"], pdf_bytes(), "receipt", source="party")
+    with station.database.session() as session:
+        approve_level(session, find_case(session, code), staff["legal"], station.settings)
+    with station.database.session() as session:
+        approve_level(session, find_case(session, code), staff["head"], station.settings,
+                      decision=FINE)
+    written, _ = export_documents(station, code, tmp_path)
+    decision = next(p for p in written if p.name.endswith(f"-{DECISION}.pdf"))
+    text = flat(text_of(decision))
+    today = f"{station.today().year}年{station.today().month}月{station.today().day}日"
+    assert f"证据：1.照片（公安机关调取，{today}，SHA-256：{photo[:12]}）" in text
+    assert f"2.票据（当事人提交，{today}，SHA-256：{receipt[:12]}）" in text
+    assert verify_file(station, decision).ok
