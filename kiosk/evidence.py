@@ -14,8 +14,9 @@ An item is checked before anything is written, and refused with a `reason`:
   receipt that is neither an image nor a PDF;
 - `unreadable`: an image Pillow cannot decode, or a PDF without its end;
 - `already_added`: the same bytes are an item of this case already (kept once);
-- `case_decided`: the case is final (approved, converted, mediated): its file is closed;
-- `role_needed` / `account_disabled`: only active officers, reviewers and approvers add items.
+- `already_decided`: the case is final (approved, converted, mediated): its file is closed;
+- `role_needed` / `evidence_account_disabled`: only active officers, reviewers and approvers
+  add items.
 """
 
 from __future__ import annotations
@@ -154,7 +155,8 @@ def check_file(data: bytes | Path, kind: EvidenceKind, settings: Settings) -> st
 def _require_adder(user: User) -> None:
     if user.is_disabled:
         raise EvidenceError(f"the account {user.username!r} is disabled; it may not add "
-                            f"evidence", reason="account_disabled", user=user.username)
+                            f"evidence", reason="evidence_account_disabled",
+                            user=user.username)
     if not set(user.roles) & ADDING_ROLES:
         names = ", ".join(sorted(ADDING_ROLES))
         raise EvidenceError(f"{user.username} may not add evidence: it needs one of the roles "
@@ -192,7 +194,8 @@ def add_evidence(session: Session, case: Case, user: User, data: bytes | Path, *
     the_kind, the_source = _kind(kind), _source(source)
     if case.status in FINAL:
         raise EvidenceError(f"case {case.code} is decided ({case.status}); its evidence is "
-                            f"closed", reason="case_decided", code=case.code, status=case.status)
+                            f"closed", reason="already_decided", code=case.code,
+                            status=case.status)
     media_type = check_file(data, the_kind, settings)
     sha256, size = hash_of(data)
     earlier = session.execute(select(EvidenceItem).where(

@@ -25,6 +25,7 @@ from kiosk.cases import (
     find_case,
     interview_of,
 )
+from kiosk.evidence import EvidenceView, evidence_of
 from kiosk.interview import Interview, ReviewItem
 from kiosk.models import Case, Document, ReviewAction, TemplateVersion
 from kiosk.party import REVIEW, SIGNATURE, WAITING
@@ -186,6 +187,7 @@ class CaseDetail:
     calculated: tuple[tuple[str, str], ...] = ()
     offence: str | None = None  # the case type's offence in templates/law/ (its penalty tiers)
     """The template's calculated values worked out so far: (name, value as the party reads)."""
+    evidence: tuple[EvidenceView, ...] = ()  # the evidence items, in the order they were added
 
     @property
     def case_id(self) -> str:
@@ -280,6 +282,7 @@ def case_detail(session: Session, key: str, settings: Settings, *, language: str
         comments=comments,
         calculated=_calculated(interview, language),
         offence=interview.template.offence,
+        evidence=tuple(evidence_of(session, case)),
     )
 
 

@@ -161,7 +161,7 @@ def test_only_officers_reviewers_and_approvers_add_evidence(station: Station, st
     assert refused.value.reason == "role_needed"
     with pytest.raises(EvidenceError, match="disabled") as refused:
         add(station, code, disabled, image_bytes(), "photo")
-    assert refused.value.reason == "account_disabled"
+    assert refused.value.reason == "evidence_account_disabled"
     assert counts(station) == before
 
 
@@ -176,7 +176,7 @@ def test_a_decided_case_takes_no_more_evidence(station: Station, staff) -> None:
     before = counts(station)
     with pytest.raises(EvidenceError, match="decided") as refused:
         add(station, code, staff["duty"], pdf_bytes(), "document")
-    assert refused.value.reason == "case_decided"
+    assert refused.value.reason == "already_decided"
     assert counts(station) == before
 
 

@@ -61,6 +61,7 @@ from ui import theme
 from ui.login import LoginFlow
 from ui.officer.case_view import CaseView
 from ui.officer.dialogs import DecisionDialog, NewCaseDialog, ReasonDialog, StartCodeDialog
+from ui.officer.evidence import EvidenceActions
 from ui.officer.feed import FeedUpdate, QueueFeed
 from ui.officer.lock import LockPage
 from ui.officer.queue import QueueModel, QueuePanel
@@ -382,6 +383,11 @@ class OfficerWindow(QMainWindow):
         console.case_view.comments_changed.connect(self._refresh_actions)
         console.case_view.document_wanted.connect(self._load_document)
         console.case_view.detention_wanted.connect(self.set_detention_possible)
+        self.evidence_actions = EvidenceActions(
+            console.case_view.evidence, self.station, self._run,
+            officer=lambda: self.user.username if self.user is not None else None,
+            case_id=lambda: self.detail.case_id if self.detail is not None else None,
+            say=console.actions.say, changed=self._case_changed)
         bar = console.actions
         bar.claim.clicked.connect(self.claim)
         bar.approve.clicked.connect(self.approve)
@@ -817,6 +823,12 @@ class OfficerWindow(QMainWindow):
             self._read_detail()
 
         self._run(work, done, failed)
+
+    def _case_changed(self, case_id: str) -> None:
+        """This console changed a case: its queue and the case view, without waiting."""
+        if self.feed is not None:
+            self.feed.wake({case_id})
+        self._read_detail()
 
     # -- opening a case --------------------------------------------------------------------
 
