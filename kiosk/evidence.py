@@ -36,13 +36,12 @@ from kiosk.blobs import hash_of, put_blob, write_blob
 from kiosk.cases import CaseError
 from kiosk.evidence_kinds import EvidenceKind, EvidenceSource
 from kiosk.models import Case, EvidenceItem, User
-from kiosk.roles import Role
+from kiosk.roles import DECIDING_ROLES
 from kiosk.settings import Settings
 from kiosk.states import FINAL
 
-# Who may add evidence (issue 12): the roles that decide cases (kiosk.review.DECIDING_ROLES;
-# not imported from there, as review will ask this module's gate).
-ADDING_ROLES = frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER})
+# Who may add evidence (issue 12): officers, reviewers and approvers.
+ADDING_ROLES = DECIDING_ROLES
 
 MB = 1 << 20
 SNIFF_BYTES = 64

@@ -357,3 +357,24 @@ class EvidenceItem(Base):
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     blob: Mapped[Blob] = relationship(lazy="joined")
+
+
+class Mediation(Base):
+    """One attempt at mediating a case (PSAPL Art. 9): proposed by an officer, agreed by both
+    sides, then kept (the case ends with no penalty) or failed (back to review). kiosk/mediation.py.
+    """
+
+    __tablename__ = "mediations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # proposed, agreed, fulfilled, failed
+    terms: Mapped[str] = mapped_column(Text, default="")  # who pays what, by when
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Each side's agreement as recorded: {"offender": {"at": ISO, "by": officer}, "victim": ...}.
+    # Once a case has persons (issue 12) a side may name a person; both sides are needed.
+    agreements: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(64))
+    failure_reason: Mapped[str | None] = mapped_column(Text)

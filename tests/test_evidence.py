@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import json
-import tomllib
-from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
@@ -15,13 +12,11 @@ from evidence_files import clip_bytes, image_bytes, pdf_bytes
 from sqlalchemy import func, select
 from test_review import FINE, PASSWORD, submitted
 
-import kiosk.cli
 from kiosk.audit import verify_chain
 from kiosk.cases import find_case
 from kiosk.evidence import EvidenceError, add_evidence, evidence_of, evidence_problem, find_item
 from kiosk.models import AuditEvent, Blob, BlobChunk, EvidenceItem
 from kiosk.review import approve_level
-from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station
 from kiosk.users import LoginPolicy, add_user, authenticate, disable_user
 
@@ -234,28 +229,6 @@ def test_the_station_setting_of_counting_kinds_refuses_an_unknown_kind(station: 
 
 
 # -- the command line -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def kiosk_command(station_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-                  capsys: pytest.CaptureFixture[str]):
-    """`kiosk …` run in this process, with the commands this checkout's pyproject.toml declares
-    (a new entry point is only installed by reinstalling the package; the shared environment's
-    is the main checkout's). Returns (exit status, standard output, standard error)."""
-    declared = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text("utf-8"))
-    commands = declared["project"]["entry-points"]["kiosk.commands"]
-    monkeypatch.setattr(kiosk.cli, "entry_points", lambda group: [
-        EntryPoint(name, value, group) for name, value in commands.items()])
-    for name, value in station_env.items():
-        monkeypatch.setenv(name, value)
-
-    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        status = kiosk.cli.main(list(args))
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
 
 
 def test_evidence_is_added_listed_and_exported_from_the_command_line(

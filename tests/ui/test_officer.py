@@ -760,10 +760,10 @@ def test_every_rule_the_core_names_is_worded_in_each_language() -> None:
     from ui.officer.strings import ERRORS
 
     reasons: set[str] = set()
-    for module in ("cases", "review", "users", "law", "evidence"):
+    for module in ("cases", "review", "users", "law", "evidence", "mediation"):
         source = (PROJECT_ROOT / "kiosk" / f"{module}.py").read_text("utf-8")
         reasons |= set(re.findall(r'reason="(\w+)"', source))
-    reasons |= {f"action_{action}" for action in ACTIONS} | {"action_add_evidence"}
+    reasons |= {f"action_{action}" for action in (*ACTIONS, "add_evidence", "mediate")}
     assert len(reasons) > 40
     missing = sorted(r for r in reasons if not {"zh", "en"} <= set(ERRORS.get(r, {})))
     assert missing == []

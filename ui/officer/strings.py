@@ -399,6 +399,25 @@ ERRORS: dict[str, dict[str, str]] = {
     "action_return": {"zh": "退回案件", "en": "return cases"},
     "action_convert": {"zh": "转普通程序", "en": "convert cases"},
     "action_detention": {"zh": "标记是否可能适用拘留", "en": "mark whether detention is possible"},
+    # kiosk/mediation.py (PSAPL Art. 9)
+    "action_mediate": {"zh": "调解案件", "en": "mediate cases"},
+    "mediation_account_disabled": {"zh": "账号 {user} 已停用，不能调解案件。",
+                                   "en": "The account {user} is disabled; it may not mediate "
+                                   "cases."},
+    "not_mediable": {"zh": "此类案件不适用调解（《治安管理处罚法》第九条）。",
+                     "en": "This type of case is not mediated (PSAPL Art. 9)."},
+    "mediation_out_of_order": {"zh": "案件 {code} 当前为“{status}”，此时不能进行这一步调解。",
+                               "en": "Case {code} is {status}; this mediation step does not "
+                               "apply now."},
+    "unknown_side": {"zh": "未知的调解一方“{side}”。", "en": "Unknown side '{side}'."},
+    "side_already_agreed": {"zh": "这一方已同意调解协议。",
+                            "en": "This side already agreed."},
+    "not_agreed_by_both": {"zh": "调解协议须双方同意；尚缺：{side}。",
+                           "en": "Both sides must agree to the mediation; still missing: "
+                           "{side}."},
+    "mediation_reason_missing": {"zh": "调解不成须写明原因（未达成协议或未履行）。",
+                                 "en": "A failed mediation needs its reason (no agreement, or "
+                                 "not kept)."},
     # kiosk/evidence.py
     "action_add_evidence": {"zh": "添加证据", "en": "add evidence"},
     "evidence_account_disabled": {"zh": "账号 {user} 已停用，不能添加证据。",

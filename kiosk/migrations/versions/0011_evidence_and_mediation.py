@@ -1,4 +1,5 @@
-"""evidence_items: a case's evidence, each item a file of the blob store
+"""evidence_items and mediations: a case's evidence (files of the blob store) and its mediation
+attempts (PSAPL Art. 9)
 
 Revision ID: 0011
 Revises: 0009
@@ -35,8 +36,26 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_evidence_items_case_id'), 'evidence_items', ['case_id'],
                     unique=False)
+    op.create_table(
+        'mediations',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('case_id', sa.String(length=36), nullable=False),
+        sa.Column('status', sa.String(length=16), nullable=False),
+        sa.Column('terms', sa.Text(), nullable=False),
+        sa.Column('proposed_by', sa.String(length=64), nullable=False),
+        sa.Column('proposed_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('agreements', sa.JSON(), nullable=False),
+        sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('ended_by', sa.String(length=64), nullable=True),
+        sa.Column('failure_reason', sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(['case_id'], ['cases.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index(op.f('ix_mediations_case_id'), 'mediations', ['case_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_mediations_case_id'), table_name='mediations')
+    op.drop_table('mediations')
     op.drop_index(op.f('ix_evidence_items_case_id'), table_name='evidence_items')
     op.drop_table('evidence_items')
