@@ -22,7 +22,7 @@ from kiosk.models import Case, Document
 from kiosk.notices import TERMS
 from kiosk.states import CaseStatus
 from kiosk.station import Station
-from printer import decision, notice_documents, statement
+from printer import decision, mediation, notice_documents, statement
 from printer.content import signature_of
 from printer.fonts import DocumentFonts, register_fonts
 from printer.qr import QrPayload
@@ -81,6 +81,8 @@ KINDS = (
     Kind(decision.DECISION, "decision", decision.LABELS, decision.is_ready,
          partial(decision.will_come, decision.DECISION),
          partial(decision.decision_content, decision.DECISION), decision.render_decision),
+    Kind(mediation.KIND, "mediation", mediation.LABELS, mediation.is_ready, mediation.will_come,
+         mediation.mediation_content, mediation.render_mediation),
 )
 KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
 

@@ -203,3 +203,29 @@ def test_mediation_from_the_command_line_both_ways(station: Station, staff,
     theft = submitted(station, "petty-theft")
     refused = kiosk_command("mediate", theft, "propose", "--as", "duty", stdin=password)
     assert refused[0] == 1 and "not mediated" in refused[2]
+
+
+def test_the_agreement_is_printed_once_both_sides_agreed(station: Station, staff,
+                                                         tmp_path) -> None:
+    from test_documents_as_read import flat, text_of
+
+    from printer.documents import export_documents, verify_file
+    from printer.mediation import KIND
+
+    code = submitted(station)
+    step(station, code, propose_mediation, staff["duty"])
+    step(station, code, agree_mediation, staff["duty"], ("offender",))
+    _, pending = export_documents(station, code, tmp_path / "before")
+    assert KIND in pending  # one side alone: no agreement yet
+    step(station, code, agree_mediation, staff["duty"], ("victim",),
+         terms="张三于2026年12月10日前赔偿李四医药费500元")
+    step(station, code, fulfil_mediation, staff["duty"])
+    written_files, pending = export_documents(station, code, tmp_path / "after")
+    agreement = next(p for p in written_files if p.name.endswith(f"-{KIND}.pdf"))
+    text = flat(text_of(agreement))
+    assert "治安调解协议书" in text
+    assert "张三于2026年12月10日前赔偿李四医药费500元" in text
+    assert "本协议履行后，公安机关对违法行为人不予治安管理处罚" in text  # PSAPL Art. 9
+    assert "可以依法向人民法院提起民事诉讼" in text
+    assert "调解民警：duty" in text
+    assert verify_file(station, agreement).ok and KIND not in pending

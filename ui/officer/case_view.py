@@ -49,6 +49,7 @@ DOCUMENT_NAMES = {
     "statement": {"zh": "询问笔录", "en": "Statement"},
     "pre-penalty-notice": {"zh": "行政处罚告知笔录", "en": "Pre-penalty notice record"},
     "decision": {"zh": "处理决定书", "en": "Decision"},
+    "mediation-agreement": {"zh": "治安调解协议书", "en": "Mediation agreement"},
 }
 SEX_LABELS = {"male": {"zh": "男", "en": "male"}, "female": {"zh": "女", "en": "female"}}
 IDENTITY_FIELDS = (

@@ -556,7 +556,9 @@ class OfficerWindow(QMainWindow):
         detail, station = self.detail, self.station
         if detail is None or detail.row.status not in (CaseStatus.SUBMITTED,
                                                        CaseStatus.IN_REVIEW,
-                                                       CaseStatus.APPROVED):
+                                                       CaseStatus.APPROVED,
+                                                       CaseStatus.MEDIATING,
+                                                       CaseStatus.MEDIATED):
             return
         case_id = detail.case_id
 
