@@ -12,12 +12,14 @@ import zlib
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.cases import open_case
+from kiosk.cases import find_case, open_case
+from kiosk.evidence import add_evidence
 from kiosk.models import Case
 from kiosk.party import REVIEW, PartySession, PartyState
 from kiosk.samples import sample_flat_answers, sample_party
 from kiosk.station import Station
 from kiosk.template_store import template_of
+from kiosk.users import get_user
 
 # A short stroke with its timing (x, y, milliseconds), as the signature pad records it.
 SAMPLE_STROKES = [[(10.0, 20.0, 0), (30.0, 25.0, 40), (50.0, 22.0, 90)]]
@@ -40,6 +42,20 @@ def signature_png(width: int = 200, height: int = 60) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
+
+
+def sample_photo_png(width: int = 320, height: int = 240) -> bytes:
+    """A real PNG standing in for a photo of an injury (a dark band on a light ground)."""
+    return signature_png(width, height)
+
+
+def add_sample_evidence(station: Station, code: str, username: str) -> str:
+    """Adds a photo as an officer, the corroboration a penalty needs (PSAPL Art. 111); its hash."""
+    with station.database.session() as session:
+        item = add_evidence(session, find_case(session, code), get_user(session, username),
+                            sample_photo_png(), kind="photo", settings=station.settings,
+                            name="injury.png")
+        return item.sha256
 
 
 def open_sample_case(station: Station, template_id: str = "minor-assault", *,

@@ -198,6 +198,14 @@ def test_the_gate_refuses_a_case_with_nothing_but_the_statement(station: Station
     assert gate(station, submitted(station)) == "no_other_evidence"
 
 
+def test_the_sample_photo_of_the_demo_satisfies_the_gate(station: Station, staff) -> None:
+    from kiosk.sample_cases import add_sample_evidence
+
+    code = submitted(station)
+    add_sample_evidence(station, code, "legal")
+    assert gate(station, code) is None
+
+
 def test_what_the_party_alone_gave_never_counts(station: Station, staff) -> None:
     code = submitted(station)
     add(station, code, staff["duty"], image_bytes(), "photo", source="party")

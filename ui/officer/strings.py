@@ -419,6 +419,12 @@ ERRORS: dict[str, dict[str, str]] = {
                                  "en": "A failed mediation needs its reason (no agreement, or "
                                  "not kept)."},
     # kiosk/evidence.py
+    "no_other_evidence": {
+        "zh": "不能只凭当事人的陈述作出处罚（《治安管理处罚法》第一百一十一条）："
+        "请先添加照片、视频、书证或票据等其他证据。",
+        "en": "No penalty rests on the party's own statement alone (PSAPL Art. 111): add other "
+        "evidence first (a photo, video, document or receipt).",
+    },
     "action_add_evidence": {"zh": "添加证据", "en": "add evidence"},
     "evidence_account_disabled": {"zh": "账号 {user} 已停用，不能添加证据。",
                                   "en": "The account {user} is disabled; it may not add "
