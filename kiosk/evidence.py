@@ -24,11 +24,12 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.audit import record_event
@@ -208,8 +209,13 @@ def add_evidence(session: Session, case: Case, user: User, data: bytes | Path, *
     stored = put_blob(session, data, media_type)
     item = EvidenceItem(case_id=case.id, sha256=stored.sha256, kind=the_kind.value,
                         source=the_source.value, name=name, added_by=user.username)
-    session.add(item)
-    session.flush()
+    try:
+        with session.begin_nested():  # a colleague adding the same file at the same moment
+            session.add(item)
+    except IntegrityError:
+        raise EvidenceError(f"this file was just added to case {case.code} by someone else",
+                            reason="already_added", sha256=sha256, kind=the_kind.value,
+                            user="?", at=datetime.now(UTC)) from None
     record_event(session, user.username, "evidence.added", case_id=case.id, payload={
         "item": item.id, "sha256": sha256, "kind": the_kind.value, "source": the_source.value,
         "size": size, "media_type": media_type, "name": name})

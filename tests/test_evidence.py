@@ -99,6 +99,50 @@ def test_the_same_file_twice_is_kept_once_and_refused_as_already_added(
     assert counts(station) == before
 
 
+def test_two_officers_adding_the_same_file_at_once_keep_it_once(
+        station: Station, staff, request: pytest.FixtureRequest) -> None:
+    """PostgreSQL: the second officer's check cannot see the first's uncommitted item, so the
+    unique index decides, and the loser gets the same clear refusal. (SQLite's one writer at a
+    time makes the check itself enough.)"""
+    import threading
+    import time
+
+    if station.database.engine.dialect.name != "postgresql":
+        pytest.skip("concurrent writers are PostgreSQL's; SQLite serialises whole transactions")
+    code, other = submitted(station), submitted(station)
+    photo = image_bytes(label="twice")
+    add(station, other, staff["duty"], photo, "photo")  # the file is in the store already
+    first_added, commit_first = threading.Event(), threading.Event()
+    outcomes: list[str] = []
+
+    def first() -> None:
+        with station.database.session() as session:
+            add_evidence(session, find_case(session, code), staff["duty"], photo, kind="photo",
+                         settings=station.settings)
+            first_added.set()
+            commit_first.wait(10)
+        outcomes.append("first ok")
+
+    def second() -> None:
+        try:
+            add(station, code, staff["legal"], photo, "photo")
+            outcomes.append("second ok")
+        except EvidenceError as exc:
+            outcomes.append(exc.reason)
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_added.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    time.sleep(0.5)  # the second now waits on the unique index for the first to end
+    commit_first.set()
+    one.join(10)
+    two.join(10)
+    assert sorted(outcomes) == ["already_added", "first ok"]
+    assert [i.added_by for i in listed(station, code)] == ["duty"]
+
+
 def test_the_same_file_in_two_cases_is_stored_once(station: Station, staff) -> None:
     first, second = submitted(station), submitted(station)
     photo = image_bytes(label="both")
