@@ -9,7 +9,8 @@ one transaction with its audit event, each refused with a `reason` when out of o
 - `fulfil_mediation`: the agreement was kept (paid on the spot, or by its date): the case ends
   "mediated", a final state with no penalty;
 - `fail_mediation`: no agreement, or one not kept: the case goes back to review, where its
-  review levels stand as they were, and a decision follows (the civil claim may go to court).
+  review levels stand as they were, and a decision follows (the civil claim may go to court);
+  the case is not mediated a second time.
 
 An earlier answer about mediation in the party's statement does not decide anything here:
 people change their minds, and the agreement is what counts.
@@ -93,6 +94,13 @@ def propose_mediation(session: Session, case: Case, user: User, *, terms: str = 
                              template=case.template_version.template_id)
     if case.status not in PROPOSABLE:
         raise _out_of_order(case, "proposed")
+    earlier = current_mediation(session, case)
+    if earlier is not None and earlier.status == "failed":
+        # Art. 9: no agreement, or one not kept, goes back to a decision, not to another try.
+        raise MediationError(f"mediation of case {case.code} failed on "
+                             f"{earlier.ended_at:%Y-%m-%d}; the case goes to a decision",
+                             reason="mediation_failed_before", code=case.code,
+                             at=earlier.ended_at)
     move(case, CaseStatus.MEDIATING)
     mediation = Mediation(case_id=case.id, status="proposed", terms=terms.strip(),
                           proposed_by=user.username, agreements={})

@@ -111,6 +111,11 @@ def test_a_failed_mediation_goes_back_to_review_and_a_penalty_follows(
     with station.database.session(readonly=True) as session:
         mediation = session.execute(select(Mediation)).scalar_one()
         assert (mediation.status, mediation.failure_reason) == ("failed", "被侵害人不同意赔偿数额")
+    before = written(station)
+    with pytest.raises(MediationError) as refused:  # Art. 9: failed, a decision follows
+        step(station, code, propose_mediation, staff["legal"])
+    assert refused.value.reason == "mediation_failed_before"
+    assert written(station) == before
     step(station, code, approve_level, staff["legal"], station.settings)
     assert step(station, code, approve_level, staff["head"], station.settings,
                 decision=FINE) == "approved"

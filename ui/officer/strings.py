@@ -415,6 +415,9 @@ ERRORS: dict[str, dict[str, str]] = {
     "not_agreed_by_both": {"zh": "调解协议须双方同意；尚缺：{side}。",
                            "en": "Both sides must agree to the mediation; still missing: "
                            "{side}."},
+    "mediation_failed_before": {"zh": "此案调解已于 {at} 不成，应依法作出处理决定。",
+                                "en": "Mediation of this case failed at {at}; a decision "
+                                "follows."},
     "mediation_reason_missing": {"zh": "调解不成须写明原因（未达成协议或未履行）。",
                                  "en": "A failed mediation needs its reason (no agreement, or "
                                  "not kept)."},
