@@ -83,6 +83,8 @@ KINDS = (
          partial(decision.decision_content, decision.DECISION), decision.render_decision),
     Kind(mediation.KIND, "mediation", mediation.LABELS, mediation.is_ready, mediation.will_come,
          mediation.mediation_content, mediation.render_mediation),
+    Kind(mediation.RECORD, "mediation", mediation.LABELS, mediation.is_record_ready,
+         mediation.record_will_come, mediation.record_content, mediation.render_record),
 )
 KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
 

@@ -234,3 +234,36 @@ def test_the_agreement_is_printed_once_both_sides_agreed(station: Station, staff
     assert "可以依法向人民法院提起民事诉讼" in text
     assert "调解民警：duty" in text
     assert verify_file(station, agreement).ok and KIND not in pending
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_the_mediation_record_says_how_it_ended(station: Station, staff, tmp_path,
+                                                kept: bool) -> None:
+    from test_documents_as_read import flat, text_of
+
+    from printer.documents import export_documents, verify_file
+    from printer.mediation import KIND, RECORD
+
+    code = submitted(station)
+    step(station, code, propose_mediation, staff["duty"], terms="赔偿眼镜费 800 元")
+    step(station, code, agree_mediation, staff["duty"], ("offender",))
+    _, pending = export_documents(station, code, tmp_path / "open")
+    assert RECORD in pending  # made when the mediation ends
+    if kept:
+        step(station, code, agree_mediation, staff["duty"], ("victim",))
+        step(station, code, fulfil_mediation, staff["legal"])
+    else:
+        step(station, code, fail_mediation, staff["legal"], "被侵害人不同意赔偿数额")
+    files, pending = export_documents(station, code, tmp_path / "ended")
+    record = next(p for p in files if p.name.endswith(f"-{RECORD}.pdf"))
+    text = flat(text_of(record))
+    assert "治安调解笔录" in text and "赔偿眼镜费800元" in text and "调解民警：duty" in text
+    assert "违法行为人于" in text and "记录人：legal" in text
+    if kept:
+        assert "被侵害人于" in text and "对违法行为人不予治安管理处罚" in text
+        assert any(p.name.endswith(f"-{KIND}.pdf") for p in files)
+    else:
+        assert "被侵害人未同意调解协议" in text
+        assert "调解不成（被侵害人不同意赔偿数额），依法作出处理决定" in text
+        assert KIND not in pending and not any(p.name.endswith(f"-{KIND}.pdf") for p in files)
+    assert verify_file(station, record).ok

@@ -50,6 +50,7 @@ DOCUMENT_NAMES = {
     "pre-penalty-notice": {"zh": "行政处罚告知笔录", "en": "Pre-penalty notice record"},
     "decision": {"zh": "处理决定书", "en": "Decision"},
     "mediation-agreement": {"zh": "治安调解协议书", "en": "Mediation agreement"},
+    "mediation-record": {"zh": "治安调解笔录", "en": "Mediation record"},
 }
 SEX_LABELS = {"male": {"zh": "男", "en": "male"}, "female": {"zh": "女", "en": "female"}}
 IDENTITY_FIELDS = (
