@@ -369,3 +369,47 @@ class BlobChunk(Base):
     sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), primary_key=True)
     n: Mapped[int] = mapped_column(primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class EvidenceItem(Base):
+    """One evidence item of a case: a file kept once in the blob store, with who gave and added
+    it (kiosk/evidence.py). Never changed nor deleted once added (PSAPL Art. 111, 115(2))."""
+
+    __tablename__ = "evidence_items"
+    # The same file is one item of a case, however often it is handed in.
+    __table_args__ = (UniqueConstraint("case_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    kind: Mapped[str] = mapped_column(String(32))    # kiosk.evidence_kinds.EvidenceKind
+    source: Mapped[str] = mapped_column(String(32))  # kiosk.evidence_kinds.EvidenceSource
+    # The person of the case who gave it, once a case has several (issue 12); None: the case's
+    # one party when the source is "party", else nobody in particular.
+    person_id: Mapped[str | None] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(255), default="")  # the file's name as handed in
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    blob: Mapped[Blob] = relationship(lazy="joined")
+
+
+class Mediation(Base):
+    """One attempt at mediating a case (PSAPL Art. 9): proposed by an officer, agreed by both
+    sides, then kept (the case ends with no penalty) or failed (back to review). kiosk/mediation.py.
+    """
+
+    __tablename__ = "mediations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # proposed, agreed, fulfilled, failed
+    terms: Mapped[str] = mapped_column(Text, default="")  # who pays what, by when
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Each side's agreement as recorded: {"offender": {"at": ISO, "by": officer}, "victim": ...}.
+    # Once a case has persons (issue 12) a side may name a person; both sides are needed.
+    agreements: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(64))
+    failure_reason: Mapped[str | None] = mapped_column(Text)

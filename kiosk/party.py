@@ -36,7 +36,7 @@ from kiosk.interview import ExclusionHit, Interview, InterviewError, Screen
 from kiosk.models import Case, Signature
 from kiosk.notices import RIGHTS, TERMS, Notice, load_notice
 from kiosk.review import open_comments
-from kiosk.states import CaseStatus
+from kiosk.states import FINAL, CaseStatus
 from kiosk.station import Station
 
 # Positions of the fixed steps; question screens use their answer path (which never starts @).
@@ -371,9 +371,10 @@ def _position(case: Case, interview: Interview) -> str:
     """The screen to show for a case as stored (the status decides when the party is done)."""
     if case.status == CaseStatus.OPENED:
         return LANGUAGE
-    if case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED):
+    if case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED,
+                       CaseStatus.MEDIATING):
         return WAITING  # returned: the waiting screen says so, and Continue opens the review
-    if case.status in (CaseStatus.APPROVED, CaseStatus.CONVERTED):
+    if case.status in FINAL:
         return FINISHED
     position = case.current_path or LANGUAGE
     if position.startswith("@"):

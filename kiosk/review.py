@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.audit import record_event
 from kiosk.cases import CaseError, convert_case, interview_of, lock, move, set_detention_possible
+from kiosk.evidence import evidence_problem
 from kiosk.law import (
     Law,
     Offence,
@@ -270,6 +271,15 @@ def _last_approval(session: Session, case: Case) -> ReviewAction | None:
         .order_by(ReviewAction.id.desc()).limit(1)).scalar_one_or_none()
 
 
+def require_other_evidence(session: Session, case: Case, settings: Settings) -> None:
+    """PSAPL Art. 111: a penalty never rests on the party's own statement alone."""
+    problem = evidence_problem(session, case, settings)
+    if problem is not None:
+        raise ReviewError("a penalty needs evidence besides the party's own statement (PSAPL "
+                          "Art. 111): add a photo, clip, document or receipt first (kiosk "
+                          "evidence add)", reason=problem, code=case.code, article=111)
+
+
 def approve_level(session: Session, case: Case, user: User, settings: Settings, *,
                   decision: Decision | None = None, take_over: bool = False,
                   expected_version: int | None = None) -> Case:
@@ -323,6 +333,8 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
         if decided is None:
             raise ReviewError("the final level needs the decision: --penalty-type, --amount or "
                               "--days, --basis and --circumstances", reason="decision_missing")
+        if decided["penalty_type"] != PenaltyType.NO_PENALTY:
+            require_other_evidence(session, case, settings)
     claim_case(session, case, user, take_over=take_over)
     details: dict[str, Any] = {"submission": case.submission_count, "chain": list(chain)}
     if is_final:

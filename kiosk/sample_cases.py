@@ -14,12 +14,14 @@ from typing import Any
 
 from kiosk import penalty_notice
 from kiosk.cases import find_case, open_case
+from kiosk.evidence import add_evidence, evidence_problem
 from kiosk.models import Case, User
 from kiosk.party import REVIEW, PartySession, PartyState
 from kiosk.review import Decision, PenaltyType, approve_level
 from kiosk.samples import sample_flat_answers, sample_party
 from kiosk.station import Station
 from kiosk.template_store import template_of
+from kiosk.users import get_user
 
 # A short stroke with its timing (x, y, milliseconds), as the signature pad records it.
 SAMPLE_STROKES = [[(10.0, 20.0, 0), (30.0, 25.0, 40), (50.0, 22.0, 90)]]
@@ -42,6 +44,28 @@ def signature_png(width: int = 200, height: int = 60) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
+
+
+def sample_photo_png(width: int = 320, height: int = 240) -> bytes:
+    """A real PNG standing in for a photo of an injury (a dark band on a light ground)."""
+    return signature_png(width, height)
+
+
+def add_sample_evidence(station: Station, code: str, username: str) -> str:
+    """Adds a photo as an officer, the corroboration a penalty needs (PSAPL Art. 111); its hash."""
+    with station.database.session() as session:
+        item = add_evidence(session, find_case(session, code), get_user(session, username),
+                            sample_photo_png(), kind="photo", settings=station.settings,
+                            name="injury.png")
+        return item.sha256
+
+
+def corroborate_case(station: Station, code: str, username: str) -> None:
+    """Adds the sample photo unless the case already has evidence that counts (Art. 111)."""
+    with station.database.session(readonly=True) as session:
+        missing = evidence_problem(session, find_case(session, code), station.settings)
+    if missing is not None:
+        add_sample_evidence(station, code, username)
 
 
 def open_sample_case(station: Station, template_id: str = "minor-assault", *,
@@ -114,14 +138,19 @@ def answer_sample_notice(station: Station, case_id: str, *, argument: str | None
 
 def decide_after_notice(station: Station, code: str, officer: User, decision: Decision, *,
                         argument: str | None = None, reply: str | None = None,
-                        take_over: bool = False) -> Case:
+                        take_over: bool = False, corroborate: bool = True) -> Case:
     """The last review level decides as PSAPL Art. 112 has it, each step its own transaction:
     it proposes the penalty, the party accepts it at the kiosk (or argues, and `reply` answers
     the argument), and the officer approves the proposal. "No penalty" is approved directly.
+
+    A penalty needs evidence besides the statement (PSAPL Art. 111): with `corroborate`, a case
+    that has none yet gets the officer's photo of the injury first.
     """
     given: Decision | None = decision
     if decision.penalty_type != PenaltyType.NO_PENALTY:
         given = None  # the proposal is decided
+        if corroborate:
+            corroborate_case(station, code, officer.username)
         with station.database.session() as session:
             case = find_case(session, code)
             penalty_notice.propose(session, case, officer, station.settings, decision,

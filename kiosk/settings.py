@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from kiosk.evidence_kinds import EVIDENCE_KINDS
 from kiosk.roles import Role
 
 APP_NAME = "station-kiosk"
@@ -92,6 +93,8 @@ class Settings:
     hearing_fine_threshold: int
     detention_days_excluded: int
     template_four_eyes: bool
+    evidence_max_mb: int
+    evidence_kinds_counting: tuple[str, ...]
     login_max_failures: int
     login_lockout_minutes: int
     console_lock_minutes: int
@@ -130,7 +133,7 @@ STATION_ONLY = frozenset({
     "hearing_fine_threshold", "detention_days_excluded", "decision_deadline_hours",
     "questioning_limit_hours", "questioning_limit_detention_hours",
     "template_four_eyes", "county_organ_name", "reconsideration_body", "court_name",
-    "fine_payment_place",
+    "fine_payment_place", "evidence_kinds_counting",
 })
 """Settings with legal weight: the same on every machine, so only the database may change them
 (one machine's environment must not, say, shorten the review chain)."""
@@ -238,6 +241,12 @@ def _check(values: dict[str, object]) -> None:
         if name not in NOT_NEGATIVE and values[name] < 1:  # type: ignore[operator]
             raise SettingsError(f"setting '{name}' must be at least 1, got {values[name]!r}",
                                 setting=name, reason="positive")
+    for kind in values["evidence_kinds_counting"]:  # type: ignore[union-attr]
+        if kind not in EVIDENCE_KINDS:
+            raise SettingsError(f"setting 'evidence_kinds_counting' names an unknown kind of "
+                                f"evidence {kind!r} (one of: {', '.join(EVIDENCE_KINDS)})",
+                                setting="evidence_kinds_counting", reason="unknown_kind",
+                                kind=kind)
     pin = values["admin_pin"]
     if not (isinstance(pin, str) and pin.isdigit() and 4 <= len(pin) <= 12):
         raise SettingsError("setting 'admin_pin' must be 4 to 12 digits", setting="admin_pin",

@@ -13,9 +13,12 @@ class CaseStatus(StrEnum):
     RETURNED = "returned"        # sent back to the party with comments on answers
     APPROVED = "approved"        # every review level approved: final
     CONVERTED = "converted"      # handed to the ordinary procedure: final
+    # Mediation (PSAPL Art. 9; kiosk/mediation.py). A failed mediation goes back to review.
+    MEDIATING = "mediating"      # an officer proposed mediation; waiting for the agreement
+    MEDIATED = "mediated"        # the agreement was reached and kept: no penalty, final
 
 
-FINAL = frozenset({CaseStatus.APPROVED, CaseStatus.CONVERTED})
+FINAL = frozenset({CaseStatus.APPROVED, CaseStatus.CONVERTED, CaseStatus.MEDIATED})
 # The party is (or will be) at the kiosk: opened, answering, or correcting after a return.
 ANSWERING = frozenset({CaseStatus.OPENED, CaseStatus.IN_PROGRESS, CaseStatus.RETURNED})
 
@@ -28,6 +31,12 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     CaseStatus.APPROVED: frozenset(),
     CaseStatus.CONVERTED: frozenset(),
 }
+# Mediation (PSAPL Art. 9): proposed once the party's statement is in; kept, it ends the case
+# with no penalty; failed (no agreement, or one not kept), the case goes back to review.
+TRANSITIONS[CaseStatus.SUBMITTED] |= {CaseStatus.MEDIATING}
+TRANSITIONS[CaseStatus.IN_REVIEW] |= {CaseStatus.MEDIATING}
+TRANSITIONS[CaseStatus.MEDIATING] = frozenset({CaseStatus.MEDIATED, CaseStatus.IN_REVIEW})
+TRANSITIONS[CaseStatus.MEDIATED] = frozenset()
 # Any state that is not final may go to the ordinary procedure.
 for _state in CaseStatus:
     if _state not in FINAL:
@@ -41,6 +50,8 @@ LABELS: dict[CaseStatus, dict[str, str]] = {
     CaseStatus.RETURNED: {"zh": "退回修改", "en": "Returned"},
     CaseStatus.APPROVED: {"zh": "已审批", "en": "Approved"},
     CaseStatus.CONVERTED: {"zh": "转普通程序", "en": "Converted"},
+    CaseStatus.MEDIATING: {"zh": "调解中", "en": "Mediating"},
+    CaseStatus.MEDIATED: {"zh": "调解结案", "en": "Mediated"},
 }
 
 

@@ -41,6 +41,7 @@ LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 REQUIRED_LANGUAGES = ("zh", "en")
 
 TOP_KEYS = {"id", "version", "languages", "title", "description", "legal_basis", "offence",
+            "mediable",
             "eligibility", "sections", "exclusions", "statement_order"}
 TOP_REQUIRED = {"id", "version", "languages", "title", "legal_basis", "eligibility", "sections"}
 SECTION_KEYS = {"id", "title", "questions", "show_if"}
@@ -313,10 +314,11 @@ class YamlReader:
             exclusions = [e for e in map(self.exclusion, raw_exclusions) if e is not None]
         order = self.statement_order(root, [s.id for s in sections])
         offence = self.offence(root)
+        mediable = self.boolean(root, "mediable", False, None)  # PSAPL Art. 9
         # Built even when problems were found, so the reference checks can report theirs too.
         return Template(template_id, version, self.languages, title or {}, legal_basis or {},
                         tuple(sections), tuple(exclusions), description, source, self.filename,
-                        order, offence)
+                        order, offence, mediable)
 
     def offence(self, root: CommentedMap) -> str | None:
         """The offence of templates/law/ whose tiers and article a decision of this type uses."""

@@ -132,6 +132,8 @@ class Template:
     """Section ids in the order the printed statement shows them (default: the asking order)."""
     offence: str | None = None
     """The offence in templates/law/ (its article and penalty tiers); None: checks by settings."""
+    mediable: bool = False
+    """Whether the police may mediate this type of case (PSAPL Art. 9; kiosk/mediation.py)."""
 
     def top_questions(self) -> Iterator[tuple[Section, Question]]:
         for section in self.sections:

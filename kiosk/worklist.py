@@ -25,6 +25,7 @@ from kiosk.cases import (
     find_case,
     interview_of,
 )
+from kiosk.evidence import EvidenceView, evidence_of
 from kiosk.interview import Interview, ReviewItem
 from kiosk.models import Case, Document, ReviewAction, TemplateVersion
 from kiosk.party import REVIEW, SIGNATURE, WAITING
@@ -188,7 +189,7 @@ class CaseDetail:
     offence: str | None = None  # the case type's offence in templates/law/ (its penalty tiers)
     notice: dict[str, Any] | None = None
     """The open notice of an intended penalty (PSAPL Art. 112): penalty_notice.notice_summary."""
-    """The template's calculated values worked out so far: (name, value as the party reads)."""
+    evidence: tuple[EvidenceView, ...] = ()  # the evidence items, in the order they were added
 
     @property
     def case_id(self) -> str:
@@ -285,6 +286,7 @@ def case_detail(session: Session, key: str, settings: Settings, *, language: str
         offence=interview.template.offence,
         notice=notice_summary(open_notice(session, case))
         if case.status == CaseStatus.IN_REVIEW else None,  # a return sets a proposal aside
+        evidence=tuple(evidence_of(session, case)),
     )
 
 

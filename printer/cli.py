@@ -9,6 +9,8 @@ from pathlib import Path
 from kiosk.station import open_station
 from printer.decision import KINDS as DECISION_KINDS
 from printer.documents import export_documents, verify_file
+from printer.mediation import KIND as MEDIATION_KIND
+from printer.mediation import RECORD as MEDIATION_RECORD
 
 
 def register_documents(commands: argparse._SubParsersAction) -> None:
@@ -31,7 +33,9 @@ def run_documents(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     for kind in pending:
-        when = "the case is approved" if kind in DECISION_KINDS else "the party signs"
+        when = ("the case is approved" if kind in DECISION_KINDS
+                else "both sides agree" if kind == MEDIATION_KIND
+                else "the mediation ends" if kind == MEDIATION_RECORD else "the party signs")
         print(f"{kind}: pending (made when {when})")
     return 0
 

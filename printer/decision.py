@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session, object_session
 
 from kiosk.answer_types import format_date
 from kiosk.cases import interview_of
+from kiosk.evidence import evidence_of
+from kiosk.evidence_kinds import EvidenceKind, EvidenceSource
 from kiosk.identity import DOCUMENT_TYPE_LABELS, DocumentType
 from kiosk.models import Case, Document, PenaltyNotice
 from kiosk.penalty_notice import GROUNDS, notices_of
@@ -27,7 +29,7 @@ from kiosk.station_time import station_date
 from kiosk.template_model import text_in
 from printer.content import local_date, local_moment
 from printer.fonts import DocumentFonts
-from printer.pages import SignatureBlock, build_pdf, signature_footer, styles
+from printer.pages import SignatureBlock, Styles, build_pdf, signature_footer, styles
 from printer.qr import QrPayload
 from printer.wording import Wording
 
@@ -45,6 +47,9 @@ LABELS = frozenset({
     "party_signature_decision", "male", "female", "age",
     "notice_time", "notice_place", "notice_officer", "pre_penalty_facts", "pre_penalty_accepted",
     "pre_penalty_argued", "pre_penalty_reply", "notice_signature", "notice_signed_at",
+    "evidence_heading", "evidence_item",
+    *(f"evidence_kind_{kind}" for kind in EvidenceKind),
+    *(f"evidence_source_{source}" for source in EvidenceSource),
 })
 
 
@@ -138,6 +143,10 @@ def decision_content(kind: str, session: Session, case: Case, station: Station) 
         "court": station.settings.court_name,
         "decision": dict(case.decision or {}),
         "statement_pages": statement_pages or 0,
+        # PSAPL Art. 115(2): the evidence, each item as the case's file keeps it.
+        "evidence": [{"kind": item.kind, "source": item.source, "sha256": item.sha256,
+                      "date": local_date(item.added_at, station, language)}
+                     for item in evidence_of(session, case)],
         "date": local_date(decided, station, language),
         "decided_at": local_moment(decided, station, language),
         **({"notice": notice} if kind == PRE_PENALTY else {}),
@@ -160,6 +169,22 @@ def _penalty(decision: dict[str, Any], wording: Wording, language: str) -> str:
     if kind == "warning":
         return wording.label("penalty_warning", language)
     return wording.label("penalty_none", language)
+
+
+def _evidence(items: list[dict[str, Any]], wording: Wording, language: str,
+              style: Styles) -> list[Flowable]:
+    """The list of evidence items under the facts (PSAPL Art. 115(2)); nothing when the case has
+    none besides the statement the facts already name."""
+    if not items:
+        return []
+    lines = [escape(wording.label("evidence_item", language, n=n, date=item["date"],
+                                  kind=wording.label(f"evidence_kind_{item['kind']}", language),
+                                  source=wording.label(f"evidence_source_{item['source']}",
+                                                       language),
+                                  hash=item["sha256"][:12]))
+             for n, item in enumerate(items, start=1)]
+    return [Paragraph(f"<b>{escape(wording.label('evidence_heading', language))}：</b>",
+                      style.body), *(Paragraph(line, style.body) for line in lines)]
 
 
 def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFonts,
@@ -238,6 +263,7 @@ def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFo
             field("party", who),
             Spacer(1, 3 * mm),
             Paragraph(f"<b>{label('facts_heading')}：</b>{escape(facts)}", style.body),
+            *_evidence(content.get("evidence", []), wording, language, style),
             field("circumstances", decision.get("circumstances", "")),
             field("basis", decision.get("basis", "") or content["legal_basis"]),
             Paragraph(f"<b>{label(own('penalty_heading'))}：</b>{escape(penalty)}", style.body),

@@ -18,7 +18,8 @@ from reportlab.pdfgen.canvas import Canvas
 PREFIX = "KSK1"
 MIN_SIZE = 24 * mm
 KIND_CODES = {"statement": "ST", "fast-track-notice": "FN", "rights-notice": "RN",
-              "pre-penalty-notice": "PN", "decision": "DE"}
+              "pre-penalty-notice": "PN", "decision": "DE", "mediation-agreement": "MA",
+              "mediation-record": "MR"}
 KINDS_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks
 

@@ -8,17 +8,22 @@ and hashing the demo passwords again would for each of hundreds of tests.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+import tomllib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
 from postgres_server import PostgresServer, find_postgres_bin
 from seeded_stations import TEMPLATES_DIR, TEST_HASHER, Seeds
 
+import kiosk.cli
 from kiosk import users
+from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station, open_station
 from kiosk.template_store import publish_shipped_templates
 
@@ -113,6 +118,28 @@ def station(station_env: dict[str, str]) -> Iterator[Station]:
         publish_shipped_templates(session, TEMPLATES_DIR, actor="test")
     yield station
     station.database.dispose()
+
+
+@pytest.fixture
+def kiosk_command(station_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+                  capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """`kiosk …` run in this process, with the commands this checkout's pyproject.toml declares
+    (a new entry point is only installed by reinstalling the package; the shared environment's
+    is the main checkout's). Returns (exit status, standard output, standard error)."""
+    declared = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text("utf-8"))
+    commands = declared["project"]["entry-points"]["kiosk.commands"]
+    monkeypatch.setattr(kiosk.cli, "entry_points", lambda group: [
+        EntryPoint(name, value, group) for name, value in commands.items()])
+    for name, value in station_env.items():
+        monkeypatch.setenv(name, value)
+
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        status = kiosk.cli.main(list(args))
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
 
 
 _exit_status: list[int] = []

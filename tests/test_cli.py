@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from shipped import shipped_version
 
+from kiosk.sample_cases import sample_photo_png
 from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station
 
@@ -73,9 +75,16 @@ def test_sample_submit_and_the_whole_review_chain(env: dict[str, str], tmp_path:
     assert "next: approver" in first.stdout
     incomplete = kiosk(env, "review", code, "approve", "--as", "head", stdin=PASSWORD + "\n")
     assert incomplete.returncode == 1 and "decision" in incomplete.stderr
-    proposed = kiosk(env, "review", code, "propose", "--as", "head", "--penalty-type", "fine",
-                     "--amount", "200", "--basis", "51",
-                     "--circumstances", "如实陈述", stdin=PASSWORD + "\n")
+    propose = ("review", code, "propose", "--as", "head", "--penalty-type", "fine",
+               "--amount", "200", "--basis", "51", "--circumstances", "如实陈述")
+    alone = kiosk(env, *propose, stdin=PASSWORD + "\n")  # the party's word alone (Art. 111)
+    assert alone.returncode == 1 and "Art. 111" in alone.stderr
+    photo = tmp_path / "injury.png"
+    photo.write_bytes(sample_photo_png())
+    added = kiosk(env, "evidence", "add", code, str(photo), "--kind", "photo", "--as", "head",
+                  stdin=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    proposed = kiosk(env, *propose, stdin=PASSWORD + "\n")
     assert proposed.returncode == 0, proposed.stderr
     start_code = json.loads(kiosk(env, "case", "show", code, "--json").stdout)["start_code"]
     assert kiosk(env, "notice", start_code, "accept").returncode == 0  # PSAPL Art. 112
@@ -176,7 +185,8 @@ def test_invalid_answers_name_the_question_and_write_nothing(env: dict[str, str]
 def test_template_list_and_show_json(env: dict[str, str]) -> None:
     listed = json.loads(kiosk(env, "template", "list", "--json").stdout)
     assert {t["id"] for t in listed} == {"minor-assault", "petty-theft", "property-damage"}
-    assert all(t["versions"] == [2] and t["latest"] == 2 and t["title"]["zh"] for t in listed)
+    assert all(t["versions"] == [shipped_version(t["id"])] and t["latest"] ==
+               shipped_version(t["id"]) and t["title"]["zh"] for t in listed)
     shown = json.loads(kiosk(env, "template", "show", "petty-theft", "--json").stdout)
     assert shown["sections"][0]["id"] == "eligibility"
 

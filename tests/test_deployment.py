@@ -184,7 +184,7 @@ def upgrade(deployment: Deployment) -> None:
     result = deployment.kiosk(deployment.owner_url, "db", "upgrade")
     assert result.returncode == 0, result.stderr
     assert "kiosk_owner:***@" in result.stdout, result.stdout  # the password is not printed
-    assert "published minor-assault v2" in result.stdout
+    assert "published minor-assault v3" in result.stdout
 
 
 def test_from_an_empty_database_to_an_approved_case(deployment: Deployment,

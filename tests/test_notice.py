@@ -18,7 +18,12 @@ from kiosk.cases import find_case
 from kiosk.models import PenaltyNotice, User
 from kiosk.party import NOTICE, WAITING, PartySession
 from kiosk.review import Decision, ReviewError, approve_level
-from kiosk.sample_cases import answer_sample_notice, decide_after_notice, submitted_sample_case
+from kiosk.sample_cases import (
+    add_sample_evidence,
+    answer_sample_notice,
+    decide_after_notice,
+    submitted_sample_case,
+)
 from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station
 from kiosk.users import add_user
@@ -36,6 +41,7 @@ def at_last_level(station: Station) -> tuple[str, User]:
                         display_name="李所长")
     with station.database.session() as session:
         approve_level(session, find_case(session, code), legal, station.settings)
+    add_sample_evidence(station, code, "legal")  # more than the statement (Art. 111)
     return code, head
 
 

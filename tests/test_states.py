@@ -20,6 +20,9 @@ ALLOWED = {
     ("in_review", "approved"), ("in_review", "returned"), ("returned", "in_progress"),
     ("opened", "converted"), ("in_progress", "converted"), ("submitted", "converted"),
     ("in_review", "converted"), ("returned", "converted"),
+    # mediation (PSAPL Art. 9): kept, no penalty; failed, back to review
+    ("submitted", "mediating"), ("in_review", "mediating"), ("mediating", "mediated"),
+    ("mediating", "in_review"), ("mediating", "converted"),
 }
 
 
@@ -37,7 +40,7 @@ def test_exactly_the_designed_transitions_are_allowed(current: CaseStatus,
 
 
 def test_final_states_have_no_way_out() -> None:
-    assert {CaseStatus.APPROVED, CaseStatus.CONVERTED} == FINAL
+    assert {CaseStatus.APPROVED, CaseStatus.CONVERTED, CaseStatus.MEDIATED} == FINAL
     for state in FINAL:
         assert not any(can_transition(state, target) for target in CaseStatus)
 

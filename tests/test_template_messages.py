@@ -101,7 +101,7 @@ PROBLEM_SAMPLES: list[tuple[str, str, str]] = [
      "an exclusion must be a mapping of keys to values"),
     ("unknown_key", template(top="colour: red"),
      "unknown key 'colour' in the template (allowed: description, eligibility, exclusions, id, "
-     "languages, legal_basis, offence, sections, statement_order, title, version)"),
+     "languages, legal_basis, mediable, offence, sections, statement_order, title, version)"),
     ("offence_unknown", template(top="offence: burglary"),
      "'offence' must be one of the offences of the law data (assault, theft, property-damage), "
      "not 'burglary'"),

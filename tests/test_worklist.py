@@ -155,7 +155,7 @@ def test_case_detail_gives_the_templates_calculated_values(station: Station) -> 
     from kiosk.template_store import publish_source
 
     shipped = (PROJECT_ROOT / "templates" / "questions" / "minor-assault.yaml").read_text("utf-8")
-    document = TemplateDocument(shipped.replace("version: 2\n", "version: 3\n", 1))
+    document = TemplateDocument(shipped.replace("version: 3\n", "version: 4\n", 1))
     questions = document.path_of("hit_count")[:-1]
     path = document.add_question(questions, "hits_doubled", QuestionType.CALCULATE)
     document.set(path, "calculation", "hit_count * 2")
@@ -163,7 +163,7 @@ def test_case_detail_gives_the_templates_calculated_values(station: Station) -> 
         document.set_text(path, "prompt", language, name)
     source = document.source()
     with station.database.session() as session:
-        publish_source(session, parse_template(source, "v3"), source, actor="admin")
+        publish_source(session, parse_template(source, "v4"), source, actor="admin")
     case = submitted_sample_case(station, "minor-assault")
     with station.database.session(readonly=True) as session:
         detail = case_detail(session, case.code, station.settings, language="zh",

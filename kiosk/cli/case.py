@@ -26,11 +26,15 @@ from kiosk.cases import (
     set_detention_possible,
 )
 from kiosk.cli import add_json_flag, print_json, refuse_control_characters
+from kiosk.cli.evidence import item_json
+from kiosk.cli.mediation import mediation_json
+from kiosk.evidence import evidence_of
 from kiosk.hooks import SUBMITTED, notify
+from kiosk.mediation import current_mediation
 from kiosk.models import Case
 from kiosk.penalty_notice import notice_summary, notices_of
 from kiosk.review import open_comments, review_actions
-from kiosk.states import LABELS, CaseStatus
+from kiosk.states import FINAL, LABELS, CaseStatus
 from kiosk.station import Station, open_station
 from kiosk.station_time import listing_time, station_iso
 from kiosk.template_model import text_in
@@ -164,8 +168,7 @@ def run_show(args: argparse.Namespace) -> int:
         data = summary(case, station)
         limits = deadlines(case, station.settings)
         data.update({
-            "start_code": case.start_code if case.status not in ("approved", "converted")
-            else None,
+            "start_code": case.start_code if case.status not in FINAL else None,
             "language": case.language, "party": case.party,
             "consent_at": _iso(case.consent_at, station),
             "rights_acknowledged_at": _iso(case.rights_acknowledged_at, station),
@@ -186,6 +189,10 @@ def run_show(args: argparse.Namespace) -> int:
             "review": [{"action": a.action, "level": a.level, "role": a.role, "actor": a.actor,
                         "at": _iso(a.at, station), "details": a.details}
                        for a in review_actions(session, case)],
+            "evidence": [item_json(item, station.settings.timezone)
+                         for item in evidence_of(session, case)],
+            "mediation": mediation_json(current_mediation(session, case),
+                                        station.settings.timezone),
             "audit": [{"seq": e.seq, "at": _iso(e.at, station), "actor": e.actor,
                        "action": e.action, "payload": e.payload}
                       for e in case_events(session, case.id)],
@@ -226,6 +233,11 @@ def run_show(args: argparse.Namespace) -> int:
         print("\ncomments to correct:")
         for c in data["comments"]:
             print(f"  {c['path']}: {c['text']} ({c['author']})")
+    if data["evidence"]:
+        print("\nevidence:")
+        for item in data["evidence"]:
+            print(f"  {item['sha256'][:12]}  {item['kind']:<9} {item['source']:<13} "
+                  f"{item['added_by']}")
     print("\naudit trail:")
     for e in data["audit"]:
         print(f"  #{e['seq']:<5} {_local(datetime.fromisoformat(e['at']), station)}  "

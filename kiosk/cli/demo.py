@@ -15,7 +15,7 @@ from kiosk.audit import canonical_json, verify_chain
 from kiosk.cases import find_case
 from kiosk.cli.case import run_show
 from kiosk.review import Decision, approve_level
-from kiosk.sample_cases import answer_sample_notice
+from kiosk.sample_cases import add_sample_evidence, answer_sample_notice
 from kiosk.samples import sample_answers
 from kiosk.station import Station, open_station
 from kiosk.template_store import get_version, publish_shipped_templates, template_of
@@ -62,6 +62,10 @@ def run_demo(args: argparse.Namespace) -> int:
                           arrival_mode="summoned")
     print(f"\n1. opened and submitted case {case.code} from the sample answers of "
           f"{template.id} v{template.version}")
+
+    add_sample_evidence(station, case.code, "legal")
+    print("   legal added a photo of the injury (other evidence besides the statement, "
+          "PSAPL Art. 111)")
 
     decision = Decision("fine", "51",
                         "当事人如实陈述，主动赔偿并取得谅解，依法从轻处罚。", amount=300)

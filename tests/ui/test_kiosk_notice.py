@@ -11,7 +11,7 @@ from kiosk import penalty_notice
 from kiosk.cases import find_case
 from kiosk.models import PenaltyNotice
 from kiosk.review import Decision, approve_level
-from kiosk.sample_cases import submitted_sample_case
+from kiosk.sample_cases import add_sample_evidence, submitted_sample_case
 from kiosk.station import Station
 from kiosk.users import add_user
 from ui.kiosk.window import KioskWindow
@@ -25,6 +25,7 @@ def proposed_case(station: Station) -> str:
         head = add_user(session, "head", "password-2", ["approver"], actor="test")
     with station.database.session() as session:
         approve_level(session, find_case(session, case.code), legal, station.settings)
+    add_sample_evidence(station, case.code, "legal")  # Art. 111: more than the statement
     with station.database.session() as session:
         penalty_notice.propose(session, find_case(session, case.code), head, station.settings,
                                Decision("fine", "51", "殴打他人，情节较轻，如实陈述", amount=300))
@@ -102,6 +103,7 @@ def test_a_party_waiting_at_the_kiosk_is_called_to_the_notice(
         head = add_user(session, "head", "password-2", ["approver"], actor="test")
     with station.database.session() as session:
         approve_level(session, find_case(session, case.code), legal, station.settings)
+    add_sample_evidence(station, case.code, "legal")  # Art. 111: more than the statement
     with station.database.session() as session:
         penalty_notice.propose(session, find_case(session, case.code), head, station.settings,
                                Decision("warning", "51", "主动赔偿，取得谅解",

@@ -285,8 +285,15 @@ def test_one_finger_scrolls_a_long_choice_list_and_a_tap_still_chooses(
     cards: ChoiceCards = screen.input.widget  # type: ignore[attr-defined]
     assert len(cards.cards()) == 9
     # The choices are read aloud with the question (the last one is below the fold).
-    spoken = [text for text, _ in window.renderer.requests]  # type: ignore[attr-defined]
-    assert any("以上都没有" in text and "不清楚对方年龄" in text for text in spoken), spoken[-1:]
+    # The reading is asked for once the screen has settled: on a loaded machine that can be a
+    # moment after it is shown, so wait for it (as the party does) rather than look at once.
+    def spoken() -> list[str]:
+        return [text for text, _ in window.renderer.requests]  # type: ignore[attr-defined]
+
+    def read_with_its_choices() -> bool:
+        return any("以上都没有" in text and "不清楚对方年龄" in text for text in spoken())
+
+    qtbot.waitUntil(read_with_its_choices, timeout=10_000)
     area = screen.scroll  # type: ignore[attr-defined]
     bar = area.verticalScrollBar()
     last = cards.cards()[-1]

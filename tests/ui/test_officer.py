@@ -776,10 +776,11 @@ def test_every_rule_the_core_names_is_worded_in_each_language() -> None:
     from ui.officer.strings import ERRORS
 
     reasons: set[str] = set()
-    for module in ("cases", "review", "users", "law", "penalty_notice"):
+    for module in ("cases", "review", "users", "law", "penalty_notice", "evidence",
+                   "mediation"):
         source = (PROJECT_ROOT / "kiosk" / f"{module}.py").read_text("utf-8")
         reasons |= set(re.findall(r'reason="(\w+)"', source))
-    reasons |= {f"action_{action}" for action in ACTIONS}
+    reasons |= {f"action_{action}" for action in (*ACTIONS, "add_evidence", "mediate")}
     assert len(reasons) > 40
     missing = sorted(r for r in reasons if not {"zh", "en"} <= set(ERRORS.get(r, {})))
     assert missing == []

@@ -86,6 +86,19 @@ SETTING_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Detention days outside the fast-track", "Detention of this many days or more is "
                "outside the fast-track; decided days stay below it."),
     },
+    "evidence_kinds_counting": {
+        "zh": ("可作为其他证据的证据种类", "处罚不能只凭违法嫌疑人的陈述"
+               "（《治安管理处罚法》第一百一十一条）：这些种类的证据才算其他证据"
+               "（photo, video, document, receipt，以逗号分隔）。"),
+        "en": ("Evidence that counts besides the statement", "No penalty rests on the party's own "
+               "statement alone (PSAPL Art. 111): only these kinds count as other evidence "
+               "(photo, video, document, receipt; comma-separated)."),
+    },
+    "evidence_max_mb": {
+        "zh": ("证据文件上限（MB）", "民警添加的照片、视频或扫描件不能超过这个大小。"),
+        "en": ("Largest evidence file (MB)", "A photo, clip or scan an officer adds may not be "
+               "larger than this."),
+    },
     "template_four_eyes": {
         "zh": ("模板发布须第二名管理员批准", "开启后，"
                "一名管理员申请发布的模板须由另一名管理员批准。"),

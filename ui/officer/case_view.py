@@ -37,6 +37,7 @@ from kiosk.states import LABELS, CaseStatus
 from kiosk.template_model import text_in
 from kiosk.worklist import AnswerLine, CaseDetail
 from ui import theme
+from ui.officer.evidence import EvidencePanel
 from ui.officer.queue import duration_words
 from ui.officer.strings import STRINGS, tr
 from ui.officer.timezone import local
@@ -48,6 +49,8 @@ DOCUMENT_NAMES = {
     "statement": {"zh": "询问笔录", "en": "Statement"},
     "pre-penalty-notice": {"zh": "行政处罚告知笔录", "en": "Pre-penalty notice record"},
     "decision": {"zh": "处理决定书", "en": "Decision"},
+    "mediation-agreement": {"zh": "治安调解协议书", "en": "Mediation agreement"},
+    "mediation-record": {"zh": "治安调解笔录", "en": "Mediation record"},
 }
 SEX_LABELS = {"male": {"zh": "男", "en": "male"}, "female": {"zh": "女", "en": "female"}}
 IDENTITY_FIELDS = (
@@ -192,6 +195,7 @@ class CaseView(QWidget):
         documents_page.addWidget(self.pdf_view)
         documents_page.setStretchFactor(1, 3)
         documents_page.setSizes([220, 700])
+        self.documents_page = documents_page
 
         self.audit = QTableWidget(0, 5)
         self.audit.setHorizontalHeaderLabels([tr(k, language) for k in
@@ -204,10 +208,13 @@ class CaseView(QWidget):
         self.audit.horizontalHeader().setStretchLastSection(True)
         self.audit.setWordWrap(False)
 
+        self.evidence = EvidencePanel(language)
+
         self.tabs = QTabWidget()
         self.tabs.addTab(self.overview, tr("tab_overview", language))
         self.tabs.addTab(self.statement, tr("tab_statement", language))
         self.tabs.addTab(answers_page, tr("tab_answers", language))
+        self.tabs.addTab(self.evidence, tr("tab_evidence", language, n=0))
         self.tabs.addTab(documents_page, tr("tab_documents", language))
         self.tabs.addTab(self.audit, tr("tab_audit", language))
         self.tabs.currentChanged.connect(
@@ -277,6 +284,9 @@ class CaseView(QWidget):
         self._draw_statement(detail)
         self._draw_answers(detail, keep_position=same_case)
         self._draw_documents(detail, keep=same_case)
+        self.evidence.show_items(detail.evidence, may_add=not row.is_final, keep=same_case)
+        self.tabs.setTabText(self.tabs.indexOf(self.evidence),
+                             tr("tab_evidence", language, n=len(detail.evidence)))
         self._draw_audit(detail)
         self.comments_changed.emit()
 

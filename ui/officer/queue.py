@@ -47,7 +47,7 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 # What needs the officer first: a submission waiting, then a case in review, then the rest.
 _STATE_ORDER = {CaseStatus.SUBMITTED: 0, CaseStatus.IN_REVIEW: 1, CaseStatus.RETURNED: 2,
                 CaseStatus.IN_PROGRESS: 3, CaseStatus.OPENED: 4, CaseStatus.APPROVED: 5,
-                CaseStatus.CONVERTED: 6}
+                CaseStatus.CONVERTED: 6, CaseStatus.MEDIATING: 2, CaseStatus.MEDIATED: 5}
 HIGHLIGHT_SECONDS = 12.0
 
 _URGENCY_COLOURS = {
@@ -284,9 +284,9 @@ class QueueModel(QAbstractTableModel):
 
 FILTERS = ("filter_todo", "filter_answering", "filter_decided", "filter_all")
 _FILTER_STATES = {
-    "filter_todo": {CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW},
+    "filter_todo": {CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.MEDIATING},
     "filter_answering": ANSWERING,
-    "filter_decided": {CaseStatus.APPROVED, CaseStatus.CONVERTED},
+    "filter_decided": {CaseStatus.APPROVED, CaseStatus.CONVERTED, CaseStatus.MEDIATED},
 }
 
 

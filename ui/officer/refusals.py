@@ -54,6 +54,8 @@ def _value_words(key: str, value: object, language: str) -> object:
         return separator.join(role_words(str(v), language) for v in value)
     if key == "penalty":
         return _penalty_words(value, language)
+    if key == "kind" and f"evidence_kind_{value}" in STRINGS:
+        return tr(f"evidence_kind_{value}", language)
     if key == "action":
         return lookup(ERRORS, f"action_{value}", language, {}) \
             if f"action_{value}" in ERRORS else value

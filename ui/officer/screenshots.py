@@ -19,12 +19,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from kiosk.cases import find_case
 from kiosk.cli.demo import DEMO_PASSWORD, seed_demo
+from kiosk.evidence import add_evidence
 from kiosk.review import approve_level, claim_case
 from kiosk.sample_cases import open_sample_case, submitted_sample_case, walk_sample_party
 from kiosk.settings import PROJECT_ROOT
@@ -39,7 +41,26 @@ NAMES = {"zh": ["张三", "李四", "王五", "赵六", "钱七"],
 SHOTS = ["login", "login-refused", "queue", "queue-new-arrival", "case-overview",
          "case-statement-live", "case-answers-comment", "case-documents", "case-audit",
          "claimed-by-colleague", "conflict", "decision-form-errors", "convert-form",
-         "new-case-form", "start-code", "case-detention-possible", "locked"]
+         "new-case-form", "start-code", "case-detention-possible", "locked",
+         "case-evidence"]
+
+
+def injury_photo(language: str) -> bytes:
+    """A stand-in for a photo of an injury, drawn here (the walk has no camera)."""
+    image = QImage(640, 480, QImage.Format.Format_RGB32)
+    image.fill(QColor("#d9b99b"))
+    painter = QPainter(image)
+    painter.setBrush(QColor("#7b4a6e"))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(220, 170, 200, 130)
+    painter.setPen(QColor("black"))
+    painter.drawText(20, 40, "右前臂淤青 5 cm" if language == "zh" else "Bruise, right forearm")
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "JPEG")
+    return bytes(data.data())
 
 
 def settle(window: OfficerWindow, seconds: float = 0.4) -> None:
@@ -69,6 +90,9 @@ class Walk(ShotWalk):
                                           arrived_at=now - timedelta(hours=5))
         with station.database.session() as session:
             claim_case(session, find_case(session, colleague.id), get_user(session, "legal2"))
+            add_evidence(session, find_case(session, main.id), get_user(session, "head"),
+                         injury_photo(lang), kind="photo", settings=station.settings,
+                         name="injury.jpg")
 
         window = OfficerWindow(station)
         window.setFixedSize(*self.size)
@@ -125,7 +149,7 @@ class Walk(ShotWalk):
         settle(window)
         self.shot(window, "case-answers-comment")
 
-        view.tabs.setCurrentIndex(3)
+        view.tabs.setCurrentWidget(view.documents_page)
         settle(window, 0.5)
         for row in range(view.document_list.count()):
             if "笔录" in view.document_list.item(row).text() or \
@@ -133,7 +157,7 @@ class Walk(ShotWalk):
                 view.document_list.setCurrentRow(row)
         settle(window, 1.5)
         self.shot(window, "case-documents")
-        view.tabs.setCurrentIndex(4)
+        view.tabs.setCurrentWidget(view.audit)
         settle(window)
         self.shot(window, "case-audit")
 
@@ -192,6 +216,16 @@ class Walk(ShotWalk):
         window.lock()  # left alone: the cases hidden, the counts and the countdown shown
         settle(window, 0.3)
         self.shot(window, "locked")
+
+        # The officer comes back: the evidence of the main case, a photo shown.
+        window.unlock(DEMO_PASSWORD)
+        settle(window, 1.0)
+        console.queue.select(main.id)
+        settle(window, 0.8)
+        view.tabs.setCurrentWidget(view.evidence)
+        view.evidence.table.selectRow(0)
+        settle(window, 1.0)
+        self.shot(window, "case-evidence")
         window.close()
         settle(window, 0.3)
 

@@ -68,6 +68,40 @@ STRINGS: dict[str, dict[str, str]] = {
     "tab_answers": {"zh": "回答与修改记录", "en": "Answers and history"},
     "tab_documents": {"zh": "文书", "en": "Documents"},
     "tab_audit": {"zh": "审计记录", "en": "Audit trail"},
+    "tab_evidence": {"zh": "证据 ({n})", "en": "Evidence ({n})"},
+    # evidence (PSAPL Art. 111: other evidence besides the party's statement)
+    "col_evidence_kind": {"zh": "种类", "en": "Kind"},
+    "col_evidence_source": {"zh": "来源", "en": "Source"},
+    "col_evidence_size": {"zh": "大小", "en": "Size"},
+    "col_evidence_name": {"zh": "文件名", "en": "File name"},
+    "evidence_kind": {"zh": "种类：", "en": "Kind:"},
+    "evidence_kind_photo": {"zh": "照片", "en": "Photo"},
+    "evidence_kind_video": {"zh": "视听资料", "en": "Video"},
+    "evidence_kind_document": {"zh": "书证", "en": "Document"},
+    "evidence_kind_receipt": {"zh": "票据", "en": "Receipt"},
+    "evidence_source_officer": {"zh": "民警调取", "en": "Officer"},
+    "evidence_source_kiosk_camera": {"zh": "现场拍摄", "en": "Station camera"},
+    "evidence_source_party": {"zh": "当事人提交", "en": "The party"},
+    "add_evidence": {"zh": "添加证据…", "en": "Add evidence…"},
+    "add_evidence_title": {"zh": "选择证据文件", "en": "Choose an evidence file"},
+    "evidence_files": {"zh": "图片、PDF 或视频", "en": "Images, PDFs or videos"},
+    "no_evidence": {
+        "zh": "尚无其他证据。只有当事人陈述时不能作出处罚（《治安管理处罚法》第一百一十一条）。",
+        "en": "No other evidence yet. No penalty rests on the party's statement alone "
+        "(PSAPL Art. 111).",
+    },
+    "evidence_choose": {"zh": "选择一件证据查看。", "en": "Choose an item to view it."},
+    "evidence_loading": {"zh": "正在读取…", "en": "Reading…"},
+    "evidence_clip": {
+        "zh": "视频（{type}，{size}）\n请点“用系统程序打开”播放，或另存副本。",
+        "en": "Video ({type}, {size})\nPress \"Open outside\" to play it, or save a copy.",
+    },
+    "evidence_save": {"zh": "另存副本…", "en": "Save a copy…"},
+    "evidence_open": {"zh": "用系统程序打开", "en": "Open outside"},
+    "evidence_closed": {"zh": "案件已办结，不能再添加证据。",
+                        "en": "The case is decided; no more evidence can be added."},
+    "done_evidence_added": {"zh": "已添加{kind}：{name}", "en": "{kind} added: {name}"},
+    "done_evidence_saved": {"zh": "已另存为 {path}", "en": "Saved as {path}"},
     "party_at": {"zh": "当事人正在：{step}", "en": "The party is at: {step}"},
     "step_of": {
         "zh": "第 {number} 步 / 共 {total} 步 — {label}",
@@ -418,6 +452,59 @@ ERRORS: dict[str, dict[str, str]] = {
     "action_return": {"zh": "退回案件", "en": "return cases"},
     "action_convert": {"zh": "转普通程序", "en": "convert cases"},
     "action_detention": {"zh": "标记是否可能适用拘留", "en": "mark whether detention is possible"},
+    # kiosk/mediation.py (PSAPL Art. 9)
+    "action_mediate": {"zh": "调解案件", "en": "mediate cases"},
+    "mediation_account_disabled": {"zh": "账号 {user} 已停用，不能调解案件。",
+                                   "en": "The account {user} is disabled; it may not mediate "
+                                   "cases."},
+    "not_mediable": {"zh": "此类案件不适用调解（《治安管理处罚法》第九条）。",
+                     "en": "This type of case is not mediated (PSAPL Art. 9)."},
+    "mediation_out_of_order": {"zh": "案件 {code} 当前为“{status}”，此时不能进行这一步调解。",
+                               "en": "Case {code} is {status}; this mediation step does not "
+                               "apply now."},
+    "unknown_side": {"zh": "未知的调解一方“{side}”。", "en": "Unknown side '{side}'."},
+    "side_already_agreed": {"zh": "这一方已同意调解协议。",
+                            "en": "This side already agreed."},
+    "not_agreed_by_both": {"zh": "调解协议须双方同意；尚缺：{side}。",
+                           "en": "Both sides must agree to the mediation; still missing: "
+                           "{side}."},
+    "mediation_failed_before": {"zh": "此案调解已于 {at} 不成，应依法作出处理决定。",
+                                "en": "Mediation of this case failed at {at}; a decision "
+                                "follows."},
+    "mediation_reason_missing": {"zh": "调解不成须写明原因（未达成协议或未履行）。",
+                                 "en": "A failed mediation needs its reason (no agreement, or "
+                                 "not kept)."},
+    # kiosk/evidence.py
+    "no_other_evidence": {
+        "zh": "不能只凭当事人的陈述作出处罚（《治安管理处罚法》第一百一十一条）："
+        "请先添加照片、视频、书证或票据等其他证据。",
+        "en": "No penalty rests on the party's own statement alone (PSAPL Art. 111): add other "
+        "evidence first (a photo, video, document or receipt).",
+    },
+    "action_add_evidence": {"zh": "添加证据", "en": "add evidence"},
+    "evidence_account_disabled": {"zh": "账号 {user} 已停用，不能添加证据。",
+                                  "en": "The account {user} is disabled; it may not add "
+                                  "evidence."},
+    "too_large": {"zh": "文件大小超过本所上限 {limit_mb} MB。",
+                  "en": "The file is larger than the station's limit of {limit_mb} MB."},
+    "unknown_type": {"zh": "按文件内容，这不是 PNG、JPEG 图片、PDF 或 MP4、MKV、WebM 视频。",
+                     "en": "By its content this is not a PNG or JPEG image, a PDF, or an MP4, "
+                     "MKV or WebM video."},
+    "kind_mismatch": {"zh": "“{kind}”不能是 {media_type} 文件：照片须为图片，视频须为视频。",
+                      "en": "A {kind} cannot be a {media_type} file: a photo is an image, a "
+                      "video a clip."},
+    "unreadable": {"zh": "文件（{media_type}）已损坏或不完整，无法读取。",
+                   "en": "The file ({media_type}) is damaged or cut short and cannot be read."},
+    "already_added": {"zh": "该文件已是本案证据（{user} 于 {at} 添加），不重复记录。",
+                      "en": "This file is already evidence of the case (added by {user} at "
+                      "{at}); it is kept once."},
+    "unknown_kind": {"zh": "未知的证据种类“{kind}”。", "en": "Unknown kind of evidence '{kind}'."},
+    "unknown_source": {"zh": "未知的证据来源“{source}”。",
+                       "en": "Unknown source of evidence '{source}'."},
+    "item_not_found": {"zh": "案件 {code} 没有证据 {sha256}。",
+                       "en": "Case {code} has no evidence item {sha256}."},
+    "item_ambiguous": {"zh": "“{sha256}”对应多件证据，请给出更长的哈希值。",
+                       "en": "'{sha256}' names several items; give more of the hash."},
     "not_claimable": {"zh": "案件 {code} 当前为“{status}”，只有待审核或审核中的案件可以接手。",
                       "en": "Case {code} is {status}; only a submitted case or one in review "
                       "can be claimed."},

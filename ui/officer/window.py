@@ -69,6 +69,7 @@ from ui.officer.dialogs import (
     ReplyDialog,
     StartCodeDialog,
 )
+from ui.officer.evidence import EvidenceActions
 from ui.officer.feed import FeedUpdate, QueueFeed
 from ui.officer.lock import LockPage
 from ui.officer.queue import QueueModel, QueuePanel
@@ -393,6 +394,11 @@ class OfficerWindow(QMainWindow):
         console.case_view.comments_changed.connect(self._refresh_actions)
         console.case_view.document_wanted.connect(self._load_document)
         console.case_view.detention_wanted.connect(self.set_detention_possible)
+        self.evidence_actions = EvidenceActions(
+            console.case_view.evidence, self.station, self._run,
+            officer=lambda: self.user.username if self.user is not None else None,
+            case_id=lambda: self.detail.case_id if self.detail is not None else None,
+            say=console.actions.say, changed=self._case_changed)
         bar = console.actions
         bar.claim.clicked.connect(self.claim)
         bar.approve.clicked.connect(self.approve)
@@ -562,7 +568,9 @@ class OfficerWindow(QMainWindow):
         detail, station = self.detail, self.station
         if detail is None or detail.row.status not in (CaseStatus.SUBMITTED,
                                                        CaseStatus.IN_REVIEW,
-                                                       CaseStatus.APPROVED):
+                                                       CaseStatus.APPROVED,
+                                                       CaseStatus.MEDIATING,
+                                                       CaseStatus.MEDIATED):
             return
         case_id = detail.case_id
 
@@ -866,6 +874,12 @@ class OfficerWindow(QMainWindow):
             self._read_detail()
 
         self._run(work, done, failed)
+
+    def _case_changed(self, case_id: str) -> None:
+        """This console changed a case: its queue and the case view, without waiting."""
+        if self.feed is not None:
+            self.feed.wake({case_id})
+        self._read_detail()
 
     # -- opening a case --------------------------------------------------------------------
 
