@@ -456,7 +456,7 @@ def test_the_lock_end_column_migrates_with_existing_accounts(database_url: str) 
                     username=name, display_name=name, password_hash=hash_password("password-1"),
                     roles=["officer"], is_disabled=False, must_change_password=False,
                     failed_logins=failures, created_at=datetime.now(UTC)))
-        upgrade_database(database)
+        upgrade_database(database, "0008")
         assert current_revision(database) == "0008"
         policy = LoginPolicy(5, 15, "Asia/Shanghai")
         with database.session(readonly=True) as session:
