@@ -321,7 +321,7 @@ def record_identity(session: Session, case: Case, raw: Mapping[str, Any], *, tod
     case.party = party
     record_event(session, actor, "case.identity_recorded", case_id=case.id,
                  payload={"document_type": party["document"]["type"],
-                          "hmac": _digest(case, party)})
+                          "hmac": value_digest(case, party)})
     # A corrected identity (say, a birth date that makes the party a minor) can exclude the
     # case even though no answer changed.
     interview = interview_of(session, case, today=today, now=datetime.now(UTC).replace(
@@ -412,7 +412,7 @@ def save_answers(session: Session, case: Case,
         revisions[path] = revision
         session.add(AnswerRevision(case_id=case.id, path=path, value=stored, revision=revision,
                                    given_by=actor))
-        saved.append({"path": path, "revision": revision, "hmac": _digest(case, stored)})
+        saved.append({"path": path, "revision": revision, "hmac": value_digest(case, stored)})
         if interview.exclusion() is not None:
             session.flush()
             record_event(session, actor, "answers.saved", case_id=case.id,
@@ -425,7 +425,7 @@ def save_answers(session: Session, case: Case,
     return interview
 
 
-def _digest(case: Case, value: Any) -> str:
+def value_digest(case: Case, value: Any) -> str:
     """Audit payloads carry a keyed hash of what the party said, never the personal data.
 
     Keyed with the case's own secret (kept on the case, not in the audit), so a phone or ID
@@ -453,7 +453,7 @@ def record_statement_read_aloud(session: Session, case: Case, interview: Intervi
     _require_status(case, CaseStatus.IN_PROGRESS)
     record_event(session, actor, STATEMENT_READ_ALOUD, case_id=case.id,
                  payload={"submission": case.submission_count + 1,
-                          "answers_hmac": _digest(case, interview.visible_answers())})
+                          "answers_hmac": value_digest(case, interview.visible_answers())})
 
 
 def statement_was_read_aloud(session: Session, case: Case) -> bool:
@@ -511,7 +511,7 @@ def submit_case(session: Session, case: Case, *, today: date, now: datetime,
     case.claimed_at = None
     record_event(session, actor, "case.submitted", case_id=case.id,
                  payload={"submission": case.submission_count,
-                          "answers_hmac": _digest(case, interview.visible_answers())})
+                          "answers_hmac": value_digest(case, interview.visible_answers())})
     return case
 
 

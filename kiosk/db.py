@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk import changes  # noqa: F401  (every commit that touches a case announces it)
+from kiosk.audit_key import AuditKey
 from kiosk.settings import POSTGRES_KEEPALIVE, Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -112,15 +113,28 @@ def create_db_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args=POSTGRES_KEEPALIVE)
 
 
+AUDIT_KEY_INFO = "kiosk.audit_key"
+"""Where a session finds the station's audit key (kiosk/audit.py reads it)."""
+
+
 class Database:
     """A connection to the kiosk database: hands out sessions, each one transaction."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, audit_key: AuditKey | None = None) -> None:
         self.url = url
         self.engine = create_db_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._readers = sessionmaker(self.engine.execution_options(**{READONLY_OPTION: True}),
                                      expire_on_commit=False)
+        self.audit_key: AuditKey | None = None
+        if audit_key is not None:
+            self.use_audit_key(audit_key)
+
+    def use_audit_key(self, key: AuditKey) -> None:
+        """Every session from now on writes and checks the audit chain under this key."""
+        self.audit_key = key
+        for factory in (self._sessions, self._readers):
+            factory.configure(info={AUDIT_KEY_INFO: key})
 
     @property
     def dialect(self) -> str:

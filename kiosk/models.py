@@ -259,6 +259,9 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     seq: Mapped[int]
     hash: Mapped[str] = mapped_column(String(64))
+    # The id of the station's audit key (kiosk/audit_key.py) once the chain is keyed; events
+    # from then on are HMACs under it. Empty on a chain written before keys existed.
+    key_id: Mapped[str | None] = mapped_column(String(32))
 
 
 class Signature(Base):

@@ -7,6 +7,7 @@ hold no interview logic; they show a `PartyState` and call these methods.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -324,7 +325,8 @@ class PartySession:
                                   signed_at=datetime.now(UTC)))
             record_event(session, "party", "case.signed", case_id=case.id,
                          payload={"submission": case.submission_count + 1,
-                                  "strokes": len(strokes), "points": points})
+                                  "strokes": len(strokes), "points": points,
+                                  "png_sha256": hashlib.sha256(png).hexdigest()})
             submit_case(session, case, **self._clock())
             case.current_path = WAITING
 

@@ -65,6 +65,7 @@ class Settings:
     database_url: str
     data_dir: str
     templates_dir: str
+    audit_key_file: str
     kiosk_fullscreen: bool
     kiosk_speech: str
     kiosk_virtual_keyboard: bool
@@ -111,11 +112,17 @@ class Settings:
         return f"sqlite:///{self.resolved_data_dir / 'kiosk.db'}"
 
     @property
+    def resolved_audit_key_file(self) -> Path:
+        return Path(self.audit_key_file) if self.audit_key_file \
+            else self.resolved_data_dir / "audit.key"
+
+    @property
     def resolved_templates_dir(self) -> Path:
         return Path(self.templates_dir) if self.templates_dir else PROJECT_ROOT / "templates"
 
 
-MACHINE_ONLY = frozenset({"database_url", "data_dir", "templates_dir", "kiosk_fullscreen",
+MACHINE_ONLY = frozenset({"database_url", "data_dir", "templates_dir", "audit_key_file",
+                          "kiosk_fullscreen",
                           "kiosk_speech", "kiosk_virtual_keyboard", "console_lock_minutes"})
 """Settings that describe one machine and are never stored in the station database.
 

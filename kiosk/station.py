@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.audit import record_event
+from kiosk.audit import key_the_chain, record_event
+from kiosk.audit_key import AuditKey, AuditKeyProblem, create_audit_key, read_audit_key
 from kiosk.db import Database
 from kiosk.migrations import upgrade_database
-from kiosk.models import StationSetting
+from kiosk.models import AuditHead, StationSetting
 from kiosk.settings import (
     MACHINE_ONLY,
     STATION_KEYS,
@@ -139,9 +140,38 @@ def open_station(env: Mapping[str, str] | None = None, *, file: Path | None = No
     database = Database(machine.resolved_database_url)
     if upgrade:
         upgrade_database(database)
+    open_audit_key(database, machine.resolved_audit_key_file)
     station = Station(machine, database, env, file)
     station.reload_settings()
     return station
+
+
+def open_audit_key(database: Database, path: Path) -> AuditKey:
+    """Gives the database this machine's copy of the station's audit key, keying the chain
+    the first time (kiosk/audit_key.py).
+
+    A station whose chain is not keyed yet (new, or just upgraded) gets a new key file here.
+    Once it is keyed, a machine without the file, or with another station's, is refused
+    (`AuditKeyProblem`) before it writes anything.
+    """
+    with database.session(readonly=True) as session:
+        keyed_with = session.scalar(select(AuditHead.key_id).where(AuditHead.id == 1))
+    if keyed_with is None and not path.exists():
+        try:
+            key = create_audit_key(path)
+        except FileExistsError:  # another process of this machine made it a moment ago
+            key = read_audit_key(path)
+    else:
+        key = read_audit_key(path)
+    if keyed_with is not None and keyed_with != key.key_id:
+        raise AuditKeyProblem("mismatch", path, f"key does not match: {path} is not the key "
+                              "this station's audit chain is written with (copy the key file "
+                              "from the station's first machine; docs/deployment.md)")
+    database.use_audit_key(key)
+    if keyed_with is None:
+        with database.session() as session:
+            key_the_chain(session, key)
+    return key
 
 
 def with_settings(station: Station, **changes: Any) -> Station:

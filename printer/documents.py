@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.audit import canonical_json, record_event
+from kiosk.audit import canonical_json, case_events, record_event
 from kiosk.cases import find_case
 from kiosk.models import Case, Document
 from kiosk.notices import TERMS
@@ -209,6 +209,17 @@ def read_qr(pdf: Path, dpi: int = 150) -> str:
     return result.stdout.strip().splitlines()[0]
 
 
+def rendered_file_hash(session: Session, document: Document) -> str | None:
+    """The PDF's SHA-256 as the audit chain recorded it when the document was rendered."""
+    for event in case_events(session, document.case_id):
+        payload = event.payload
+        if event.action == "document.rendered" and payload.get("kind") == document.kind \
+                and payload.get("submission") == document.submission \
+                and payload.get("content_sha256") == document.content_sha256:
+            return payload.get("file_sha256")
+    return None
+
+
 def verify_file(station: Station, pdf: Path) -> Verdict:
     """Whether a PDF is the stored document its QR names, and the record is unchanged since."""
     try:
@@ -237,5 +248,8 @@ def verify_file(station: Station, pdf: Path) -> Verdict:
                                "(changed in the database)")
         if document.file_sha256 != file_hash:
             return Verdict(False, "the file differs from the stored document (a changed byte)")
+        if rendered_file_hash(session, document) != file_hash:
+            return Verdict(False, "the file and its stored record differ from what the audit "
+                           "chain recorded when it was rendered (both changed together)")
     return Verdict(True, f"{pdf}: genuine {payload.kind} of case {payload.case_code}, "
                    f"submission {document.submission}")

@@ -84,12 +84,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         path = tmp_path / "kiosk.db"
         if seeds is not None and seed is not None:
             seeds.sqlite_copy(seed, path)
+            seeds.copy_audit_key("sqlite", seed, tmp_path / "data")
         yield f"sqlite:///{path}"
         return
     server: PostgresServer = request.getfixturevalue("postgres")
     name = "t_" + uuid.uuid4().hex[:12]
     if seeds is not None and seed is not None:
         url = seeds.postgres_copy(seed, server, name)
+        seeds.copy_audit_key("postgres", seed, tmp_path / "data")
     else:
         url = server.create_database(name)
     yield url

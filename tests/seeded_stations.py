@@ -64,6 +64,14 @@ class Seeds:
         self._sqlite: dict[str, Path] = {}
         self._postgres: dict[str, str] = {}
 
+    def copy_audit_key(self, backend: str, kind: str, data_dir: Path) -> None:
+        """Gives a station's data folder the seed's audit key, as a second machine of the same
+        station gets it (the seed's chain is keyed with it)."""
+        data_dir.mkdir(parents=True, exist_ok=True)
+        target = data_dir / "audit.key"
+        shutil.copyfile(self.folder / f"{backend}-{kind}" / "data" / "audit.key", target)
+        target.chmod(0o600)
+
     def sqlite_copy(self, kind: str, target: Path) -> None:
         """Puts a copy of the seed at `target` (an SQLite database file)."""
         if kind not in self._sqlite:

@@ -17,6 +17,7 @@ import pytest
 
 from kiosk import db
 from kiosk.audit import record_event, verify_chain
+from kiosk.audit_key import read_audit_key
 from kiosk.db import Database
 from kiosk.station import open_station
 
@@ -24,10 +25,10 @@ WRITERS = 8
 WRITES = 40
 
 
-def write_events(url: str, writer: int, start: float) -> str:
+def write_events(url: str, key_file: Path, writer: int, start: float) -> str:
     """One kiosk: WRITES audited transactions, each a read of the chain head and a write."""
     db.SQLITE_BUSY_TIMEOUT_MS = 1  # SQLite stops waiting by itself: the retry must do it
-    database = Database(url)
+    database = Database(url, audit_key=read_audit_key(key_file))
     try:
         while time.time() < start:  # all writers begin at the same moment
             time.sleep(0.001)
@@ -51,10 +52,11 @@ def test_eight_writer_processes_on_one_sqlite_file_all_land(tmp_path: Path) -> N
     context = multiprocessing.get_context("spawn")
     start = time.time() + 3
     with context.Pool(WRITERS) as pool:
-        outcomes = pool.starmap(write_events, [(url, w, start) for w in range(WRITERS)],
+        outcomes = pool.starmap(write_events, [(url, tmp_path / "d" / "audit.key", w, start)
+                                                for w in range(WRITERS)],
                                 chunksize=1)
     assert outcomes == ["ok"] * WRITERS
-    check = Database(url)
+    check = Database(url, audit_key=station.database.audit_key)
     with check.session(readonly=True) as session:
         report = verify_chain(session)
     check.dispose()

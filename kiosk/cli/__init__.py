@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from kiosk.answer_types import AnswerError
 from kiosk.answers_file import AnswersFileError
 from kiosk.audit import AuditChainBroken
+from kiosk.audit_key import AuditKeyProblem
 from kiosk.cases import CaseError, CaseNotFound, Conflict, IdentityProblem
 from kiosk.codes import CaseCodeError
 from kiosk.db import DatabaseUnreachable
@@ -43,7 +44,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     AnswersFileError, CaseError, CaseNotFound, CaseCodeError, IdentityProblem, InterviewError,
     SettingsError, TransitionError, TemplateInvalid, TemplateNotFound, VersionConflict,
     AccountError, LoginFailed, AuditChainBroken, SchemaOutOfDate, DraftError, AnswerError,
-    IdentityError, EditError,
+    IdentityError, EditError, AuditKeyProblem,
 )
 
 
