@@ -6,7 +6,8 @@ changed behind the events' back. Every event that records evidence carries a has
 - `case.identity_recorded`: a keyed hash of the party's identity;
 - `case.signed`: the SHA-256 of the signature image;
 - `review.approved` at the final level: the decision itself;
-- `document.rendered`: the SHA-256 of the PDF's bytes and of its content.
+- `document.rendered`: the SHA-256 of the PDF's bytes and of its content;
+- `evidence.added`: the SHA-256 of the file, whose bytes the blob store must still hold.
 `check_records` recomputes each from the rows as they are now and names every one that differs,
 and every evidence row that no event recorded (a row slipped in with the database password).
 """
@@ -15,25 +16,26 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.blobs import blob_problem
 from kiosk.cases import value_digest
-from kiosk.models import AnswerRevision, AuditEvent, Case, Document, Signature
+from kiosk.models import AnswerRevision, AuditEvent, Case, Document, EvidenceItem, Signature
 from kiosk.states import CaseStatus
 
 RECORDING_ACTIONS = ("answers.saved", "case.identity_recorded", "case.signed",
-                     "review.approved", "document.rendered")
+                     "review.approved", "document.rendered", "evidence.added")
 
 
 @dataclass(frozen=True)
 class RecordMismatch:
     """One record that differs from what its audit event recorded.
 
-    `record` is what it is ("answer", "identity", "signature", "decision", "document"), `where`
+    `record` is what it is ("answer", "identity", "signature", "decision", "document", "evidence"), `where`
     names it within its case (an answer's path and revision, a document's kind and submission),
     and `problem` is "changed" or "not_recorded" (no event recorded it).
     """
@@ -60,6 +62,7 @@ class _Recorded:
     signatures: dict[int, str | None] | None = None
     decision: dict[str, Any] | None = None
     documents: dict[tuple[str, int, str], str] | None = None
+    evidence: dict[int, tuple[str, str]] = field(default_factory=dict)  # item: (sha256, kind)
 
 
 def _recorded_by_case(session: Session) -> dict[str, _Recorded]:
@@ -80,6 +83,8 @@ def _recorded_by_case(session: Session) -> dict[str, _Recorded]:
             seen.signatures[payload.get("submission", 0)] = payload.get("png_sha256")
         elif action == "review.approved" and "decision" in payload:
             seen.decision = payload["decision"]
+        elif action == "evidence.added":
+            seen.evidence[payload["item"]] = (payload["sha256"], payload["kind"])
         elif action == "document.rendered":
             assert seen.documents is not None
             seen.documents[(payload["kind"], payload["submission"],
@@ -129,6 +134,14 @@ def _case_mismatches(session: Session, case: Case, seen: _Recorded) -> Iterator[
         elif file_sha != _sha256(document.pdf) or document.file_sha256 != file_sha \
                 or document.content_sha256 != _sha256(document.content.encode("utf-8")):
             yield mismatch("document", where)
+    for item in session.execute(select(EvidenceItem).where(EvidenceItem.case_id == case.id)
+                                .order_by(EvidenceItem.id)).scalars():
+        where = f"{item.kind} {item.sha256[:12]}"
+        recorded = seen.evidence.get(item.id)
+        if recorded is None:
+            yield mismatch("evidence", where, "not_recorded")
+        elif recorded != (item.sha256, item.kind) or blob_problem(session, item.sha256):
+            yield mismatch("evidence", where)
 
 
 def check_records(session: Session) -> list[RecordMismatch]:

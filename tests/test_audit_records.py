@@ -133,3 +133,20 @@ def test_kiosk_audit_verify_fails_and_names_the_changed_answer(
     out = capsys.readouterr()
     assert "audit chain intact" in out.out  # the events were not touched …
     assert f"answer '{path}' (revision 1) was changed after it was recorded" in out.err  # … yet
+
+
+def test_an_evidence_file_changed_in_the_store_is_named(station: Station, signed: str) -> None:
+    from kiosk.models import BlobChunk
+    from kiosk.sample_cases import add_sample_evidence
+
+    with station.database.session() as session:
+        add_user(session, "legal", "pw-legal-1", ["reviewer"], actor="test")
+    sha = add_sample_evidence(station, signed, "legal")
+    with station.database.session(readonly=True) as session:
+        assert check_records(session) == []
+    with station.database.session() as session:  # another picture put in its place
+        session.execute(update(BlobChunk).where(BlobChunk.sha256 == sha)
+                        .values(data=b"\x89PNG another picture"))
+    with station.database.session(readonly=True) as session:
+        assert [str(m) for m in check_records(session)] == [
+            f"case {signed}: evidence photo {sha[:12]} was changed after it was recorded"]

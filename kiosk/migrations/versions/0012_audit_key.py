@@ -1,7 +1,7 @@
 """audit_head.key_id: the id of the station key the audit chain is keyed with from then on
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-08 00:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0012'
-down_revision: str | None = '0009'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
