@@ -4,17 +4,30 @@ standing in, and it goes through the same pipeline)."""
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import av
 import pytest
+from sqlalchemy import delete, select
 from test_cases import sample_file
 from test_party import PNG, STROKES, through_identity
 
 from kiosk.cases import open_case
 from kiosk.interview import flatten_answers
-from kiosk.models import AnswerRevision, RecordingMark, Signature
+from kiosk.models import (
+    AnswerRevision,
+    BlobChunk,
+    Case,
+    RecordingMark,
+    RecordingSegment,
+    Signature,
+)
 from kiosk.recording import (
     PushSource,
     Recorder,
@@ -25,6 +38,7 @@ from kiosk.recording import (
     spool_dir,
     verify_recording,
 )
+from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station, with_settings
 
 
@@ -149,3 +163,144 @@ def test_the_signature_names_its_offset(station: Station) -> None:
     with station.database.session(readonly=True) as session:
         signature = session.query(Signature).filter_by(case_id=party.case_id).one()
         assert signature.recording_session_id == session_id and signature.offset_ms >= 150
+
+
+# -- the command line --------------------------------------------------------------------------
+
+@pytest.fixture
+def recording_cli(station_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+                  capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """`kiosk recording …` run in this process through `kiosk.cli.main` (with its exit codes
+    and error handling), the `recording` command registered even before the package's entry
+    points are reinstalled."""
+    import kiosk.cli
+    from kiosk.cli import recording
+
+    for name, value in station_env.items():
+        monkeypatch.setenv(name, value)
+
+    def build_parser():  # type: ignore[no-untyped-def]
+        parser = kiosk.cli._Parser(prog="kiosk")
+        commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+        recording.register(commands)
+        return parser
+
+    monkeypatch.setattr(kiosk.cli, "build_parser", build_parser)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        status = kiosk.cli.main(list(args))
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
+
+
+def case_code(station: Station, case_id: str) -> str:
+    with station.database.session(readonly=True) as session:
+        return session.get(Case, case_id).code
+
+
+def test_an_exported_session_plays_with_video_and_audio_as_long_as_it_was_recorded(
+        station: Station, recording_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    case_id = opened_case(station)
+    recorded(station, case_id, 2.5)
+    status, _out, _ = recording_cli("recording", "export", case_code(station, case_id),
+                                   "--out", str(tmp_path / "out"))
+    assert status == 0
+    [summary] = _sessions(station, case_id)
+    with av.open(str(tmp_path / "out" / f"{summary.id}.mkv")) as played:
+        kinds = sorted(s.type for s in played.streams)
+        duration = played.duration / 1_000_000
+        frames = sum(1 for _ in played.decode(video=0))
+    assert kinds == ["audio", "video"]
+    assert abs(duration - summary.duration_s) < 1
+    assert frames >= 2 * 15  # every segment's pictures, not only the first one's
+    index = json.loads((tmp_path / "out" / "index.json").read_text(encoding="utf-8"))
+    assert index["sessions"][0]["file"] == f"{summary.id}.mkv"
+
+
+def test_recording_list_shows_each_session_in_station_time(
+        station: Station, recording_cli) -> None:  # type: ignore[no-untyped-def]
+    case_id = opened_case(station)
+    recorded(station, case_id, 1.2)
+    status, out, _ = recording_cli("recording", "list", case_code(station, case_id), "--json")
+    assert status == 0
+    [listed] = json.loads(out)
+    assert listed["segments"] == 2 and listed["gaps"] == []
+    assert listed["started_at"].endswith("+08:00")  # Asia/Shanghai, the default station zone
+    assert 1.0 <= listed["duration_s"] <= 2.5
+    status, out, _ = recording_cli("recording", "list", case_code(station, case_id))
+    assert status == 0 and "2 segments" in out and "stopped" in out
+
+
+@pytest.mark.parametrize("tampering", ["byte_flip", "deleted_chunk", "deleted_segment"])
+def test_recording_verify_names_a_changed_or_removed_segment(
+        station: Station, recording_cli, tampering: str) -> None:  # type: ignore[no-untyped-def]
+    case_id = opened_case(station)
+    recorded(station, case_id, 2.2)
+    code = case_code(station, case_id)
+    status, out, _ = recording_cli("recording", "verify", code)
+    assert status == 0 and "3 segments match" in out
+    with station.database.session() as session:
+        segment = session.execute(select(RecordingSegment).where(
+            RecordingSegment.n == 1)).scalar_one()
+        if tampering == "byte_flip":
+            chunk = session.get(BlobChunk, (segment.sha256, 0))
+            data = bytearray(chunk.data)
+            data[len(data) // 2] ^= 0xFF
+            chunk.data = bytes(data)
+        elif tampering == "deleted_chunk":
+            session.execute(delete(BlobChunk).where(BlobChunk.sha256 == segment.sha256))
+        else:
+            session.delete(segment)
+    status, _, err = recording_cli("recording", "verify", code)
+    assert status == 1
+    expected = {"byte_flip": "changed", "deleted_chunk": "truncated",
+                "deleted_segment": "missing"}[tampering]
+    assert "segment 1 of session" in err and expected in err
+
+
+# -- a kiosk killed while recording ------------------------------------------------------------
+
+KIOSK_RECORDING = """
+import sys, time
+from kiosk.recording import recorder_for
+from kiosk.station import open_station, with_settings
+station = with_settings(open_station(), recording_source="test", recording_segment_seconds=1)
+recorder = recorder_for(station)
+recorder.start(sys.argv[1])
+print("recording", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_kiosk_killed_while_recording_loses_at_most_one_segment_and_the_gap_is_listed(
+        station: Station, station_env: dict[str, str],
+        recording_cli) -> None:  # type: ignore[no-untyped-def]
+    case_id = opened_case(station)
+    kiosk = subprocess.Popen([sys.executable, "-c", KIOSK_RECORDING, case_id], env=station_env,
+                             cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert kiosk.stdout is not None and kiosk.stdout.readline().strip() == "recording"
+        started = time.monotonic()
+        time.sleep(3.5)
+        killed_after = time.monotonic() - started
+        kiosk.send_signal(signal.SIGKILL)
+    finally:
+        kiosk.kill()
+        kiosk.wait(10)
+    recorded(station, case_id, 1.2)  # the kiosk comes back and the party goes on
+    first, resumed = _sessions(station, case_id)
+    assert first.end_cause == "interrupted" and resumed.end_cause == "stopped"
+    # Closed segments were stored as they closed: only the open one (≤ 1 s) is lost.
+    assert first.recorded_ms / 1000 >= killed_after - 1 - 0.5
+    [gap] = first.gaps
+    assert gap.cause == "interrupted" and gap.to_at == resumed.started_at
+    assert gap.from_at == first.ended_at
+    with station.database.session(readonly=True) as session:
+        assert recording_problems(session, case_id) == ["gaps"]
+        assert verify_recording(session, case_id) == []
+    status, out, _ = recording_cli("recording", "list", case_code(station, case_id), "--json")
+    listed = json.loads(out)
+    assert status == 0 and [s["end_cause"] for s in listed] == ["interrupted", "stopped"]
+    assert listed[0]["gaps"][0]["cause"] == "interrupted" and listed[1]["gaps"] == []
