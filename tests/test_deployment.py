@@ -238,10 +238,15 @@ def test_from_an_empty_database_to_an_approved_case(deployment: Deployment,
                     stdin=OFFICER_PASSWORD + "\n")
     assert first.returncode == 0, first.stderr
     assert "next: approver" in first.stdout
-    final = d.kiosk(d.app_url, "review", code, "approve", "--as", "head",
-                    "--penalty-type", "fine", "--amount", "200",
-                    "--basis", "51", "--circumstances", "如实陈述",
-                    stdin=OFFICER_PASSWORD + "\n")
+    decide = ("review", code, "approve", "--as", "head", "--penalty-type", "fine", "--amount",
+              "200", "--basis", "51", "--circumstances", "如实陈述")
+    # A case entered with `kiosk submit` has no audio and video recording: refused while the
+    # station requires one (PSAPL Art. 97, 108), decided once it does not.
+    refused = d.kiosk(d.app_url, *decide, stdin=OFFICER_PASSWORD + "\n")
+    assert refused.returncode == 1 and "recording" in refused.stderr
+    not_required = d.kiosk(d.app_url, "settings", "set", "recording_required", "false")
+    assert not_required.returncode == 0, not_required.stderr
+    final = d.kiosk(d.app_url, *decide, stdin=OFFICER_PASSWORD + "\n")
     assert final.returncode == 0, final.stderr
     assert f"{code}: approved" in final.stdout
     assert "warning" not in final.stderr

@@ -17,11 +17,13 @@ import pytest
 from sqlalchemy import delete, select
 from test_cases import sample_file
 from test_party import PNG, STROKES, through_identity
+from test_review import FINE, officers, submitted
 
-from kiosk.cases import open_case
+from kiosk.cases import find_case, open_case
 from kiosk.interview import flatten_answers
 from kiosk.models import (
     AnswerRevision,
+    AuditEvent,
     BlobChunk,
     Case,
     RecordingMark,
@@ -38,8 +40,12 @@ from kiosk.recording import (
     spool_dir,
     verify_recording,
 )
-from kiosk.settings import PROJECT_ROOT
+from kiosk.review import ReviewError, approve_level
+from kiosk.settings import PROJECT_ROOT, SettingsError, load_settings
 from kiosk.station import Station, with_settings
+from ui.officer.refusals import why_refused
+
+__all__ = ["officers"]  # a fixture, shared with tests/test_review.py
 
 
 def test_station(station: Station, seconds: int = 1) -> Station:
@@ -304,3 +310,79 @@ def test_a_kiosk_killed_while_recording_loses_at_most_one_segment_and_the_gap_is
     listed = json.loads(out)
     assert status == 0 and [s["end_cause"] for s in listed] == ["interrupted", "stopped"]
     assert listed[0]["gaps"][0]["cause"] == "interrupted" and listed[1]["gaps"] == []
+
+
+# -- the approval gate (PSAPL Art. 97, 108) ----------------------------------------------------
+
+def decided_with(station: Station, officers, code: str) -> None:  # type: ignore[no-untyped-def]
+    with station.database.session() as session:
+        approve_level(session, find_case(session, code), officers["legal"], station.settings)
+    with station.database.session() as session:
+        approve_level(session, find_case(session, code), officers["head"], station.settings,
+                      decision=FINE)
+
+
+def test_final_approval_is_refused_without_a_recording_when_one_is_required(
+        station: Station, officers) -> None:  # type: ignore[no-untyped-def]
+    required = with_settings(station, recording_required=True)  # the default of a station
+    assert load_settings(env={}).recording_required  # the shipped default
+    code = submitted(required)  # `kiosk submit`: no kiosk, no recording
+    with pytest.raises(ReviewError) as refused:
+        decided_with(required, officers, code)
+    assert refused.value.reason == "recording_incomplete"
+    assert refused.value.values["problems"] == ["no_recording"]
+    assert "recording" in str(refused.value)
+    assert "录音录像" in why_refused(refused.value, "zh")
+    with station.database.session(readonly=True) as session:
+        assert find_case(session, code).status == "in_review"  # nothing decided half-way
+
+
+def test_final_approval_is_refused_when_the_recording_has_a_gap(
+        station: Station, officers) -> None:  # type: ignore[no-untyped-def]
+    required = with_settings(station, recording_required=True)
+    code = submitted(required)
+    with station.database.session(readonly=True) as session:
+        case_id = find_case(session, code).id
+    camera = PushSource()  # a camera that sends one picture and then fails
+    faults: list[RecordingFault] = []
+    recorder = Recorder(required.database, camera, spool_dir=spool_dir(required),
+                        segment_seconds=1, on_fault=faults.append)
+    recorder.STALL_S = 0.3
+    recorder.start(case_id)
+    camera.push_video(bytes(640 * 480 * 3), 640, 480)
+    deadline = time.monotonic() + 5
+    while not faults and time.monotonic() < deadline:
+        time.sleep(0.05)
+    recorder.stop()
+    recorded(required, case_id, 0.3)  # an officer fixed the camera; the party goes on
+    first, _ = _sessions(required, case_id)
+    assert first.gaps[0].cause == faults[0].reason
+    with pytest.raises(ReviewError) as refused:
+        decided_with(required, officers, code)
+    # The failed session's open segment was lost too: nothing of it was stored.
+    assert refused.value.values["problems"] == ["gaps", "missing_segments"]
+    assert "中断" in why_refused(refused.value, "zh")
+
+
+def test_final_approval_passes_with_a_complete_recording(
+        station: Station, officers) -> None:  # type: ignore[no-untyped-def]
+    required = with_settings(station, recording_required=True)
+    code = submitted(required)
+    with station.database.session(readonly=True) as session:
+        case_id = find_case(session, code).id
+    recorded(required, case_id, 0.5)
+    decided_with(required, officers, code)
+    with station.database.session(readonly=True) as session:
+        assert find_case(session, code).status == "approved"
+
+
+def test_turning_the_requirement_off_is_a_station_setting_and_audited(
+        station: Station) -> None:
+    station.set_setting("recording_required", "true", actor="admin")
+    station.set_setting("recording_required", "false", actor="admin")
+    with station.database.session(readonly=True) as session:
+        changes = [e.payload for e in session.query(AuditEvent).filter_by(
+            action="settings.changed")]
+    assert changes[-1] == {"key": "recording_required", "old": True, "new": False}
+    with pytest.raises(SettingsError, match="station-wide"):
+        load_settings(env={"KIOSK_RECORDING_REQUIRED": "false"})

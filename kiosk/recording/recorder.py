@@ -22,6 +22,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+try:
+    import fcntl
+except ImportError:  # Windows: one kiosk process per machine, the thread lock is enough
+    fcntl = None  # type: ignore[assignment]
+
 from kiosk.audit import record_event
 from kiosk.db import Database, DatabaseUnreachable
 from kiosk.models import RecordingSession
@@ -273,15 +278,29 @@ def _write_json(path: Path, data: dict) -> None:
     os.replace(temporary, path)  # a sidecar is whole or absent, never half-written
 
 
+_SPOOL_LOCK = threading.Lock()
+
+
 def upload_spool(database: Database, spool_dir: Path, *, segments_only: bool = False) -> int:
+    """Stores what waits in the spool (see `_upload_spool`), one uploader at a time: a
+    machine's threads by a lock, its processes (a kiosk restarted beside one still closing)
+    by a lock file."""
+    with _SPOOL_LOCK:
+        if not spool_dir.is_dir():
+            return 0
+        with (spool_dir / ".lock").open("a") as lock:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            return _upload_spool(database, spool_dir, segments_only=segments_only)
+
+
+def _upload_spool(database: Database, spool_dir: Path, *, segments_only: bool) -> int:
     """Stores the closed segments (and session ends) waiting in the spool, oldest first, each
     in its own transaction, and removes each file once stored; how many were stored.
 
     A segment still open when its machine died (a `.part` file with no sidecar) is not whole
     and stays where it is for an investigator; the next session records the gap.
     """
-    if not spool_dir.is_dir():
-        return 0
     stored = 0
     sidecars = sorted(spool_dir.glob("*.json"), key=lambda p: (p.name.endswith("-end.json"),
                                                                 p.name))

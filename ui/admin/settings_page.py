@@ -59,9 +59,10 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                          "action_type_code", "custom_code", "timezone", "languages")),
     ("section_review", ("review_chain", "decision_deadline_hours", "questioning_limit_hours",
                         "questioning_limit_detention_hours", "hearing_fine_threshold",
-                        "detention_days_excluded", "template_four_eyes")),
+                        "detention_days_excluded", "template_four_eyes",
+                        "recording_required")),
     ("section_kiosk", ("idle_timeout_seconds", "admin_pin", "login_max_failures",
-                       "login_lockout_minutes")),
+                       "login_lockout_minutes", "recording_segment_seconds")),
     ("section_printing", ("print_on_submit", "print_on_approval", "printer_backend",
                           "printer_target", "document_font")),
 )
