@@ -386,3 +386,39 @@ def test_turning_the_requirement_off_is_a_station_setting_and_audited(
     assert changes[-1] == {"key": "recording_required", "old": True, "new": False}
     with pytest.raises(SettingsError, match="station-wide"):
         load_settings(env={"KIOSK_RECORDING_REQUIRED": "false"})
+
+
+# -- the statement's note (PR Art. 45) ---------------------------------------------------------
+
+def test_the_statement_notes_its_recording_and_where_the_party_signed_in_it(
+        station: Station, tmp_path: Path) -> None:
+    from kiosk.sample_cases import submitted_sample_case
+    from printer.documents import export_documents
+
+    case = submitted_sample_case(station, recorder=recorder_for(test_station(station)))
+    [summary] = _sessions(station, case.id)
+    written, _ = export_documents(station, case.code, tmp_path / "out")
+    [statement] = [p for p in written if p.name.endswith("statement.pdf")]
+    text = subprocess.run(["pdftotext", str(statement), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    joined = "".join(text.split())  # lines and the hash wrap anywhere
+    assert f"同步录音录像：编号{summary.id}" in joined
+    assert f"共{summary.segments}段" in joined and f"录音录像校验值（SHA-256）：{summary.sha256}" \
+        in joined
+    assert "录音录像完整，无中断。" in joined
+    with station.database.session(readonly=True) as session:
+        signed = session.query(Signature).filter_by(case_id=case.id).one()
+    seconds = signed.offset_ms // 1000
+    assert f"签名于录音录像{summary.id[:8]}的0:00:{seconds:02d}." in joined
+
+
+def test_a_statement_without_a_recording_says_so(station: Station, tmp_path: Path) -> None:
+    from kiosk.sample_cases import submitted_sample_case
+    from printer.documents import export_documents
+
+    case = submitted_sample_case(station)
+    written, _ = export_documents(station, case.code, tmp_path / "out")
+    [statement] = [p for p in written if p.name.endswith("statement.pdf")]
+    text = subprocess.run(["pdftotext", str(statement), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert "同步录音录像：无" in "".join(text.split())
