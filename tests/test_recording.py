@@ -422,3 +422,21 @@ def test_a_statement_without_a_recording_says_so(station: Station, tmp_path: Pat
     text = subprocess.run(["pdftotext", str(statement), "-"], check=True, capture_output=True,
                           text=True).stdout
     assert "同步录音录像：无" in "".join(text.split())
+
+
+def test_the_headless_demo_records_its_interview_and_still_reaches_a_decision(
+        station: Station, station_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from kiosk.cli import demo
+
+    station.set_setting("recording_required", "true", actor="admin")  # as a fresh station
+    for name, value in {**station_env, "KIOSK_RECORDING_SOURCE": "test"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(demo, "ANSWER_PAUSE_S", 0)
+    assert demo.run_demo(argparse.Namespace(template="minor-assault", language="zh",
+                                            headless=True)) == 0
+    out = capsys.readouterr().out
+    assert "recorded (test): session" in out and "no gaps" in out
+    assert "-> case is approved" in out
