@@ -21,9 +21,11 @@ from kiosk.recording.sources import AUDIO_RATE, FPS, HEIGHT, WIDTH
 
 SUFFIX = ".mkv"
 MS = Fraction(1, 1000)
-VIDEO_OPTIONS = {"preset": "veryfast", "tune": "zerolatency", "crf": "26"}
-"""veryfast: a tenth of a core at 640x480@15 on the bench; crf 26 keeps faces and printed
-text readable at a few MB a minute (docs/deployment.md has the figures)."""
+VIDEO_OPTIONS = {"preset": "veryfast", "tune": "zerolatency", "crf": "26",
+                 "maxrate": "600k", "bufsize": "1200k"}
+"""veryfast: about 5 % of a 2-core machine at 640x480@15 (bench/recording.py); crf 26 keeps
+faces and printed text readable, and the cap of 600 kbit/s bounds a noisy picture (a dim room)
+to about 5 MB a minute (docs/deployment.md has the figures)."""
 AUDIO_BITRATE = 24_000
 
 
