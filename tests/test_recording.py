@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 from sqlalchemy import delete, select
 from test_cases import sample_file
@@ -440,3 +441,46 @@ def test_the_headless_demo_records_its_interview_and_still_reaches_a_decision(
     out = capsys.readouterr().out
     assert "recorded (test): session" in out and "no gaps" in out
     assert "-> case is approved" in out
+
+
+def test_a_camera_missing_at_the_start_is_on_the_case_in_the_audit_trail(
+        station: Station) -> None:
+    case_id = opened_case(station)
+    recorder = recorder_for(with_settings(station, recording_camera="/dev/video-none"))
+    with pytest.raises(RecordingFault):
+        recorder.start(case_id)
+    with station.database.session(readonly=True) as session:
+        [event] = session.query(AuditEvent).filter_by(case_id=case_id,
+                                                      action="recording.fault").all()
+    assert event.payload["reason"] == "camera_missing"
+
+
+def test_a_full_disk_is_a_disk_full_fault() -> None:
+    from kiosk.recording.segments import SegmentWriter
+
+    writer = SegmentWriter(Path("/dev/full"))  # every write fails with ENOSPC
+    with pytest.raises(RecordingFault) as full:
+        for n in range(30):
+            writer.add_video(np.random.default_rng(n).integers(0, 255, (480, 640, 3), np.uint8),
+                             n * 66)
+        writer.close()
+    assert full.value.reason == "disk_full"
+
+
+def test_frames_pushed_by_the_screens_are_recorded_like_the_camera(station: Station) -> None:
+    """What the kiosk's Qt layer does with QVideoSink and QAudioSource frames (this machine has
+    no camera: the pictures here are grey, the sound silence, at the camera's pace)."""
+    case_id = opened_case(station)
+    source = PushSource()
+    recorder = Recorder(station.database, source, spool_dir=spool_dir(station),
+                        segment_seconds=1)
+    recorder.start(case_id)
+    picture, sound = bytes([128]) * (320 * 240 * 3), bytes(2 * 1600)
+    for _ in range(int(1.5 * 15)):
+        source.push_video(picture, 320, 240)  # scaled to 640x480 by the encoder
+        source.push_audio(sound, 24_000)      # resampled to 48 kHz
+        time.sleep(1 / 15)
+    recorder.stop()
+    [summary] = _sessions(station, case_id)
+    assert summary.end_cause == "stopped" and summary.segments == 2
+    assert 1300 <= summary.recorded_ms <= 1800

@@ -120,7 +120,11 @@ class Recorder:
         except STORE_ERRORS as exc:
             raise RecordingFault(f"the station database cannot be reached: {exc}",
                                  reason="store_unreachable") from exc
-        self.source.open()
+        try:
+            self.source.open()
+        except RecordingFault as fault:
+            self._audit_refused_start(case_id, purpose, fault)
+            raise
         try:
             with self.database.session() as session:
                 recording = begin_session(session, case_id, purpose, machine=self.machine,
@@ -141,6 +145,18 @@ class Recorder:
                                          daemon=True)
         self._capture.start()
         return session_id
+
+    def _audit_refused_start(self, case_id: str, purpose: str, fault: RecordingFault) -> None:
+        """The console shows the fault on the case: the audit chain says the recording could
+        not start, and why (best effort: the database may be what failed)."""
+        try:
+            with self.database.session() as session:
+                record_event(session, "kiosk", "recording.fault", case_id=case_id, payload={
+                    "session": None, "purpose": purpose, "reason": fault.reason,
+                    "machine": self.machine})
+        except STORE_ERRORS:
+            log.warning("could not record the recording fault %s of case %s", fault.reason,
+                        case_id)
 
     def stop(self, timeout: float = 30) -> None:
         """Closes the open segment, stores what is left and ends the session (as "stopped",
@@ -196,7 +212,7 @@ class Recorder:
                     if self.on_preview and now - last_preview >= self.PREVIEW_EVERY_S:
                         last_preview = now
                         small = capture.rgb[::self.PREVIEW_STEP, ::self.PREVIEW_STEP]
-                        self.on_preview(small.tobytes(), small.shape[1], small.shape[0])
+                        self._preview(small.tobytes(), small.shape[1], small.shape[0])
                 else:
                     writer.add_audio(capture.samples, capture.rate)
                 self._check_stall(now, last_video, last_audio)
@@ -213,6 +229,12 @@ class Recorder:
                 writer.abandon()
             self._fail(RecordingFault(f"the encoder failed: {exc}", reason="encoder_failed",
                                       error=str(exc)))
+
+    def _preview(self, rgb: bytes, width: int, height: int) -> None:
+        try:
+            self.on_preview(rgb, width, height)  # type: ignore[misc]
+        except Exception:  # a screen's bug must not stop the recording
+            log.exception("the preview callback failed")
 
     def _check_stall(self, now: float, last_video: float, last_audio: float) -> None:
         if now - last_video > self.STALL_S:
@@ -244,7 +266,10 @@ class Recorder:
     def _report(self, fault: RecordingFault) -> None:
         self.faults.put(fault)
         if self.on_fault is not None:
-            self.on_fault(fault)
+            try:
+                self.on_fault(fault)
+            except Exception:  # the fault stays in `faults` for the caller to find
+                log.exception("the fault callback failed")
 
     def _spool_end(self, session_id: str, cause: str) -> None:
         _write_json(self.spool_dir / f"{session_id}-end.json",

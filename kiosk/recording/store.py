@@ -193,11 +193,17 @@ def case_sessions(session: Session, case_id: str) -> list[SessionSummary]:
 def recording_problems(session: Session, case_id: str) -> list[str]:
     """Why a case's questioning is not completely recorded (PSAPL Art. 97, 108): reasons, empty
     when it is. "no_recording", "unfinished" (a session still open), "gaps", "fault" (a session
-    a device fault ended), "missing_segments" (a session that stored nothing)."""
+    a device fault ended), "missing_segments" (a session that stored nothing),
+    "no_correction_recording" (a returned case corrected and signed again with no recorded
+    correction: the second signature must be recorded too, PR Art. 263)."""
     summaries = case_sessions(session, case_id)
     if not any(s.purpose == "interview" for s in summaries):
         return ["no_recording"]
     problems = []
+    case = session.get(Case, case_id)
+    if case is not None and case.submission_count > 1 and \
+            not any(s.purpose == "correction" for s in summaries):
+        problems.append("no_correction_recording")
     if any(s.ended_at is None for s in summaries):
         problems.append("unfinished")
     if any(s.gaps for s in summaries):

@@ -281,6 +281,8 @@ RECORDING_PROBLEMS: dict[str, dict[str, str]] = {
     "gaps": {"zh": "录音录像有中断", "en": "gaps in the recording"},
     "fault": {"zh": "设备故障中止了录音录像", "en": "a device fault stopped the recording"},
     "missing_segments": {"zh": "录音录像片段缺失", "en": "missing segments"},
+    "no_correction_recording": {"zh": "退回补正没有录音录像",
+                                "en": "the correction after the return was not recorded"},
 }
 
 ERRORS: dict[str, dict[str, str]] = {
