@@ -35,6 +35,7 @@ from kiosk.recording import (
     PushSource,
     Recorder,
     RecordingFault,
+    TestSource,
     case_sessions,
     recorder_for,
     recording_problems,
@@ -484,3 +485,40 @@ def test_frames_pushed_by_the_screens_are_recorded_like_the_camera(station: Stat
     [summary] = _sessions(station, case_id)
     assert summary.end_cause == "stopped" and summary.segments == 2
     assert 1300 <= summary.recorded_ms <= 1800
+
+
+class UnreachableWhileDown:
+    """The station database behind a network cable the test can pull (`down`): the real
+    database otherwise."""
+
+    def __init__(self, database) -> None:  # type: ignore[no-untyped-def]
+        self.database = database
+        self.down = False
+
+    def session(self, **kwargs):  # type: ignore[no-untyped-def]
+        from kiosk.db import DatabaseUnreachable
+
+        if self.down:
+            raise DatabaseUnreachable("db.station.lan", "the cable is out")
+        return self.database.session(**kwargs)
+
+
+def test_segments_wait_in_the_spool_while_the_database_is_away_and_nothing_is_lost(
+        station: Station) -> None:
+    case_id = opened_case(station)
+    database = UnreachableWhileDown(station.database)
+    faults: list[RecordingFault] = []
+    recorder = Recorder(database, TestSource(),  # type: ignore[arg-type]
+                        spool_dir=spool_dir(station), segment_seconds=1,
+                        on_fault=faults.append)
+    recorder.start(case_id)
+    database.down = True
+    time.sleep(2.4)
+    assert [f.reason for f in faults] == ["store_unreachable"]
+    assert recorder.is_recording  # an unreachable store does not stop the recording
+    assert len(list(spool_dir(station).glob("*.mkv"))) >= 2
+    database.down = False
+    recorder.stop()
+    [summary] = _sessions(station, case_id)
+    assert summary.segments == 3 and summary.end_cause == "stopped" and not summary.gaps
+    assert not list(spool_dir(station).glob("*.mkv"))
