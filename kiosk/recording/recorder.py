@@ -58,6 +58,8 @@ class Recorder:
 
     STALL_S = 2.0
     """A camera or microphone silent this long has failed (a still picture is no recording)."""
+    START_GRACE_S = 5.0
+    """A camera's first picture may take a few seconds (V4L2 warms up); then STALL_S holds."""
     PREVIEW_EVERY_S = 0.25
     PREVIEW_STEP = 4  # 640x480 to 160x120
     RETRY_S = 5.0
@@ -187,7 +189,8 @@ class Recorder:
         assert self.session_id is not None
         writer: SegmentWriter | None = None
         n, seg_start = 0, 0.0
-        last_video = last_audio = time.monotonic()
+        # Until the first picture and sound, the devices get START_GRACE_S to begin.
+        last_video = last_audio = time.monotonic() + self.START_GRACE_S - self.STALL_S
         last_preview = 0.0
         try:
             while not self._stop.is_set():
@@ -196,6 +199,8 @@ class Recorder:
                 if capture is None:
                     self._check_stall(now, last_video, last_audio)
                     continue
+                if capture.at < self._t0:
+                    continue  # captured before the session began: not part of it
                 if isinstance(capture, VideoCapture):
                     last_video = capture.at
                     if writer is not None and \
