@@ -31,6 +31,7 @@ from kiosk.models import (
     RecordingSegment,
     Signature,
 )
+from kiosk.party import PartySession
 from kiosk.recording import (
     PushSource,
     Recorder,
@@ -522,3 +523,46 @@ def test_segments_wait_in_the_spool_while_the_database_is_away_and_nothing_is_lo
     [summary] = _sessions(station, case_id)
     assert summary.segments == 3 and summary.end_cause == "stopped" and not summary.gaps
     assert not list(spool_dir(station).glob("*.mkv"))
+
+
+def test_a_returned_case_needs_its_correction_recorded_too(station: Station, officers) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.review import return_case
+    from kiosk.sample_cases import submitted_sample_case
+
+    required = with_settings(station, recording_required=True)
+    recorder = recorder_for(test_station(required))
+    case = submitted_sample_case(required, recorder=recorder)
+    with required.database.session() as session:
+        return_case(session, find_case(session, case.code), officers["legal"],
+                    {"incident_place": "请写具体门牌号"}, today=required.today(),
+                    now=required.local_now().replace(tzinfo=None))
+
+    def corrected(place: str, *, recorded_too: bool) -> None:
+        party = PartySession.resume(required, case.start_code)
+        if recorded_too:
+            recorder.start(case.id, "correction")
+            party.recorder = recorder
+        party.choose_language("zh")
+        party.answer("incident_place", place)
+        party.to_signature()
+        party.sign(PNG, STROKES)
+        if recorded_too:
+            recorder.stop()
+
+    corrected("北京市朝阳区示例路1号", recorded_too=False)
+    with pytest.raises(ReviewError) as refused:
+        decided_with(required, officers, case.code)
+    assert refused.value.values["problems"] == ["no_correction_recording"]
+    with required.database.session() as session:  # returned again; this time recorded
+        return_case(session, find_case(session, case.code), officers["legal"],
+                    {"incident_place": "请再写清楚"}, today=required.today(),
+                    now=required.local_now().replace(tzinfo=None))
+    corrected("北京市朝阳区示例路1号2单元", recorded_too=True)
+    decided_with(required, officers, case.code)
+    with required.database.session(readonly=True) as session:
+        assert find_case(session, case.code).status == "approved"
+        revisions = session.query(AnswerRevision).filter_by(case_id=case.id,
+                                                            path="incident_place").all()
+    interview, correction = (s.id for s in _sessions(required, case.id))
+    assert [r.recording_session_id for r in sorted(revisions, key=lambda r: r.revision)] == [
+        interview, None, correction]

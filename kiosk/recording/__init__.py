@@ -13,7 +13,14 @@ Using it (the kiosk; `kiosk demo --headless` does the same on the test source)::
     recorder.start(case_id, "interview")   # RecordingFault: camera_missing, device_busy, …
     party = PartySession(station, case_id, recorder=recorder)   # answers carry the offset
     ...
-    recorder.stop()                         # after the signature, a conversion or an exit
+    party.sign(png, strokes)                # the signing is recorded (PR Art. 263)
+    recorder.stop()                         # after the signature, a conversion or an exit;
+                                            # before notify(SUBMITTED), so the printed
+                                            # statement notes the whole recording (PR Art. 45)
+
+A returned case's correction is a session of its own: `recorder.start(case_id, "correction")`.
+The console's player opens `export.write_session_file(session, session_id, path)`: one file
+whose timeline is the session's, so an answer's `offset_ms` is where to seek.
 
 - Sources (`sources.py`): `TestSource` (moving bars, a running clock and a tone, in real time),
   `DeviceSource` (the camera and microphone through FFmpeg: settings `recording_camera`,

@@ -57,24 +57,32 @@ def join_segments(files: list[tuple[Path, int]], out: Path) -> None:
                     output.mux(packet)
 
 
+def write_session_file(session: Session, session_id: str, target: Path) -> int:
+    """Writes one session's stored segments as one playable file at `target` (its timeline is
+    the session's: seek to an answer's `offset_ms`); how many segments it holds (0: none, and
+    nothing written). The console's player opens this file."""
+    segments = list(session.execute(select(RecordingSegment).where(
+        RecordingSegment.session_id == session_id).order_by(RecordingSegment.n)).scalars())
+    if not segments:
+        return 0
+    with tempfile.TemporaryDirectory(prefix="recording-export-") as scratch:
+        files = [(write_blob(session, s.sha256, Path(scratch) / f"{s.n:05d}.mkv"), s.offset_ms)
+                 for s in segments]
+        join_segments(files, target)
+    return len(segments)
+
+
 def export_case(session: Session, case_id: str, out_dir: Path, *,
                 zone: str) -> tuple[list[ExportedSession], Path]:
     """Writes `<session id>.mkv` for each session with stored segments, and `index.json`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     exported = []
     summaries = case_sessions(session, case_id)
-    with tempfile.TemporaryDirectory(prefix="recording-export-") as scratch:
-        for summary in summaries:
-            segments = list(session.execute(select(RecordingSegment).where(
-                RecordingSegment.session_id == summary.id).order_by(RecordingSegment.n))
-                .scalars())
-            if not segments:
-                continue
-            files = [(write_blob(session, s.sha256, Path(scratch) / f"{s.n:05d}.mkv"),
-                      s.offset_ms) for s in segments]
-            target = out_dir / f"{summary.id}.mkv"
-            join_segments(files, target)
-            exported.append(ExportedSession(summary.id, target, len(segments)))
+    for summary in summaries:
+        target = out_dir / f"{summary.id}.mkv"
+        count = write_session_file(session, summary.id, target)
+        if count:
+            exported.append(ExportedSession(summary.id, target, count))
     index = out_dir / "index.json"
     index.write_text(json.dumps(recording_index(session, case_id, summaries, exported, zone),
                                 ensure_ascii=False, indent=2), encoding="utf-8")
