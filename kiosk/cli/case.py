@@ -26,6 +26,7 @@ from kiosk.cases import (
 from kiosk.cli import add_json_flag, print_json, refuse_control_characters
 from kiosk.hooks import SUBMITTED, notify
 from kiosk.models import Case
+from kiosk.recording.store import case_sessions, recording_problems
 from kiosk.review import open_comments, review_actions
 from kiosk.states import LABELS, CaseStatus
 from kiosk.station import Station, open_station
@@ -185,6 +186,9 @@ def run_show(args: argparse.Namespace) -> int:
             "audit": [{"seq": e.seq, "at": _iso(e.at, station), "actor": e.actor,
                        "action": e.action, "payload": e.payload}
                       for e in case_events(session, case.id)],
+            # PSAPL Art. 97, 108: what the approver must know before deciding.
+            "recording": {"problems": recording_problems(session, case.id),
+                          "sessions": len(case_sessions(session, case.id))},
         })
         template = interview.template
     if args.json:
@@ -208,6 +212,10 @@ def run_show(args: argparse.Namespace) -> int:
         print(f"  converted: {case.conversion_reason}")
     if case.decision:
         print(f"  decision: {case.decision}")
+    problems = data["recording"]["problems"]
+    print("  recording: " + (f"complete ({data['recording']['sessions']} sessions)"
+                             if not problems else ", ".join(problems))
+          + "  (kiosk recording list CODE)")
     print("\nstatement:")
     for entry in data["statement"]:
         if entry["heading"]:
