@@ -443,7 +443,7 @@ def test_the_headless_demo_records_its_interview_and_still_reaches_a_decision(
     out = capsys.readouterr().out
     assert "recorded (test): session" in out and "no gaps" in out
     assert "-> case is approved" in out
-    assert "recording: complete (1 sessions)" in out  # `kiosk case show`, as the approver reads
+    assert "recording: complete (1 session)" in out  # `kiosk case show`, as the approver reads
 
 
 def test_a_camera_missing_at_the_start_is_on_the_case_in_the_audit_trail(

@@ -212,8 +212,8 @@ def run_show(args: argparse.Namespace) -> int:
         print(f"  converted: {case.conversion_reason}")
     if case.decision:
         print(f"  decision: {case.decision}")
-    problems = data["recording"]["problems"]
-    print("  recording: " + (f"complete ({data['recording']['sessions']} sessions)"
+    problems, sessions = data["recording"]["problems"], data["recording"]["sessions"]
+    print("  recording: " + (f"complete ({sessions} session{'' if sessions == 1 else 's'})"
                              if not problems else ", ".join(problems))
           + "  (kiosk recording list CODE)")
     print("\nstatement:")
