@@ -242,7 +242,8 @@ def test_recording_list_shows_each_session_in_station_time(
     assert status == 0 and "2 segments" in out and "stopped" in out
 
 
-@pytest.mark.parametrize("tampering", ["byte_flip", "deleted_chunk", "deleted_segment"])
+@pytest.mark.parametrize("tampering", ["byte_flip", "deleted_chunk", "deleted_segment",
+                                       "event_edited"])
 def test_recording_verify_names_a_changed_or_removed_segment(
         station: Station, recording_cli, tampering: str) -> None:  # type: ignore[no-untyped-def]
     case_id = opened_case(station)
@@ -260,12 +261,17 @@ def test_recording_verify_names_a_changed_or_removed_segment(
             chunk.data = bytes(data)
         elif tampering == "deleted_chunk":
             session.execute(delete(BlobChunk).where(BlobChunk.sha256 == segment.sha256))
+        elif tampering == "event_edited":  # the chain's event made to name other bytes
+            event = session.execute(select(AuditEvent).where(
+                AuditEvent.action == "recording.segment")
+                .order_by(AuditEvent.seq).offset(1).limit(1)).scalar_one()
+            event.payload = {**event.payload, "size": event.payload["size"] + 1}
         else:
             session.delete(segment)
     status, _, err = recording_cli("recording", "verify", code)
     assert status == 1
     expected = {"byte_flip": "changed", "deleted_chunk": "truncated",
-                "deleted_segment": "missing"}[tampering]
+                "deleted_segment": "missing", "event_edited": "event changed"}[tampering]
     assert "segment 1 of session" in err and expected in err
 
 

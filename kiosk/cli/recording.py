@@ -63,6 +63,9 @@ def run_verify(args: argparse.Namespace) -> int:
         case = find_case(session, args.code)
         problems = verify_recording(session, case.id)
         count = sum(s.segments for s in case_sessions(session, case.id))
+    if not problems and count == 0:
+        print(f"{case.code}: no recording to verify")
+        return 0
     if not problems:
         print(f"{case.code}: recording intact: {count} segments match the audit chain")
         return 0

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.audit import record_event
+from kiosk.audit import event_is_intact, record_event
 from kiosk.blobs import blob_problem, put_blob
 from kiosk.models import (
     AuditEvent,
@@ -221,7 +221,8 @@ def recording_problems(session: Session, case_id: str) -> list[str]:
 class SegmentProblem:
     session_id: str
     index: int
-    problem: str  # missing, changed, truncated, not_in_chain, differs_from_chain
+    problem: str  # missing, changed, truncated, not_in_chain, differs_from_chain,
+    #               event_changed (its audit event was edited)
 
 
 def verify_recording(session: Session, case_id: str) -> list[SegmentProblem]:
@@ -233,9 +234,12 @@ def verify_recording(session: Session, case_id: str) -> list[SegmentProblem]:
         AuditEvent.case_id == case_id, AuditEvent.action == "recording.segment")
         .order_by(AuditEvent.seq)).scalars()
     named: dict[tuple[str, int], dict] = {}
+    changed_events: set[tuple[str, int]] = set()
     for event in events:
-        named[(str(event.payload.get("session")), int(event.payload.get("index", -1)))] = \
-            dict(event.payload)
+        key = (str(event.payload.get("session")), int(event.payload.get("index", -1)))
+        named[key] = dict(event.payload)
+        if not event_is_intact(event):
+            changed_events.add(key)
     sessions = [s.id for s in session.execute(select(RecordingSession).where(
         RecordingSession.case_id == case_id).order_by(RecordingSession.started_at)).scalars()]
     rows = {(s.session_id, s.n): s for s in session.execute(select(RecordingSegment).where(
@@ -246,6 +250,9 @@ def verify_recording(session: Session, case_id: str) -> list[SegmentProblem]:
         payload, row = named.get(key), rows.get(key)
         if payload is None:
             problems.append(SegmentProblem(*key, "not_in_chain"))
+            continue
+        if key in changed_events:
+            problems.append(SegmentProblem(*key, "event_changed"))
             continue
         if row is None:
             problems.append(SegmentProblem(*key, "missing"))
