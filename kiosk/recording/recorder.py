@@ -352,9 +352,19 @@ def _upload_spool(database: Database, spool_dir: Path, *, segments_only: bool) -
             meta.unlink()
             continue
         media = meta.with_suffix(SUFFIX)
-        with database.session() as session:
-            store_segment(session, data["session"], data["index"], media,
-                          offset_ms=data["offset_ms"], duration_ms=data["duration_ms"])
+        try:
+            with database.session() as session:
+                store_segment(session, data["session"], data["index"], media,
+                              offset_ms=data["offset_ms"], duration_ms=data["duration_ms"])
+        except LookupError:
+            # Its session is not in this database (another station's, or a restored copy):
+            # kept aside for an investigator, never thrown away, never blocking the rest.
+            orphans = spool_dir / "orphaned"
+            orphans.mkdir(exist_ok=True)
+            log.error("spooled segment %s belongs to no recording session here", media.name)
+            os.replace(media, orphans / media.name)
+            os.replace(meta, orphans / meta.name)
+            continue
         meta.unlink()
         media.unlink()
         stored += 1
