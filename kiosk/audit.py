@@ -207,6 +207,13 @@ def verify_chain(session: Session, key: AuditKey | None = None) -> ChainReport:
     return ChainReport(count, keyed_from=keyed_from)
 
 
+def event_is_intact(event: AuditEvent) -> bool:
+    """Whether one event still hashes to its `hash` (its own fields unchanged since written);
+    whether it still links into the chain is `verify_chain`'s to say."""
+    return _event_hash(event.prev_hash, event.seq, event.at, event.actor, event.action,
+                       event.case_id, event.payload) == event.hash
+
+
 def case_events(session: Session, case_id: str) -> list[AuditEvent]:
     return list(session.execute(
         select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)

@@ -35,9 +35,9 @@ RECORDING_ACTIONS = ("answers.saved", "case.identity_recorded", "case.signed",
 class RecordMismatch:
     """One record that differs from what its audit event recorded.
 
-    `record` is what it is ("answer", "identity", "signature", "decision", "document", "evidence"), `where`
-    names it within its case (an answer's path and revision, a document's kind and submission),
-    and `problem` is "changed" or "not_recorded" (no event recorded it).
+    `record` is what it is ("answer", "identity", "signature", "decision", "document",
+    "evidence"), `where` names it within its case (an answer's path and revision, a document's
+    kind and submission), and `problem` is "changed" or "not_recorded" (no event recorded it).
     """
 
     case_code: str

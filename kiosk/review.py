@@ -26,6 +26,7 @@ from kiosk.law import (
     load_law,
 )
 from kiosk.models import Case, ReviewAction, ReviewComment, User
+from kiosk.recording.store import recording_problems
 from kiosk.roles import Role
 from kiosk.settings import Settings
 from kiosk.states import FINAL, LABELS, CaseStatus
@@ -335,6 +336,8 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
                               "--days, --basis and --circumstances", reason="decision_missing")
         if decided["penalty_type"] != PenaltyType.NO_PENALTY:
             require_other_evidence(session, case, settings)
+    if is_final and settings.recording_required:
+        _require_complete_recording(session, case)
     claim_case(session, case, user, take_over=take_over)
     details: dict[str, Any] = {"submission": case.submission_count, "chain": list(chain)}
     if is_final:
@@ -348,6 +351,17 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
     case.review_level = level + 1
     _log(session, case, user, "approved", level=level, role=role, details=details)
     return case
+
+
+def _require_complete_recording(session: Session, case: Case) -> None:
+    """A statement without a complete synchronized recording cannot be the basis of a penalty
+    (PSAPL Art. 97, 108): the final approval is refused, naming what is missing."""
+    problems = recording_problems(session, case.id)
+    if problems:
+        raise ReviewError(f"case {case.code} has no complete audio and video recording of its "
+                          f"questioning ({', '.join(problems)}): it cannot be decided on the "
+                          f"fast-track; convert it", reason="recording_incomplete",
+                          code=case.code, problems=problems)
 
 
 def return_case(session: Session, case: Case, user: User, comments: Mapping[str, str], *,

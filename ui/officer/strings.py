@@ -335,6 +335,17 @@ STRINGS: dict[str, dict[str, str]] = {
 
 # Why the core refused something, by the rule it names (`reason` on CaseError, ReviewError,
 # AccountError, LoginFailed); ui/officer/refusals.py fills the values in the console's words.
+RECORDING_PROBLEMS: dict[str, dict[str, str]] = {
+    # kiosk/recording/store.py recording_problems
+    "no_recording": {"zh": "没有录音录像", "en": "no recording"},
+    "unfinished": {"zh": "录音录像未结束", "en": "a recording never finished"},
+    "gaps": {"zh": "录音录像有中断", "en": "gaps in the recording"},
+    "fault": {"zh": "设备故障中止了录音录像", "en": "a device fault stopped the recording"},
+    "missing_segments": {"zh": "录音录像片段缺失", "en": "missing segments"},
+    "no_correction_recording": {"zh": "退回补正没有录音录像",
+                                "en": "the correction after the return was not recorded"},
+}
+
 ERRORS: dict[str, dict[str, str]] = {
     # kiosk/penalty_notice.py (PSAPL Art. 112)
     "no_notice_for_no_penalty": {"zh": "不予处罚无需告知，请直接作出决定。",
@@ -524,6 +535,13 @@ ERRORS: dict[str, dict[str, str]] = {
         "zh": "最后一级须作出处理决定：处理种类、金额或天数、法律依据和考虑的情节。",
         "en": "The final level needs the decision: the penalty, the amount or days, the legal "
         "basis and the circumstances.",
+    },
+    "recording_incomplete": {
+        "zh": "案件 {code} 的询问没有完整的同步录音录像（{problems}），不能据此作出处罚决定"
+              "（《治安管理处罚法》第九十七条、第一百零八条）；请转为普通程序办理。",
+        "en": "Case {code} has no complete audio and video recording (录音录像) of its "
+              "questioning ({problems}): it cannot be the basis of a penalty (PSAPL Art. 97, "
+              "108); convert it to the ordinary procedure.",
     },
     "decision_too_early": {"zh": "处理决定在最后一级（{role}）作出，不在第 {level} 级。",
                            "en": "The decision is given at the final level ({role}), not at "
