@@ -327,6 +327,7 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
                           level=level + 1)
     decided = None
     if is_final:
+        require_complete_recording(session, case, settings)  # the statement first (Art. 108)
         # Built on this module: a penalty is proposed and noticed first (PSAPL Art. 112).
         from kiosk.penalty_notice import decision_to_record
 
@@ -336,8 +337,6 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
                               "--days, --basis and --circumstances", reason="decision_missing")
         if decided["penalty_type"] != PenaltyType.NO_PENALTY:
             require_other_evidence(session, case, settings)
-    if is_final and settings.recording_required:
-        _require_complete_recording(session, case)
     claim_case(session, case, user, take_over=take_over)
     details: dict[str, Any] = {"submission": case.submission_count, "chain": list(chain)}
     if is_final:
@@ -353,9 +352,12 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
     return case
 
 
-def _require_complete_recording(session: Session, case: Case) -> None:
+def require_complete_recording(session: Session, case: Case, settings: Settings) -> None:
     """A statement without a complete synchronized recording cannot be the basis of a penalty
-    (PSAPL Art. 97, 108): the final approval is refused, naming what is missing."""
+    (PSAPL Art. 97, 108): while the station requires one, the final approval (and a proposal)
+    is refused, naming what is missing."""
+    if not settings.recording_required:
+        return
     problems = recording_problems(session, case.id)
     if problems:
         raise ReviewError(f"case {case.code} has no complete audio and video recording of its "

@@ -44,6 +44,7 @@ from kiosk.recording import (
     verify_recording,
 )
 from kiosk.review import ReviewError, approve_level
+from kiosk.sample_cases import decide_after_notice
 from kiosk.settings import PROJECT_ROOT, SettingsError, load_settings
 from kiosk.station import Station, with_settings
 from ui.officer.refusals import why_refused
@@ -324,11 +325,10 @@ def test_a_kiosk_killed_while_recording_loses_at_most_one_segment_and_the_gap_is
 # -- the approval gate (PSAPL Art. 97, 108) ----------------------------------------------------
 
 def decided_with(station: Station, officers, code: str) -> None:  # type: ignore[no-untyped-def]
+    """Both levels, the last one through the Art. 112 notice (kiosk.sample_cases)."""
     with station.database.session() as session:
         approve_level(session, find_case(session, code), officers["legal"], station.settings)
-    with station.database.session() as session:
-        approve_level(session, find_case(session, code), officers["head"], station.settings,
-                      decision=FINE)
+    decide_after_notice(station, code, officers["head"], FINE)
 
 
 def test_final_approval_is_refused_without_a_recording_when_one_is_required(

@@ -238,7 +238,7 @@ def verify_recording(session: Session, case_id: str) -> list[SegmentProblem]:
     for event in events:
         key = (str(event.payload.get("session")), int(event.payload.get("index", -1)))
         named[key] = dict(event.payload)
-        if not event_is_intact(event):
+        if not event_is_intact(session, event):
             changed_events.add(key)
     sessions = [s.id for s in session.execute(select(RecordingSession).where(
         RecordingSession.case_id == case_id).order_by(RecordingSession.started_at)).scalars()]
