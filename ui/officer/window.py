@@ -63,6 +63,7 @@ from ui.officer.case_view import CaseView
 from ui.officer.dialogs import DecisionDialog, NewCaseDialog, ReasonDialog, StartCodeDialog
 from ui.officer.feed import FeedUpdate, QueueFeed
 from ui.officer.lock import LockPage
+from ui.officer.player import RecordingStatus
 from ui.officer.queue import QueueModel, QueuePanel
 from ui.officer.refusals import refusal
 from ui.officer.strings import STRINGS, tr
@@ -166,6 +167,7 @@ class ActionBar(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.hide()
+        self.recording = RecordingStatus()  # is the questioning recorded in full? (Art. 97)
         buttons = QHBoxLayout()
         buttons.addWidget(self.claim)
         buttons.addStretch(1)
@@ -175,6 +177,7 @@ class ActionBar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.addWidget(self.message)
+        layout.addWidget(self.recording, 0, Qt.AlignmentFlag.AlignRight)  # above the decision
         layout.addLayout(buttons)
 
     def set_label(self, button: QPushButton, text: str) -> None:
@@ -346,6 +349,7 @@ class OfficerWindow(QMainWindow):
             self.feed = None
         self.clock.stop()
         if self.console is not None:
+            self.console.case_view.recording.close_player()
             self.pages.removeWidget(self.console)
             self.console.deleteLater()
             self.console = None
@@ -383,6 +387,9 @@ class OfficerWindow(QMainWindow):
         console.case_view.document_wanted.connect(self._load_document)
         console.case_view.detention_wanted.connect(self.set_detention_possible)
         bar = console.actions
+        console.case_view.recording.attach(self.station)
+        console.case_view.recording.recording_read.connect(
+            lambda recording: bar.recording.show_recording(recording, self.language))
         bar.claim.clicked.connect(self.claim)
         bar.approve.clicked.connect(self.approve)
         bar.give_back.clicked.connect(self.give_back)
@@ -424,6 +431,7 @@ class OfficerWindow(QMainWindow):
         self.idle.stop()
         for dialog in self.findChildren(QDialog):  # a half-filled form shows case data too
             dialog.reject()
+        self.console.case_view.recording.player.pause()  # the party's face and voice too
         self.lock_page.show_locked(self.user.display_name or self.user.username, self.model)
         self.pages.setCurrentWidget(self.lock_page)
         self._audit("console.locked")
@@ -875,6 +883,8 @@ class OfficerWindow(QMainWindow):
         if self.feed is not None:
             self.feed.stop()
         self.operations.wait()
+        if self.console is not None:
+            self.console.case_view.recording.close_player()
         super().closeEvent(event)
 
 
