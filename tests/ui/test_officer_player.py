@@ -14,6 +14,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -111,3 +112,31 @@ def test_the_approver_sees_a_missing_recording_and_the_decision_is_refused_in_wo
     qtbot.mouseClick(bar.approve, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "录音录像" in bar.message.text(), timeout=WAIT_MS)
     assert "第九十七条" in bar.message.text() and "没有录音录像" in bar.message.text()
+
+
+def test_a_kiosk_killed_mid_interview_shows_the_gap_between_its_sessions(
+        qtbot, make_console, station: Station) -> None:
+    case = submitted_sample_case(station)
+    # What a kiosk killed mid-interview leaves: a session never ended, then the resumed one
+    # (its start closes the first as interrupted and records the gap between them).
+    from kiosk.recording.store import begin_session
+
+    started = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    with station.database.session() as session:
+        begin_session(session, case.id, "interview", machine="kiosk-1", source="test",
+                      now=started)
+    with station.database.session() as session:
+        begin_session(session, case.id, "interview", machine="kiosk-1", source="test",
+                      now=started + timedelta(minutes=2))
+    console = make_console(station)
+    log_in(qtbot, console, "legal")
+    select(qtbot, console, case.id)
+    panel = console.console.case_view.recording
+    qtbot.waitUntil(lambda: panel.sessions.count() == 3, timeout=WAIT_MS)
+    rows = [panel.sessions.item(i).text() for i in range(3)]
+    # Station time (Asia/Shanghai): 09:00, the gap up to 09:02, then the resumed session.
+    assert "自助机中断" in rows[0]
+    assert rows[1] == "中断 09:00:00–09:02:00（120 秒，自助机中断）"
+    assert rows[2].startswith("询问 · 03-02 09:02:00–录制中")
+    assert "录音录像有中断" in panel.status.text()
+    assert "录音录像有中断" in console.console.actions.recording.text()
