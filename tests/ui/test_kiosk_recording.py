@@ -31,9 +31,9 @@ from kiosk.station import Station, with_settings
 from ui.kiosk.window import KioskWindow, apply_theme
 from ui.speech import SpeechPlayer
 
-SHOTS = Path(os.environ.get("KIOSK_SHOTS_DIR", "")) if os.environ.get("KIOSK_SHOTS_DIR") \
-    else None
-"""Set KIOSK_SHOTS_DIR to keep the screenshots (docs/screenshots/ holds the kept ones)."""
+SHOTS = Path(os.environ["KIOSK_SCREENSHOTS"]) / "recording" \
+    if os.environ.get("KIOSK_SCREENSHOTS") else None
+"""KIOSK_SCREENSHOTS=docs/screenshots keeps the screenshots (in its recording/ folder)."""
 
 
 class UnpluggedWebcam(TestSource):

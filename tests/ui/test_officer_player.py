@@ -34,7 +34,9 @@ from kiosk.users import get_user
 from ui.officer.dialogs import DecisionDialog
 from ui.officer.window import OfficerWindow
 
-SHOTS = Path(os.environ["KIOSK_SHOTS_DIR"]) if os.environ.get("KIOSK_SHOTS_DIR") else None
+SHOTS = Path(os.environ["KIOSK_SCREENSHOTS"]) / "recording" \
+    if os.environ.get("KIOSK_SCREENSHOTS") else None
+"""KIOSK_SCREENSHOTS=docs/screenshots keeps the screenshot (in its recording/ folder)."""
 
 
 @pytest.fixture
