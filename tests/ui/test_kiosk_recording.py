@@ -21,13 +21,15 @@ from pathlib import Path
 import pytest
 from kiosk_driver import KioskDriver
 from test_cases import sample_file
-from test_kiosk import open_for
+from test_kiosk import open_for, through_identity
 
 from kiosk.interview import flatten_answers
-from kiosk.models import AnswerRevision, AuditEvent, RecordingSession, Signature
-from kiosk.recording import TestSource, case_sessions
+from kiosk.models import AnswerRevision, AuditEvent, Case, RecordingSession, Signature
+from kiosk.recording import TestSource, case_sessions, recording_problems
+from kiosk.review import return_case
 from kiosk.speech import SilentRenderer
 from kiosk.station import Station, with_settings
+from kiosk.users import add_user
 from ui.kiosk.window import KioskWindow, apply_theme
 from ui.speech import SpeechPlayer
 
@@ -206,3 +208,60 @@ def test_a_camera_unplugged_mid_interview_stops_questioning_and_keeps_what_was_t
     assert second.purpose == "interview" and second.ended_at is None
     with station.database.session(readonly=True) as session:
         assert session.query(RecordingSession).filter_by(case_id=case_id).count() == 2
+
+
+def test_declining_the_fast_track_ends_the_recording_with_the_conversion(
+        qtbot, recording_window, station: Station) -> None:
+    window = recording_window(1280, 800)
+    driver = KioskDriver(qtbot, window)
+    _, start_code = open_for(station, "property-damage")
+    driver.enter_start_code(start_code)
+    driver.choose_language("zh")
+    driver.read_notice()
+    driver.read_notice()
+    assert window.indicator.isVisible()
+    driver.consent(False)
+    assert window.state.status == "converted"
+    qtbot.waitUntil(lambda: not window.indicator.isVisible(), timeout=10_000)
+    [recording] = sessions_of(station, window.state.case_id)
+    assert recording.end_cause == "stopped" and recording.segments >= 1
+
+
+def test_a_returned_case_is_corrected_in_a_recorded_session_of_its_own(
+        qtbot, recording_window, station: Station) -> None:
+    window = recording_window(1280, 800)
+    driver = KioskDriver(qtbot, window)
+    through_identity(driver, station, "minor-assault")
+    answers = flatten_answers(window.state.interview.template,
+                              sample_file(station, "minor-assault").answers)
+    while window.state.screen is not None:
+        driver.answer(answers[window.state.screen.path])
+    driver.next()
+    driver.sign()
+    case_id = window.state.case_id
+    qtbot.waitUntil(lambda: not window.indicator.isVisible(), timeout=5_000)
+    with station.database.session() as session:
+        officer = add_user(session, "legal", "password-1", ["reviewer"], actor="test")
+        return_case(session, session.get(Case, case_id), officer,
+                    {"incident_place": "请写明门牌号"}, today=station.today(),
+                    now=station.local_now().replace(tzinfo=None))
+    driver.settle()
+    qtbot.waitUntil(lambda: window.state.status == "returned", timeout=10_000)
+    assert not window.indicator.isVisible()  # waiting is not questioning
+    driver.tap(window.screens["status"].action)  # type: ignore[attr-defined]
+    assert driver.position == "@review" and window.indicator.isVisible()
+    interview, correction = sessions_of(station, case_id)
+    assert interview.end_cause == "stopped" and correction.purpose == "correction"
+    window.on_intent("change", "incident_place")
+    driver.settle()
+    driver.answer("北京市朝阳区示例路1号门口")
+    driver.next()
+    driver.sign()
+    qtbot.waitUntil(lambda: not window.indicator.isVisible(), timeout=5_000)
+    interview, correction = sessions_of(station, case_id)
+    assert correction.end_cause == "stopped"
+    with station.database.session(readonly=True) as session:
+        corrected = session.query(AnswerRevision).filter_by(
+            case_id=case_id, path="incident_place").order_by(AnswerRevision.revision).all()
+        assert [r.recording_session_id for r in corrected] == [interview.id, correction.id]
+        assert recording_problems(session, case_id) == []

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -69,14 +69,16 @@ def read_case_recording(station: Station, case_id: str) -> CaseRecording:
     return CaseRecording(case_id, tuple(sessions), tuple(problems), answers)
 
 
-def write_session(station: Station, session_id: str, folder: Path) -> Path | None:
-    """The session as one playable file in `folder` (written once); None: nothing stored."""
+def write_session(station: Station, session_id: str, segments: int,
+                  folder: Path) -> Path | None:
+    """The session as one playable file in `folder`; None: nothing stored. Written once for
+    each number of segments: a session still recording is written again when it has grown."""
     from kiosk.recording.export import write_session_file
 
-    target = folder / f"{session_id}.mkv"
+    target = folder / f"{session_id}-{segments}.mkv"
     if target.exists():
         return target
-    partial = folder / f"{session_id}.part.mkv"
+    partial = folder / f"{session_id}-{segments}.part.mkv"
     with station.database.session(readonly=True) as session:
         if not write_session_file(session, session_id, partial):
             return None
@@ -189,6 +191,7 @@ class RecordingPanel(QWidget):
         self.recording: CaseRecording | None = None
         self.session_id: str | None = None  # the session in the player
         self._pending_seek: int | None = None
+        self._segments = 0  # how many segments the file in the player holds
         self._folder = Path(tempfile.mkdtemp(prefix="kiosk-console-recording-"))
         self.operations = Operations(self)
 
@@ -285,8 +288,18 @@ class RecordingPanel(QWidget):
         if not recording.sessions:
             self.message.setText(tr("recording_none", self.language))
         self.recording_read.emit(recording)
-        if first and self.session_id is None and recording.sessions:
-            self.open_session(recording.sessions[0].id)
+        if first and self.isVisible():
+            self._open_first()
+
+    def _open_first(self) -> None:
+        """The first session, once the panel is on screen (a case only browsed in another
+        tab costs no file)."""
+        if self.recording is not None and self.session_id is None and self.recording.sessions:
+            self.open_session(self.recording.sessions[0].id)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._open_first()
 
     def _draw_sessions(self, recording: CaseRecording) -> None:
         self.sessions.blockSignals(True)
@@ -332,6 +345,8 @@ class RecordingPanel(QWidget):
         self.player.stop()
         self.message.setText(tr("recording_loading", self.language))
         station, folder = self.station, self._folder
+        segments = self._segments_of(session_id)
+        self._segments = segments
 
         def written(path: Path | None) -> None:
             if session_id != self.session_id:
@@ -342,9 +357,14 @@ class RecordingPanel(QWidget):
             self.message.clear()
             self.player.setSource(QUrl.fromLocalFile(str(path)))
 
-        self.operations.run(lambda: write_session(station, session_id, folder), written,
+        self.operations.run(lambda: write_session(station, session_id, segments, folder),
+                            written,
                             lambda exc: self.message.setText(
                                 tr("recording_unplayable", self.language, error=str(exc))))
+
+    def _segments_of(self, session_id: str) -> int:
+        sessions = self.recording.sessions if self.recording else ()
+        return next((s.segments for s in sessions if s.id == session_id), 0)
 
     def seek_to_answer(self, path: str, revision: int | None = None) -> bool:
         """Plays from the moment the answer was given; False when it carries no moment."""
@@ -354,8 +374,8 @@ class RecordingPanel(QWidget):
                                  if self.recording and self.recording.sessions else "")
             return False
         session_id, offset = moment
-        if session_id != self.session_id:
-            self.open_session(session_id, offset)
+        if session_id != self.session_id or self._segments_of(session_id) != self._segments:
+            self.open_session(session_id, offset)  # another session, or this one has grown
         elif self.player.mediaStatus() in (QMediaPlayer.MediaStatus.NoMedia,
                                            QMediaPlayer.MediaStatus.LoadingMedia):
             self._pending_seek = offset
