@@ -26,9 +26,9 @@ from test_officer import WAIT_MS, log_in, select, when_modal
 
 from kiosk.cases import find_case
 from kiosk.models import AnswerRevision
-from kiosk.recording import recorder_for
+from kiosk.recording import RecordingFault, recorder_for
 from kiosk.review import approve_level
-from kiosk.sample_cases import submitted_sample_case
+from kiosk.sample_cases import open_sample_case, submitted_sample_case
 from kiosk.station import Station, with_settings
 from kiosk.users import get_user
 from ui.officer.dialogs import DecisionDialog
@@ -142,3 +142,18 @@ def test_a_kiosk_killed_mid_interview_shows_the_gap_between_its_sessions(
     assert rows[2].startswith("询问 · 03-02 09:02:00–录制中")
     assert "录音录像有中断" in panel.status.text()
     assert "录音录像有中断" in console.console.actions.recording.text()
+
+
+def test_a_camera_that_failed_at_the_kiosk_shows_as_a_fault_on_the_case(
+        qtbot, make_console, station: Station) -> None:
+    case = open_sample_case(station)
+    # The kiosk's real camera source, pointed at a device that does not exist (none here).
+    camera = with_settings(station, recording_source="camera",
+                           recording_camera="/dev/video-not-here")
+    with pytest.raises(RecordingFault):
+        recorder_for(camera).start(case.id)
+    console = make_console(station)
+    log_in(qtbot, console, "legal")
+    select(qtbot, console, case.id)
+    faults = console.console.case_view.recording.faults
+    qtbot.waitUntil(lambda: "录音录像故障：未找到摄像头" in faults.text(), timeout=WAIT_MS)

@@ -288,6 +288,7 @@ class CaseView(QWidget):
         self._draw_documents(detail, keep=same_case)
         self._draw_audit(detail)
         self.recording.show_case(detail.case_id)  # a live session grows: read it again
+        self.recording.show_faults(list(detail.audit))
         self.comments_changed.emit()
 
     def _fade_fresh(self) -> None:

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QRect, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QShowEvent
@@ -197,6 +198,10 @@ class RecordingPanel(QWidget):
 
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.faults = QLabel()  # the kiosk's recording faults, from the case's audit trail
+        self.faults.setProperty("role", "error")
+        self.faults.setWordWrap(True)
+        self.faults.hide()
         self.sessions = QListWidget()
         self.sessions.currentItemChanged.connect(self._session_chosen)
         self.video = VideoView()
@@ -232,6 +237,7 @@ class RecordingPanel(QWidget):
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.status)
+        right.addWidget(self.faults)
         right.addWidget(self.sessions, 1)
         right.addWidget(self.message)
         self.player_box = QWidget()
@@ -262,6 +268,15 @@ class RecordingPanel(QWidget):
 
         self.operations.run(read, self._read, lambda exc: self.message.setText(str(exc)))
 
+    def show_faults(self, events: list[dict[str, Any]]) -> None:
+        """The recording faults of the case (`recording.fault` events: a device that could not
+        start, or one that stopped a session), so the officer sees why the kiosk asked for one."""
+        rows = [tr("recording_fault_at", self.language, at=local(e["at"], "%m-%d %H:%M:%S"),
+                   cause=cause_words(str(e["payload"].get("reason", "")), self.language))
+                for e in events if e["action"] == "recording.fault"]
+        self.faults.setText("\n".join(rows))
+        self.faults.setVisible(bool(rows))
+
     def clear(self) -> None:
         self.player.stop()
         self.player.setSource(QUrl())
@@ -271,6 +286,8 @@ class RecordingPanel(QWidget):
         self._pending_seek = None
         self.sessions.clear()
         self.status.clear()
+        self.faults.clear()
+        self.faults.hide()
         self.message.clear()
         self.recording_read.emit(None)
 

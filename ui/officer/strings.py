@@ -89,6 +89,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "recording_cause_disk_full": {"zh": "存储空间已满", "en": "disk full"},
     "recording_cause_store_unreachable": {"zh": "数据库无法连接", "en": "database unreachable"},
     "recording_cause_encoder_failed": {"zh": "编码出错", "en": "encoder failed"},
+    "recording_fault_at": {"zh": "{at} 录音录像故障：{cause}",
+                           "en": "{at} recording fault: {cause}"},
     "recording_play": {"zh": "播放", "en": "Play"},
     "recording_pause": {"zh": "暂停", "en": "Pause"},
     "recording_loading": {"zh": "正在载入录音录像…", "en": "Loading the recording…"},
