@@ -101,7 +101,14 @@ def test_the_approver_sees_a_missing_recording_and_the_decision_is_refused_in_wo
     bar = console.console.actions
     qtbot.waitUntil(lambda: bar.recording.isVisible(), timeout=WAIT_MS)
     assert bar.recording.text() == "录音录像不完整：没有录音录像"
-    assert console.console.case_view.recording.message.text() == "本案没有录音录像。"
+    view = console.console.case_view
+    assert view.recording.message.text() == "本案没有录音录像。"
+    view.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: view.recording.height() < 120, timeout=WAIT_MS)
+    assert view.answers.height() > 300  # no empty player: the answers get the room
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        console.grab().save(str(SHOTS / "console-no-recording-1600x900.png"))
 
     def decide(dialog: QDialog) -> None:
         assert isinstance(dialog, DecisionDialog)

@@ -38,6 +38,7 @@ from ui.officer.timezone import local
 from ui.operations import Operations
 
 VIDEO_SIZE = (320, 240)
+QWIDGETSIZE_MAX = (1 << 24) - 1
 
 
 @dataclass(frozen=True)
@@ -234,20 +235,17 @@ class RecordingPanel(QWidget):
         left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.video, 1)
         left.addLayout(controls)
-        right = QVBoxLayout()
-        right.setContentsMargins(0, 0, 0, 0)
-        right.addWidget(self.status)
-        right.addWidget(self.faults)
-        right.addWidget(self.sessions, 1)
-        right.addWidget(self.message)
-        self.player_box = QWidget()
+        self.player_box = QWidget()  # hidden for a case with no recording: one line then
         box = QHBoxLayout(self.player_box)
         box.setContentsMargins(0, 0, 0, 0)
         box.addLayout(left, 3)
-        box.addLayout(right, 2)
+        box.addWidget(self.sessions, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.status)
+        layout.addWidget(self.faults)
         layout.addWidget(self.player_box, 1)
+        layout.addWidget(self.message)
 
     def attach(self, station: Station) -> None:
         self.station = station
@@ -301,7 +299,10 @@ class RecordingPanel(QWidget):
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
         self._draw_sessions(recording)
-        self.player_box.setEnabled(bool(recording.sessions))
+        self.player_box.setVisible(bool(recording.sessions))
+        # Without a recording the answers get the room (the splitter keeps to this height).
+        self.setMaximumHeight(QWIDGETSIZE_MAX if recording.sessions
+                              else self.sizeHint().height())
         if not recording.sessions:
             self.message.setText(tr("recording_none", self.language))
         self.recording_read.emit(recording)
