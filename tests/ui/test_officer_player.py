@@ -148,7 +148,10 @@ def test_a_kiosk_killed_mid_interview_shows_the_gap_between_its_sessions(
     assert rows[1] == "中断 09:00:00–09:02:00（120 秒，自助机中断）"
     assert rows[2].startswith("询问 · 03-02 09:02:00–录制中")
     assert "录音录像有中断" in panel.status.text()
-    assert "录音录像有中断" in console.console.actions.recording.text()
+    # Above the decide button: that there are gaps, and which.
+    assert console.console.actions.recording.text() == (
+        "录音录像不完整：录音录像未结束；录音录像有中断；录音录像片段缺失；"
+        "中断 09:00:00–09:02:00（自助机中断）")
 
 
 def test_a_camera_that_failed_at_the_kiosk_shows_as_a_fault_on_the_case(

@@ -102,6 +102,11 @@ def completeness_words(recording: CaseRecording, language: str) -> str:
     separator = "；" if language == "zh" else "; "
     problems = separator.join(RECORDING_PROBLEMS.get(p, {}).get(language, p)
                               for p in recording.problems)
+    gaps = [tr("recording_gap_short", language, start=local(gap.from_at, "%H:%M:%S"),
+               end=local(gap.to_at, "%H:%M:%S"), cause=cause_words(gap.cause, language))
+            for summary in recording.sessions for gap in summary.gaps]
+    if gaps:  # the list of gaps, before deciding
+        problems += separator + separator.join(gaps)
     return tr("recording_incomplete_short", language, problems=problems)
 
 

@@ -80,6 +80,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "recording_ended_by": {"zh": "因{cause}中止", "en": "stopped: {cause}"},
     "recording_gap": {"zh": "中断 {start}–{end}（{seconds} 秒，{cause}）",
                       "en": "Gap {start}–{end} ({seconds} s, {cause})"},
+    "recording_gap_short": {"zh": "中断 {start}–{end}（{cause}）",
+                            "en": "gap {start}–{end} ({cause})"},
     "recording_cause_interrupted": {"zh": "自助机中断", "en": "the kiosk was interrupted"},
     "recording_cause_camera_missing": {"zh": "未找到摄像头", "en": "no camera"},
     "recording_cause_microphone_missing": {"zh": "未找到麦克风", "en": "no microphone"},
