@@ -82,7 +82,9 @@ class Walk:
         self.is_shooting = True
         folder.mkdir(parents=True, exist_ok=True)
         QApplication.instance().setStyleSheet(theme.stylesheet(theme.metrics_for(size[1], DPI)))
-        self.window = KioskWindow(station, speech_player(station))
+        # The walk shows the screens themselves; the recording indicator and its fault screen
+        # have their own shots (recording_shots), on the test source.
+        self.window = KioskWindow(station, speech_player(station), record=False)
         self.window.setFixedSize(*size)
         self.window.show()
         settle(self.window)

@@ -515,6 +515,9 @@ def test_the_demo_shows_the_console_beside_the_kiosk_logged_in(qtbot, monkeypatc
         assert console.user is not None and console.user.username == "legal"
         assert [row.status for row in console.model.rows] == ["opened"]
         assert kiosk.geometry().left() < console.geometry().left()  # side by side
+        # This machine has no camera: the demo's kiosk records the test picture and tone.
+        assert kiosk.recording is not None
+        assert kiosk.station.settings.recording_source == "test"
     finally:
         kiosk.may_close = True
         kiosk.close()
