@@ -243,10 +243,16 @@ def bench_start(tmp: Path) -> int:
 
 
 class Walk:
-    """One kiosk window on a fresh SQLite station, walked through interviews by its intents."""
+    """One kiosk window on a fresh SQLite station, walked through interviews by its intents.
 
-    def __init__(self, tmp: Path) -> None:
-        env = station_env(tmp, "window")
+    The window records each party's session as the kiosk does, on the test source (the same
+    encoder and store as a camera's; the machine may have none); `record=False` leaves the
+    recorder out (bench/kiosk_recording.py compares the two)."""
+
+    def __init__(self, tmp: Path, *, record: bool = True, name: str = "window") -> None:
+        env = station_env(tmp, name)
+        if record:
+            env["KIOSK_RECORDING_SOURCE"] = "test"
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before the QApplication exists
 
         from PySide6.QtCore import QEvent, QEventLoop, QObject
@@ -265,7 +271,7 @@ class Walk:
         with self.station.database.session() as session:
             publish_shipped_templates(session, TEMPLATES_DIR, actor="bench")
         self.app = application(self.station)
-        self.window = kiosk_window(self.station, windowed=True)
+        self.window = kiosk_window(self.station, windowed=True, record=record)
         today = self.station.today()
         templates = [load_template_file(p) for p in shipped_template_files(TEMPLATES_DIR)]
         self.answers = {t.id: sample_flat_answers(t, "zh", today) for t in templates}

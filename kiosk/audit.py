@@ -207,6 +207,17 @@ def verify_chain(session: Session, key: AuditKey | None = None) -> ChainReport:
     return ChainReport(count, keyed_from=keyed_from)
 
 
+def event_is_intact(session: Session, event: AuditEvent) -> bool:
+    """Whether one event still hashes to its `hash` (its own fields unchanged since written),
+    as a plain link or under the station's key; whether it still links into the chain, and
+    whether a plain link comes after keyed ones, is `verify_chain`'s to say."""
+    fields = (event.prev_hash, event.seq, event.at, event.actor, event.action, event.case_id,
+              event.payload)
+    key = session_key(session)
+    return _event_hash(*fields) == event.hash or (
+        key is not None and _event_hash(*fields, key) == event.hash)
+
+
 def case_events(session: Session, case_id: str) -> list[AuditEvent]:
     return list(session.execute(
         select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)

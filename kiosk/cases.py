@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,6 +25,9 @@ from kiosk.models import AnswerRevision, AuditEvent, Case, CaseCodeSequence
 from kiosk.settings import Settings
 from kiosk.states import FINAL, CaseStatus, check_transition
 from kiosk.template_store import get_version, template_of
+
+if TYPE_CHECKING:
+    from kiosk.recording.store import RecordingPosition
 
 MAX_NAME_LENGTH = 64
 
@@ -367,8 +370,12 @@ def interview_of(session: Session, case: Case, *, today: date, now: datetime) ->
 
 def save_answers(session: Session, case: Case,
                  items: Iterable[tuple[str, Any]] | Mapping[str, Any], *,
-                 today: date, now: datetime, actor: str = "party") -> Interview:
+                 today: date, now: datetime, actor: str = "party",
+                 position: RecordingPosition | None = None) -> Interview:
     """Checks and stores answers in order, as the party gives them; returns the new state.
+
+    `position` is where the kiosk's recording was when the answers were given (kept with
+    each revision, so the console can play the moment an answer was given: PSAPL Art. 97).
 
     `items` is either (path, answer) pairs in the order given, or a mapping of a whole
     interview's answers, which are then given screen by screen as the kiosk would ask them (a
@@ -410,8 +417,10 @@ def save_answers(session: Session, case: Case,
             continue
         revision = revisions.get(path, 0) + 1
         revisions[path] = revision
-        session.add(AnswerRevision(case_id=case.id, path=path, value=stored, revision=revision,
-                                   given_by=actor))
+        session.add(AnswerRevision(
+            case_id=case.id, path=path, value=stored, revision=revision, given_by=actor,
+            recording_session_id=position.session_id if position else None,
+            offset_ms=position.offset_ms if position else None))
         saved.append({"path": path, "revision": revision, "hmac": value_digest(case, stored)})
         if interview.exclusion() is not None:
             session.flush()

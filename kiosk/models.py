@@ -184,6 +184,10 @@ class AnswerRevision(Base):
     revision: Mapped[int]
     given_at: Mapped[datetime] = mapped_column(default=utcnow)
     given_by: Mapped[str] = mapped_column(String(64))
+    # Where in the kiosk's recording the answer was given (PSAPL Art. 97): None when nothing was
+    # recording (an import with `kiosk submit`, an officer's entry).
+    recording_session_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    offset_ms: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class ReviewComment(Base):
@@ -275,6 +279,10 @@ class Signature(Base):
     png: Mapped[bytes] = mapped_column(LargeBinary)
     strokes: Mapped[list[Any]]
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The moment of signing in the recording: an on-screen signature is valid only when the
+    # signing itself is recorded (PR Art. 263).
+    recording_session_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    offset_ms: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class PenaltyNotice(Base):
@@ -416,3 +424,65 @@ class Mediation(Base):
     ended_at: Mapped[datetime | None]
     ended_by: Mapped[str | None] = mapped_column(String(64))
     failure_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class RecordingSession(Base):
+    """One continuous audio and video recording of a case at one machine (kiosk/recording).
+
+    `ended_at` None: still recording, or the machine stopped without closing it (a crash); the
+    next session of the case then records the gap and closes it as interrupted.
+    """
+
+    __tablename__ = "recording_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))   # interview, correction, notice
+    machine: Mapped[str] = mapped_column(String(128))
+    source: Mapped[str] = mapped_column(String(16))    # camera, test, pushed
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_cause: Mapped[str | None] = mapped_column(String(32))  # stopped, interrupted, fault:…
+
+
+class RecordingSegment(Base):
+    """One closed, self-contained file of a session, kept in the blob store; never changed."""
+
+    __tablename__ = "recording_segments"
+    __table_args__ = (UniqueConstraint("session_id", "n"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("recording_sessions.id"), index=True)
+    n: Mapped[int]                                  # 0, 1, 2 … within the session
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    size: Mapped[int] = mapped_column(BigInteger)
+    offset_ms: Mapped[int] = mapped_column(BigInteger)   # where it starts in the session
+    duration_ms: Mapped[int] = mapped_column(BigInteger)
+    stored_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecordingGap(Base):
+    """A stretch of a case's questioning with no recording: from, to and why."""
+
+    __tablename__ = "recording_gaps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("recording_sessions.id"))  # before it
+    resumed_session_id: Mapped[str | None] = mapped_column(String(36))
+    from_at: Mapped[datetime]
+    to_at: Mapped[datetime]
+    cause: Mapped[str] = mapped_column(String(32))  # interrupted, camera_missing, …
+
+
+class RecordingMark(Base):
+    """A moment of the kiosk session in its recording: a screen shown, an answer, a signature."""
+
+    __tablename__ = "recording_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("recording_sessions.id"), index=True)
+    offset_ms: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))   # screen, answer, correction, signature
+    path: Mapped[str] = mapped_column(String(128))  # the screen's position or the answer's path
+    at: Mapped[datetime] = mapped_column(default=utcnow)

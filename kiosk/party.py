@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,7 @@ from kiosk.cases import (
 from kiosk.interview import ExclusionHit, Interview, InterviewError, Screen
 from kiosk.models import Case, Signature
 from kiosk.notices import RIGHTS, TERMS, Notice, load_notice
+from kiosk.recording.store import RecordingPosition, add_mark
 from kiosk.review import open_comments
 from kiosk.states import FINAL, CaseStatus
 from kiosk.station import Station
@@ -83,22 +84,38 @@ class PartyState:
             return None
 
 
-class PartySession:
-    """One party's kiosk session on one case."""
+class RecordingClock(Protocol):
+    """Where the kiosk's recording is now (kiosk.recording.Recorder); None: not recording."""
 
-    def __init__(self, station: Station, case_id: str) -> None:
+    def position(self) -> RecordingPosition | None: ...
+
+
+class PartySession:
+    """One party's kiosk session on one case.
+
+    With a `recorder` attached, every screen the party is moved to, every answer and the
+    signature carry the moment of the recording they happened at (PSAPL Art. 97, PR Art. 263).
+    """
+
+    def __init__(self, station: Station, case_id: str, *,
+                 recorder: RecordingClock | None = None) -> None:
         self.station = station
         self.case_id = case_id
+        self.recorder = recorder
+
+    def _position(self) -> RecordingPosition | None:
+        return self.recorder.position() if self.recorder is not None else None
 
     @classmethod
-    def resume(cls, station: Station, start_code: str) -> PartySession:
+    def resume(cls, station: Station, start_code: str, *,
+               recorder: RecordingClock | None = None) -> PartySession:
         """The session of the open case with this start code (CaseNotFound otherwise)."""
         try:
             with station.database.session() as session:
                 case = find_by_start_code(session, start_code)
                 record_event(session, "party", "kiosk.resumed", case_id=case.id,
                              payload={"position": case.current_path})
-                return cls(station, case.id)
+                return cls(station, case.id, recorder=recorder)
         except CaseNotFound:
             # Recorded, so guessing at start codes shows in the audit trail.
             with station.database.session() as session:
@@ -148,9 +165,14 @@ class PartySession:
         """Runs one change in one transaction and returns the state after it."""
         with self.station.database.session() as session:
             case = self._case(session)
+            before = case.current_path
             action(session, case)
             session.flush()
-            return self._state(session, case)
+            state = self._state(session, case)
+            position = self._position()
+            if position is not None and state.position != before:
+                add_mark(session, position, "screen", state.position)
+            return state
 
     def go_to(self, position: str) -> PartyState:
         """Remembers which screen the party is on (so a resume lands there)."""
@@ -229,7 +251,8 @@ class PartySession:
         """
 
         def give(session: Session, case: Case) -> None:
-            interview = save_answers(session, case, [(path, raw)], **self._clock())
+            interview = save_answers(session, case, [(path, raw)], **self._clock(),
+                                     position=self._position())
             if case.status != CaseStatus.IN_PROGRESS:
                 return  # an exclusion converted the case
             correcting = case.submission_count > 0
@@ -320,13 +343,20 @@ class PartySession:
             if problems:  # a question to answer first (say, the template was corrected)
                 case.current_path = problems[0][0].path
                 return
+            position = self._position()
             session.add(Signature(case_id=case.id, submission=case.submission_count + 1,
                                   png=png, strokes=[[list(p) for p in s] for s in strokes],
-                                  signed_at=datetime.now(UTC)))
-            record_event(session, "party", "case.signed", case_id=case.id,
-                         payload={"submission": case.submission_count + 1,
-                                  "strokes": len(strokes), "points": points,
-                                  "png_sha256": hashlib.sha256(png).hexdigest()})
+                                  signed_at=datetime.now(UTC),
+                                  recording_session_id=position.session_id if position else None,
+                                  offset_ms=position.offset_ms if position else None))
+            payload: dict[str, Any] = {"submission": case.submission_count + 1,
+                                       "strokes": len(strokes), "points": points,
+                                       "png_sha256": hashlib.sha256(png).hexdigest()}
+            if position is not None:
+                payload["recording"] = {"session": position.session_id,
+                                        "offset_ms": position.offset_ms}
+                add_mark(session, position, "signature", SIGNATURE)
+            record_event(session, "party", "case.signed", case_id=case.id, payload=payload)
             submit_case(session, case, **self._clock())
             case.current_path = WAITING
 

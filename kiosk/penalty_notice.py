@@ -35,6 +35,7 @@ from kiosk.review import (
     _status_words,
     claim_case,
     party_age,
+    require_complete_recording,
     require_other_evidence,
 )
 from kiosk.settings import Settings
@@ -146,8 +147,8 @@ def propose(session: Session, case: Case, user: User, settings: Settings, decisi
     if checked.penalty_type == PenaltyType.NO_PENALTY:
         raise ReviewError("a decision not to penalise needs no notice; approve it directly",
                           reason="no_notice_for_no_penalty")
-    require_other_evidence(session, case, settings)  # never call the party back for a penalty
-    # that could not be decided (PSAPL Art. 111)
+    require_complete_recording(session, case, settings)  # never call the party back for a
+    require_other_evidence(session, case, settings)  # penalty that could not be decided
     proposal = asdict(checked)
     earlier = open_notice(session, case)
     if earlier is not None and is_raised(proposal, earlier.proposal):

@@ -26,6 +26,7 @@ from kiosk.law import (
     load_law,
 )
 from kiosk.models import Case, ReviewAction, ReviewComment, User
+from kiosk.recording.store import recording_problems
 from kiosk.roles import Role
 from kiosk.settings import Settings
 from kiosk.states import FINAL, LABELS, CaseStatus
@@ -326,6 +327,7 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
                           level=level + 1)
     decided = None
     if is_final:
+        require_complete_recording(session, case, settings)  # the statement first (Art. 108)
         # Built on this module: a penalty is proposed and noticed first (PSAPL Art. 112).
         from kiosk.penalty_notice import decision_to_record
 
@@ -348,6 +350,20 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
     case.review_level = level + 1
     _log(session, case, user, "approved", level=level, role=role, details=details)
     return case
+
+
+def require_complete_recording(session: Session, case: Case, settings: Settings) -> None:
+    """A statement without a complete synchronized recording cannot be the basis of a penalty
+    (PSAPL Art. 97, 108): while the station requires one, the final approval (and a proposal)
+    is refused, naming what is missing."""
+    if not settings.recording_required:
+        return
+    problems = recording_problems(session, case.id)
+    if problems:
+        raise ReviewError(f"case {case.code} has no complete audio and video recording of its "
+                          f"questioning ({', '.join(problems)}): it cannot be decided on the "
+                          f"fast-track; convert it", reason="recording_incomplete",
+                          code=case.code, problems=problems)
 
 
 def return_case(session: Session, case: Case, user: User, comments: Mapping[str, str], *,

@@ -8,20 +8,24 @@ answering), at the review screen, or signed and submitted.
 from __future__ import annotations
 
 import struct
+import time
 import zlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk import penalty_notice
 from kiosk.cases import find_case, open_case
 from kiosk.evidence import add_evidence, evidence_problem
 from kiosk.models import Case, User
-from kiosk.party import REVIEW, PartySession, PartyState
+from kiosk.party import REVIEW, PartySession, PartyState, RecordingClock
 from kiosk.review import Decision, PenaltyType, approve_level
 from kiosk.samples import sample_flat_answers, sample_party
 from kiosk.station import Station
 from kiosk.template_store import template_of
 from kiosk.users import get_user
+
+if TYPE_CHECKING:
+    from kiosk.recording import Recorder
 
 # A short stroke with its timing (x, y, milliseconds), as the signature pad records it.
 SAMPLE_STROKES = [[(10.0, 20.0, 0), (30.0, 25.0, 40), (50.0, 22.0, 90)]]
@@ -86,12 +90,16 @@ def sample_flat_for(station: Station, case_id: str, language: str = "zh") -> dic
 
 
 def walk_sample_party(station: Station, start_code: str, *, language: str = "zh",
-                      questions: int | None = None, name: str | None = None) -> PartySession:
+                      questions: int | None = None, name: str | None = None,
+                      recorder: RecordingClock | None = None,
+                      pause_s: float = 0) -> PartySession:
     """The party through the fixed steps and then `questions` answers (all when None).
 
     `name` is the party's name as the officer recorded it (the sample's name by default).
+    With a `recorder`, every screen and answer carries its offset in the recording;
+    `pause_s` is how long the party takes over each answer (a recording of some length).
     """
-    party = PartySession.resume(station, start_code)
+    party = PartySession.resume(station, start_code, recorder=recorder)
     flat = sample_flat_for(station, party.case_id, language)
     party.choose_language(language)
     party.acknowledge_terms()
@@ -105,6 +113,7 @@ def walk_sample_party(station: Station, start_code: str, *, language: str = "zh"
     while state.position != REVIEW and (questions is None or answered < questions):
         if state.position not in flat:
             raise LookupError(f"the sample has no answer for {state.position}")
+        time.sleep(pause_s)
         state = party.answer(state.position, flat[state.position])
         answered += 1
     return party
@@ -118,11 +127,23 @@ def sign_sample(party: PartySession) -> PartyState:
 
 def submitted_sample_case(station: Station, template_id: str = "minor-assault", *,
                           name: str = "张三", language: str = "zh",
-                          arrived_at: datetime | None = None) -> Case:
-    """A case answered and signed at the kiosk, waiting in the officer's queue."""
+                          arrived_at: datetime | None = None,
+                          recorder: Recorder | None = None, pause_s: float = 0) -> Case:
+    """A case answered and signed at the kiosk, waiting in the officer's queue.
+
+    With a `recorder`, the kiosk session is recorded as the kiosk records it: from the start
+    code accepted to just after the signature (PSAPL Art. 97; PR Art. 263).
+    """
     case = open_sample_case(station, template_id, name=name, language=language,
                             arrived_at=arrived_at)
-    sign_sample(walk_sample_party(station, case.start_code, language=language, name=name))
+    if recorder is not None:
+        recorder.start(case.id, "interview")
+    try:
+        sign_sample(walk_sample_party(station, case.start_code, language=language, name=name,
+                                      recorder=recorder, pause_s=pause_s))
+    finally:
+        if recorder is not None:
+            recorder.stop()
     with station.database.session(readonly=True) as session:
         return session.get_one(Case, case.id)
 

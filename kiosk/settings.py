@@ -69,6 +69,9 @@ class Settings:
     kiosk_fullscreen: bool
     kiosk_speech: str
     kiosk_virtual_keyboard: bool
+    recording_source: str
+    recording_camera: str
+    recording_microphone: str
     # The station: shared through the database; a machine may override these in its file or
     # environment, except the ones in STATION_ONLY.
     document_font: str
@@ -100,6 +103,8 @@ class Settings:
     login_lockout_minutes: int
     console_lock_minutes: int
     admin_pin: str
+    recording_required: bool
+    recording_segment_seconds: int
 
     @property
     def resolved_data_dir(self) -> Path:
@@ -122,8 +127,9 @@ class Settings:
 
 
 MACHINE_ONLY = frozenset({"database_url", "data_dir", "templates_dir", "audit_key_file",
-                          "kiosk_fullscreen",
-                          "kiosk_speech", "kiosk_virtual_keyboard", "console_lock_minutes"})
+                          "kiosk_fullscreen", "kiosk_speech", "kiosk_virtual_keyboard",
+                          "console_lock_minutes", "recording_source", "recording_camera",
+                          "recording_microphone"})
 """Settings that describe one machine and are never stored in the station database.
 
 The printer (`printer_backend`, `printer_target`) and `document_font` are station-wide defaults
@@ -134,13 +140,14 @@ KIOSK_LANGUAGES = ("zh", "en")
 """The languages the kiosk's screens and the interview templates are written in."""
 
 PRINTER_BACKENDS = ("file", "cups")
+RECORDING_SOURCES = ("camera", "test")
 
 STATION_ONLY = frozenset({
     "review_chain", "action_type_code", "department_code", "custom_code",
     "hearing_fine_threshold", "detention_days_excluded", "decision_deadline_hours",
     "questioning_limit_hours", "questioning_limit_detention_hours",
     "template_four_eyes", "county_organ_name", "reconsideration_body", "court_name",
-    "fine_payment_place", "evidence_kinds_counting",
+    "fine_payment_place", "evidence_kinds_counting", "recording_required",
 })
 """Settings with legal weight: the same on every machine, so only the database may change them
 (one machine's environment must not, say, shorten the review chain)."""
@@ -262,6 +269,15 @@ def _check(values: dict[str, object]) -> None:
         raise SettingsError("setting 'printer_backend' must be file or cups, got "
                             f"{values['printer_backend']!r}", setting="printer_backend",
                             reason="choice", choices=" / ".join(PRINTER_BACKENDS))
+    if values["recording_source"] not in RECORDING_SOURCES:
+        raise SettingsError("setting 'recording_source' must be camera or test, got "
+                            f"{values['recording_source']!r}", setting="recording_source",
+                            reason="choice", choices=" / ".join(RECORDING_SOURCES))
+    if not 1 <= values["recording_segment_seconds"] <= 60:  # type: ignore[operator]
+        raise SettingsError("setting 'recording_segment_seconds' must be 1 to 60, got "
+                            f"{values['recording_segment_seconds']!r}",
+                            setting="recording_segment_seconds", reason="range",
+                            low=1, high=60)
     if values["kiosk_speech"] not in ("pyttsx3", "silent"):
         raise SettingsError("setting 'kiosk_speech' must be pyttsx3 or silent, got "
                             f"{values['kiosk_speech']!r}", setting="kiosk_speech",

@@ -121,6 +121,7 @@ class SignatureBlock:
     handwritten_label: str
     code_label: str
     page_label: Callable[[int, int], str]
+    recording_line: str = ""  # where in the recording the signing was (PR Art. 263)
 
 
 def signature_footer(fonts: DocumentFonts, payload: QrPayload, signature_png: bytes | None,
@@ -139,6 +140,8 @@ def signature_footer(fonts: DocumentFonts, payload: QrPayload, signature_png: by
             canvas.drawImage(image, MARGIN_X, base + 6 * mm, width=45 * mm, height=16 * mm,
                              preserveAspectRatio=True, anchor="sw", mask=None)
         canvas.drawString(MARGIN_X, base + 1 * mm, block.signed_line)
+        if block.recording_line:
+            canvas.drawString(MARGIN_X, base - 3 * mm, block.recording_line)
         box_x = MARGIN_X + 55 * mm
         canvas.setLineWidth(0.6)
         canvas.rect(box_x, base, 58 * mm, 24 * mm)

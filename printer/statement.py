@@ -21,7 +21,7 @@ from kiosk.models import AuditEvent, Case
 from kiosk.states import CaseStatus
 from kiosk.station import Station
 from kiosk.template_model import QuestionType, text_in
-from printer.content import local_moment, signature_content, signature_of
+from printer.content import local_moment, recording_content, signature_content, signature_of
 from printer.fonts import DocumentFonts
 from printer.pages import SignatureBlock, build_pdf, signature_footer, styles
 from printer.qr import QrPayload
@@ -33,7 +33,10 @@ LABELS = frozenset({
     "birth_date", "document", "household_registration", "address", "employer", "phone",
     "arrival", "case_type", "question", "answer", "electronic_signature", "signed_at",
     "handwritten", "page", "case_code", "arrived_at", "departed_at", "nothing_to_add",
-    "record_read", "record_read_aloud", "blank_below", "partial",
+    "record_read", "record_read_aloud", "blank_below", "partial", "recording",
+    "recording_none", "recording_session", "recording_hash", "recording_ongoing",
+    "recording_gap", "recording_no_gaps", "gap_interrupted", "gap_fault",
+    "signed_in_recording",
 })
 FREE_TEXT = frozenset({QuestionType.TEXT, QuestionType.LONG_TEXT})
 
@@ -83,6 +86,7 @@ def statement_content(session: Session, case: Case, station: Station) -> dict[st
         "confirmation": confirmation,
         "partial": _conversion_reason(session, case, interview, language) if partial else None,
         "signature": signature_content(signature, station, language),
+        "recording": recording_content(session, case, station, language),
     }
 
 
@@ -174,6 +178,7 @@ def render_statement(content: dict[str, Any], wording: Wording, fonts: DocumentF
                   f"<b>{label('departed_at')}：</b>{escape(content.get('departure') or '')}",
                   style.field),
         field("case_type", content["case_type"]),
+        *_recording_note(content.get("recording") or [], wording, language, style.field),
         Spacer(1, 4 * mm),
     ]
     for entry in content["entries"]:
@@ -197,7 +202,39 @@ def render_statement(content: dict[str, Any], wording: Wording, fonts: DocumentF
         electronic_label=wording.label("electronic_signature", language),
         signed_line=f"{wording.label('signed_at', language)} {signature.get('signed_at', '')}",
         handwritten_label=wording.label("handwritten", language),
+        recording_line=wording.label("signed_in_recording", language,
+                                     id=signature["recording"][:8],
+                                     offset=signature["recording_offset"])
+        if signature.get("recording") else "",
         code_label=wording.label("case_code", language),
         page_label=lambda page, pages: wording.label("page", language, page=page, pages=pages),
     ))
     return build_pdf(story, fonts, footer, title=title)
+
+
+def _recording_note(recordings: list[dict[str, Any]], wording: Wording, language: str,
+                    style: ParagraphStyle) -> list[Flowable]:
+    """The statement's note on its audio and video recording (PR Art. 45; PSAPL Art. 97):
+    each session's id, start, end, duration and hash, and every gap with its cause."""
+    def label(key: str, **values: object) -> str:
+        return escape(wording.label(key, language, **values))
+
+    head = f"<b>{label('recording')}：</b>"
+    if not recordings:
+        return [Paragraph(head + label("recording_none"), style)]
+    note = []
+    for recording in recordings:
+        end = recording["end"] or wording.label("recording_ongoing", language)
+        note.append(Paragraph(head + label(
+            "recording_session", id=recording["id"], start=recording["start"], end=end,
+            duration=recording["duration"] or "-", segments=recording["segments"]), style))
+        note.append(Paragraph(label("recording_hash", sha256=recording["sha256"] or "-"), style))
+        for gap in recording["gaps"]:
+            cause = label("gap_interrupted") if gap["cause"] == "interrupted" \
+                else label("gap_fault", reason=gap["cause"])
+            note.append(Paragraph(label("recording_gap", start=gap["from"], end=gap["to"],
+                                        cause=cause), style))
+        head = ""
+    if not any(r["gaps"] for r in recordings):
+        note.append(Paragraph(label("recording_no_gaps"), style))
+    return note

@@ -16,6 +16,7 @@ from argon2.low_level import Type
 from postgres_server import PostgresServer
 
 from kiosk import users
+from kiosk.models import StationSetting
 from kiosk.settings import PROJECT_ROOT
 from kiosk.station import open_station
 from kiosk.template_store import publish_shipped_templates
@@ -49,6 +50,14 @@ def _fill_seed(database_url: str, folder: Path, kind: str) -> None:
     try:
         with station.database.session() as session:
             publish_shipped_templates(session, TEMPLATES_DIR, actor="test")
+            # Cases entered with `kiosk submit` (most tests' cases) have no audio and video
+            # recording, which final approval requires by default (PSAPL Art. 97, 108;
+            # kiosk/review.py). The seed is a station where it is not required, so the suite
+            # keeps testing what it tests; stored as a station installed that way (a row, not
+            # an audited change: the tests that count `settings.changed` events count theirs).
+            # tests/test_recording.py turns it back on to test the refusal itself.
+            session.add(StationSetting(key="recording_required", value=False,
+                                       updated_by="seed"))
         if kind == "demo":
             seed_demo(station)
     finally:

@@ -29,6 +29,7 @@ from psycopg import errors
 from kiosk.cases import open_case
 from kiosk.db import Database
 from kiosk.migrations import SchemaOutOfDate, alembic_config, current_revision, upgrade_database
+from kiosk.sample_cases import sample_photo_png
 from kiosk.settings import PROJECT_ROOT
 from kiosk.station import open_station
 
@@ -238,6 +239,12 @@ def test_from_an_empty_database_to_an_approved_case(deployment: Deployment,
                     stdin=OFFICER_PASSWORD + "\n")
     assert first.returncode == 0, first.stderr
     assert "next: approver" in first.stdout
+    # A penalty needs evidence besides the party's statement (PSAPL Art. 111).
+    photo = tmp_path / "injury.png"
+    photo.write_bytes(sample_photo_png())
+    added = d.kiosk(d.app_url, "evidence", "add", code, str(photo), "--kind", "photo", "--as",
+                    "head", stdin=OFFICER_PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
     proposed = d.kiosk(d.app_url, "review", code, "propose", "--as", "head",
                        "--penalty-type", "fine", "--amount", "200",
                        "--basis", "51", "--circumstances", "如实陈述",
@@ -247,8 +254,14 @@ def test_from_an_empty_database_to_an_approved_case(deployment: Deployment,
         "start_code"]
     accepted = d.kiosk(d.app_url, "notice", start_code, "accept")  # PSAPL Art. 112
     assert accepted.returncode == 0, accepted.stderr
-    final = d.kiosk(d.app_url, "review", code, "approve", "--as", "head",
-                    stdin=OFFICER_PASSWORD + "\n")
+    approve = ("review", code, "approve", "--as", "head")
+    # A case entered with `kiosk submit` has no audio and video recording: refused while the
+    # station requires one (PSAPL Art. 97, 108), decided once it does not.
+    refused = d.kiosk(d.app_url, *approve, stdin=OFFICER_PASSWORD + "\n")
+    assert refused.returncode == 1 and "recording" in refused.stderr
+    not_required = d.kiosk(d.app_url, "settings", "set", "recording_required", "false")
+    assert not_required.returncode == 0, not_required.stderr
+    final = d.kiosk(d.app_url, *approve, stdin=OFFICER_PASSWORD + "\n")
     assert final.returncode == 0, final.stderr
     assert f"{code}: approved" in final.stdout
     assert "warning" not in final.stderr

@@ -51,8 +51,10 @@ def speech_player(station: Station) -> SpeechPlayer:
     return SpeechPlayer(renderer)
 
 
-def kiosk_window(station: Station, *, windowed: bool = False) -> KioskWindow:
-    window = KioskWindow(station, speech_player(station))
+def kiosk_window(station: Station, *, windowed: bool = False, record: bool = True) -> KioskWindow:
+    """The kiosk as `kiosk run` shows it; it records every party's session (`record=False`
+    only for benchmarks comparing it without)."""
+    window = KioskWindow(station, speech_player(station), record=record)
     apply_theme(window)
     if station.settings.kiosk_fullscreen and not windowed:
         window.showFullScreen()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.cases import open_case
 from kiosk.cli.demo import DEMO_OFFICERS, DEMO_PASSWORD, DEMO_REVIEWER, run_demo, seed_demo
-from kiosk.station import open_station
+from kiosk.station import Station, open_station, with_settings
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -114,7 +114,7 @@ def open_screen_demo(args: argparse.Namespace) -> tuple[Any, Any, Any]:
           + ", ".join(name for name, _, _ in DEMO_OFFICERS))
     print(f"demo case {case.code}: the party's start code is {case.start_code}")
     app = application(station)
-    window = kiosk_window(station, windowed=True)
+    window = kiosk_window(demo_recording(station), windowed=True)
     window.setWindowTitle(f"{window.windowTitle()} — start code {case.start_code}")
     console = officer_window(station)
     place_side_by_side(window, console)
@@ -122,6 +122,25 @@ def open_screen_demo(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     print(f"the officer console is logged in as {DEMO_REVIEWER!r}; log out there to switch to "
           f"another demo officer")
     return app, window, console
+
+
+def demo_recording(station: Station) -> Station:
+    """The demo's kiosk records the camera and microphone when they can be opened, else the
+    test picture and tone, and says so. (`kiosk run` never does: it stops questioning.)"""
+    from kiosk.recording import RecordingFault, TestSource, source_for
+
+    source = source_for(station)
+    if isinstance(source, TestSource):
+        return station
+    try:
+        source.open()
+    except RecordingFault as fault:
+        print(f"no camera and microphone here ({fault.reason}: {fault}); the demo's kiosk "
+              f"records the synthetic test picture and tone instead (KIOSK_RECORDING_SOURCE="
+              f"test)")
+        return with_settings(station, recording_source="test")
+    source.close()
+    return station
 
 
 def place_side_by_side(left: QWidget, right: QWidget) -> None:

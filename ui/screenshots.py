@@ -30,7 +30,7 @@ from kiosk.models import Case
 from kiosk.review import Decision, approve_level, return_case
 from kiosk.samples import SAMPLE_NAMES, sample_flat_answers, sample_party
 from kiosk.settings import PROJECT_ROOT
-from kiosk.station import Station, open_station
+from kiosk.station import Station, open_station, with_settings
 from kiosk.template_store import get_version, publish_shipped_templates, template_of
 from kiosk.users import add_user, get_user
 from ui import theme
@@ -82,7 +82,9 @@ class Walk:
         self.is_shooting = True
         folder.mkdir(parents=True, exist_ok=True)
         QApplication.instance().setStyleSheet(theme.stylesheet(theme.metrics_for(size[1], DPI)))
-        self.window = KioskWindow(station, speech_player(station))
+        # The walk shows the screens themselves; the recording indicator and its fault screen
+        # have their own shots (recording_shots), on the test source.
+        self.window = KioskWindow(station, speech_player(station), record=False)
         self.window.setFixedSize(*size)
         self.window.show()
         settle(self.window)
@@ -256,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         empty.write_text("", encoding="utf-8")
         station = open_station({"KIOSK_DATA_DIR": data_dir, "KIOSK_KIOSK_SPEECH": "silent"},
                                file=empty)
+        # Its cases are entered without the kiosk's recorder: approved as on a station that
+        # needs no recording (the recording's own screens have their own shots).
+        station = with_settings(station, recording_required=False)
         with station.database.session() as session:
             publish_shipped_templates(session, PROJECT_ROOT / "templates", actor="screenshots")
             template = template_of(get_version(session, TEMPLATE))

@@ -84,6 +84,9 @@ QWidget#Header {{ background: {BLUE}; }}
 QWidget#Header QLabel {{ color: {PAPER}; font-size: {m.small}px; }}
 QWidget#Header QLabel[role="station"] {{ font-weight: 700; }}
 QWidget#Header QPushButton {{ background: transparent; color: {PAPER}; border: none; }}
+QWidget#RecordingIndicator {{ background: {PAPER}; border-radius: 8px; }}
+QWidget#Header QLabel[role="recording"] {{ color: {RED}; font-weight: 700; }}
+QLabel[role="preview"] {{ background: {BLUE_DARK}; }}
 QWidget[role="paper-body"] {{ background: {PAPER}; }}
 QWidget#Footer {{ background: {PAPER}; border-top: 1px solid {LINE}; }}
 QProgressBar {{ background: {BLUE_DARK}; border: none; border-radius: 4px; max-height: 8px; }}

@@ -33,6 +33,7 @@ from kiosk.hooks import SUBMITTED, notify
 from kiosk.mediation import current_mediation
 from kiosk.models import Case
 from kiosk.penalty_notice import notice_summary, notices_of
+from kiosk.recording.store import case_sessions, recording_problems
 from kiosk.review import open_comments, review_actions
 from kiosk.states import FINAL, LABELS, CaseStatus
 from kiosk.station import Station, open_station
@@ -196,6 +197,9 @@ def run_show(args: argparse.Namespace) -> int:
             "audit": [{"seq": e.seq, "at": _iso(e.at, station), "actor": e.actor,
                        "action": e.action, "payload": e.payload}
                       for e in case_events(session, case.id)],
+            # PSAPL Art. 97, 108: what the approver must know before deciding.
+            "recording": {"problems": recording_problems(session, case.id),
+                          "sessions": len(case_sessions(session, case.id))},
         })
         template = interview.template
     if args.json:
@@ -223,6 +227,10 @@ def run_show(args: argparse.Namespace) -> int:
               + (f"; argued: {told['argument']['text']}" if told["argument"] else ""))
     if case.decision:
         print(f"  decision: {case.decision}")
+    problems, sessions = data["recording"]["problems"], data["recording"]["sessions"]
+    print("  recording: " + (f"complete ({sessions} session{'' if sessions == 1 else 's'})"
+                             if not problems else ", ".join(problems))
+          + "  (kiosk recording list CODE)")
     print("\nstatement:")
     for entry in data["statement"]:
         if entry["heading"]:

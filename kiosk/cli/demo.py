@@ -1,4 +1,5 @@
-"""The headless demo: one case from opening to approval on the embedded database.
+"""The headless demo: one case from opening to approval on the embedded database, its kiosk
+session recorded on audio and video (PSAPL Art. 97) as the kiosk records it.
 
 `kiosk demo` itself is registered by `ui/` (the screens); `kiosk demo --headless`, and a machine
 without a display, run this.
@@ -8,18 +9,21 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from kiosk import penalty_notice
-from kiosk.answers_file import parse_answers_file, submit_answers
-from kiosk.audit import canonical_json, verify_chain
+from kiosk.audit import verify_chain
 from kiosk.cases import find_case
 from kiosk.cli.case import run_show
+from kiosk.recording import RecordingFault, case_sessions
 from kiosk.review import Decision, approve_level
-from kiosk.sample_cases import add_sample_evidence, answer_sample_notice
-from kiosk.samples import sample_answers
+from kiosk.sample_cases import add_sample_evidence, answer_sample_notice, submitted_sample_case
 from kiosk.station import Station, open_station
 from kiosk.template_store import get_version, publish_shipped_templates, template_of
 from kiosk.users import LoginPolicy, add_user, authenticate, list_users
+
+if TYPE_CHECKING:
+    from kiosk.recording import Recorder
 
 DEMO_PASSWORD = "kiosk-demo-2026"
 DEMO_OFFICERS = (
@@ -28,6 +32,7 @@ DEMO_OFFICERS = (
     ("head", "所长 Head of station", ["officer", "approver"]),
     ("admin", "管理员 Admin", ["admin"]),
 )
+ANSWER_PAUSE_S = 0.2  # the demo party's time over each answer: a recording of some seconds
 DEMO_REVIEWER = "legal"  # the console of `kiosk demo` logs in as the first review level
 
 
@@ -43,6 +48,25 @@ def seed_demo(station: Station) -> None:
                          display_name=name)
 
 
+def _demo_recorder(station: Station) -> Recorder:
+    """The recorder of the demo's kiosk session: `recording_source` (the test source, or the
+    camera); a machine whose camera cannot be opened records the test source instead, and says
+    so (the kiosk itself never does: it stops questioning)."""
+    from kiosk.recording import TestSource, recorder_for, source_for
+
+    source = source_for(station)
+    if not isinstance(source, TestSource):
+        try:
+            source.open()
+        except RecordingFault as fault:
+            print(f"\nno camera and microphone here ({fault.reason}: {fault}); the demo records "
+                  f"the synthetic test picture and tone instead (KIOSK_RECORDING_SOURCE=test)")
+            source = TestSource()
+        else:
+            source.close()
+    return recorder_for(station, source=source)
+
+
 def run_demo(args: argparse.Namespace) -> int:
     """The headless demo: one case from opening through the review chain, then shown."""
     station = open_station()
@@ -55,13 +79,17 @@ def run_demo(args: argparse.Namespace) -> int:
     for username, name, roles in DEMO_OFFICERS:
         print(f"  {username:<6} {name:<28} {', '.join(roles)}")
 
-    answers = parse_answers_file(canonical_json(
-        sample_answers(template, args.language, today=station.today())))
-    case = submit_answers(station, answers, actor="demo",
-                          arrived_at=datetime.now(UTC) - timedelta(minutes=35),
-                          arrival_mode="summoned")
-    print(f"\n1. opened and submitted case {case.code} from the sample answers of "
-          f"{template.id} v{template.version}")
+    recorder = _demo_recorder(station)
+    case = submitted_sample_case(station, args.template, language=args.language,
+                                 arrived_at=datetime.now(UTC) - timedelta(minutes=35),
+                                 recorder=recorder, pause_s=ANSWER_PAUSE_S)
+    print(f"\n1. opened case {case.code}; the party answered the sample answers of "
+          f"{template.id} v{template.version} at the kiosk and signed")
+    with station.database.session(readonly=True) as session:
+        for recording in case_sessions(session, case.id):
+            print(f"   recorded ({recording.source}): session {recording.id}, "
+                  f"{recording.duration_s:.1f} s, {recording.segments} segments, "
+                  f"{'no gaps' if not recording.gaps else f'{len(recording.gaps)} gaps'}")
 
     add_sample_evidence(station, case.code, "legal")
     print("   legal added a photo of the injury (other evidence besides the statement, "

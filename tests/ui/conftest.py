@@ -13,7 +13,7 @@ import pytest
 
 from kiosk.cli.demo import seed_demo
 from kiosk.speech import SilentRenderer
-from kiosk.station import Station
+from kiosk.station import Station, with_settings
 from ui.kiosk.window import KioskWindow, apply_theme
 from ui.speech import SpeechPlayer
 
@@ -23,9 +23,13 @@ def make_window(qtbot, station: Station) -> Iterator[Callable[[int, int], KioskW
     """Builds kiosk windows of a given size; each records what it was asked to read aloud."""
     windows: list[KioskWindow] = []
 
-    def make(width: int = 1920, height: int = 1080) -> KioskWindow:
+    def make(width: int = 1920, height: int = 1080, *, recorded: bool = False) -> KioskWindow:
         renderer = SilentRenderer()
-        window = KioskWindow(station, SpeechPlayer(renderer))
+        # Without a recorder unless `recorded`: most tests are about other things. The machine
+        # has no camera: a recorded window records the test source (KIOSK_RECORDING_SOURCE=test),
+        # through the real encoder and store (test_kiosk_recording.py).
+        window = KioskWindow(with_settings(station, recording_source="test") if recorded
+                             else station, SpeechPlayer(renderer), record=recorded)
         window.renderer = renderer  # type: ignore[attr-defined]
         qtbot.addWidget(window)
         window.setFixedSize(width, height)

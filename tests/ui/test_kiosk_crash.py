@@ -1,4 +1,5 @@
-"""A kiosk process killed mid-interview loses nothing: the start code resumes the same screen."""
+"""A kiosk process killed mid-interview loses nothing: the start code resumes the same screen,
+in a new recorded session after the gap."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from kiosk_driver import KioskDriver
 from test_cases import sample_file
 
 from kiosk.cases import open_case
+from kiosk.recording import case_sessions
 from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station
 from ui.kiosk.window import KioskWindow
@@ -69,7 +71,9 @@ def test_sigkill_mid_interview_then_resume(qtbot, make_window, station: Station,
     with station.database.session() as session:
         template = template_of(get_version(session, "minor-assault"))
     answers = flatten_answers(template, answers_file.answers)
-    env = {**station_env, "QT_QPA_PLATFORM": "offscreen", "KIOSK_KIOSK_SPEECH": "silent"}
+    # The child records as a kiosk does, on the test source (the machine has no camera).
+    env = {**station_env, "QT_QPA_PLATFORM": "offscreen", "KIOSK_KIOSK_SPEECH": "silent",
+           "KIOSK_RECORDING_SOURCE": "test"}
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, case.start_code, json.dumps(dict(answers_file.party)),
          json.dumps(answers)], env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
@@ -84,7 +88,7 @@ def test_sigkill_mid_interview_then_resume(qtbot, make_window, station: Station,
     assert child.returncode == -signal.SIGKILL
 
     # A fresh kiosk starts at the idle screen, showing nothing of the party.
-    window: KioskWindow = make_window(1280, 800)
+    window: KioskWindow = make_window(1280, 800, recorded=True)
     assert window.current is window.screens["idle"]
     driver = KioskDriver(qtbot, window)
     driver.enter_start_code(case.start_code)
@@ -93,3 +97,11 @@ def test_sigkill_mid_interview_then_resume(qtbot, make_window, station: Station,
     given = window.state.interview.answers
     for path in ("admits_facts", "communication_disability", "mental_illness"):
         assert given[path] == answers[path]  # nothing lost
+    # The resumed interview is recorded in a new session; the killed one is closed as
+    # interrupted, with the gap between them recorded (PSAPL Art. 97: shown to the approver).
+    assert window.indicator.isVisible()
+    with station.database.session(readonly=True) as session:
+        killed, resumed = case_sessions(session, case.id)
+    assert killed.end_cause == "interrupted" and resumed.ended_at is None
+    [gap] = killed.gaps
+    assert gap.cause == "interrupted" and gap.to_at == resumed.started_at

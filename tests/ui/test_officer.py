@@ -21,6 +21,7 @@ from kiosk.cli.demo import DEMO_PASSWORD
 from kiosk.models import Case, Document, ReviewComment, User
 from kiosk.review import approve_level, claim_case
 from kiosk.sample_cases import (
+    add_sample_evidence,
     answer_sample_notice,
     open_sample_case,
     submitted_sample_case,
@@ -294,6 +295,7 @@ def test_each_level_is_approved_by_its_role_and_the_last_one_decides(
         qtbot, make_console, station: Station, tmp_path) -> None:
     station = with_settings(station, printer_backend="file", printer_target=str(tmp_path / "out"))
     case = submitted_sample_case(station)
+    add_sample_evidence(station, case.code, "legal")  # the photo a penalty needs (Art. 111)
     first = make_console(station)
     log_in(qtbot, first, "duty")  # an officer without the reviewer role
     select(qtbot, first, case.id)
@@ -513,6 +515,9 @@ def test_the_demo_shows_the_console_beside_the_kiosk_logged_in(qtbot, monkeypatc
         assert console.user is not None and console.user.username == "legal"
         assert [row.status for row in console.model.rows] == ["opened"]
         assert kiosk.geometry().left() < console.geometry().left()  # side by side
+        # This machine has no camera: the demo's kiosk records the test picture and tone.
+        assert kiosk.recording is not None
+        assert kiosk.station.settings.recording_source == "test"
     finally:
         kiosk.may_close = True
         kiosk.close()
@@ -889,6 +894,7 @@ def test_an_argument_is_answered_at_the_console_before_the_decision(
     with station.database.session() as session:
         approve_level(session, find_case(session, case.id), get_user(session, "legal"),
                       station.settings)
+    add_sample_evidence(station, case.code, "legal")  # the photo a penalty needs (Art. 111)
     with station.database.session() as session:
         penalty_notice.propose(session, find_case(session, case.id), get_user(session, "head"),
                                station.settings, Decision("fine", "51", "如实陈述", amount=300))

@@ -157,7 +157,7 @@ def test_a_template_built_from_scratch_is_published_and_answered_at_the_kiosk(
 
     # The party answers it at the kiosk.
     renderer = SilentRenderer()
-    window = KioskWindow(station, SpeechPlayer(renderer))
+    window = KioskWindow(station, SpeechPlayer(renderer), record=False)  # no camera here
     qtbot.addWidget(window)
     window.setFixedSize(1280, 800)
     apply_theme(window, height=800)

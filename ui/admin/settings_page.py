@@ -60,9 +60,9 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("section_review", ("review_chain", "decision_deadline_hours", "questioning_limit_hours",
                         "questioning_limit_detention_hours", "hearing_fine_threshold",
                         "detention_days_excluded", "evidence_kinds_counting",
-                        "evidence_max_mb", "template_four_eyes")),
+                        "evidence_max_mb", "template_four_eyes", "recording_required")),
     ("section_kiosk", ("idle_timeout_seconds", "admin_pin", "login_max_failures",
-                       "login_lockout_minutes")),
+                       "login_lockout_minutes", "recording_segment_seconds")),
     ("section_printing", ("print_on_submit", "print_on_approval", "printer_backend",
                           "printer_target", "document_font")),
 )

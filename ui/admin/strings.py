@@ -105,6 +105,24 @@ SETTING_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Four eyes for templates", "When on, a template one admin asks to publish needs "
                "a second admin's approval."),
     },
+    "recording_required": {
+        # PSAPL Art. 97, 108: without a complete synchronized recording a statement taken by
+        # one officer cannot be the basis of a penalty.
+        "zh": ("须有完整的同步录音录像", "开启时，询问没有完整同步录音录像（缺失、未结束或"
+               "有中断）的案件不能最后审批。只有在执法办案场所以外由两名民警询问的，才可依法"
+               "关闭（《治安管理处罚法》第九十七条、第一百零八条）。每次更改都记入审计。"),
+        "en": ("Complete audio and video recording required", "When on, a case whose "
+               "questioning has no complete synchronized recording (none, unfinished or with "
+               "gaps) cannot be finally approved. Turning it off is lawful only where "
+               "statements are taken outside a law-enforcement case area by two officers "
+               "(PSAPL Art. 97, 108). Every change is audited."),
+    },
+    "recording_segment_seconds": {
+        "zh": ("录像分段长度（秒）", "录音录像每隔这么久另存一段（1 至 60 秒）；"
+               "机器突然断电最多丢失正在录的一段。"),
+        "en": ("Recording segment length (seconds)", "The recording is closed into a new "
+               "segment this often (1 to 60 s); a machine that dies loses at most the open one."),
+    },
     "idle_timeout_seconds": {
         "zh": ("无操作返回首页（秒）", "自助机无人操作这么久后回到首页；已填写的回答都已保存。"),
         "en": ("Idle timeout (seconds)", "The kiosk returns to its start screen after this "

@@ -159,6 +159,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "行政拘留{days}日，并处罚款人民币{amount}元",
         "en": "administrative detention of {days} days and a fine of {amount} yuan",
     },
+    # The recording (PSAPL Art. 97: questioning is recorded on synchronized audio and video
+    # from start to end; Art. 108: without it the statement cannot be the basis of a penalty).
+    "recording_on": {"zh": "录音录像中", "en": "Recording"},
+    "recording_fault_title": {"zh": "请稍候，已通知民警",
+                              "en": "Please wait. An officer is coming"},
+    "recording_fault_help": {
+        "zh": "录音录像设备暂时无法使用，询问已暂停。您已填写的内容都已保存。",
+        "en": "The audio and video recording is not working, so the questioning is paused. "
+        "Everything you have entered is saved.",
+    },
+    "recording_fault_camera_missing": {"zh": "未找到摄像头", "en": "No camera found"},
+    "recording_fault_microphone_missing": {"zh": "未找到麦克风", "en": "No microphone found"},
+    "recording_fault_device_busy": {"zh": "摄像头或麦克风被占用",
+                                    "en": "The camera or microphone is in use"},
+    "recording_fault_camera_failed": {"zh": "摄像头没有画面", "en": "The camera stopped"},
+    "recording_fault_microphone_failed": {"zh": "麦克风没有声音",
+                                          "en": "The microphone stopped"},
+    "recording_fault_disk_full": {"zh": "存储空间已满", "en": "The disk is full"},
+    "recording_fault_store_unreachable": {"zh": "无法连接数据库",
+                                          "en": "The station database cannot be reached"},
+    "recording_fault_encoder_failed": {"zh": "录像编码出错", "en": "The recording failed"},
+    "recording_retry": {"zh": "民警：重新开始录音录像", "en": "Officer: restart the recording"},
 }
 
 

@@ -4,6 +4,12 @@ The window is the only place that talks to `PartySession`, always through backgr
 operations; screens only show states and report intents. Nothing of a party stays on screen
 after the idle timeout: the window goes back to the idle screen and forgets the session (the
 case itself, every answer included, is safe in the database and resumes with the start code).
+
+The party's session is recorded on audio and video (PSAPL Art. 97, 108) from the moment the
+start code is accepted, before the notices, until after the signature, a conversion or an exit;
+a returned case's correction is a session of its own. While it is, the header shows a red dot
+and the party's live picture. When the camera or the microphone fails, questioning stops: the
+window shows only the screen asking for an officer until the recording starts again.
 """
 
 from __future__ import annotations
@@ -45,11 +51,13 @@ from kiosk.party import (
     PartySession,
     PartyState,
 )
+from kiosk.recording import RecordingFault
 from kiosk.station import Station
 from kiosk.template_model import text_in
 from ui import theme
 from ui.kiosk import keyboard
 from ui.kiosk.keyboard import KeyboardDock
+from ui.kiosk.recording import KioskRecording, RecordingFaultScreen, RecordingIndicator
 from ui.kiosk.screens import (
     ConsentScreen,
     IdentityScreen,
@@ -96,7 +104,9 @@ class ScreenStack(QStackedWidget):
 class KioskWindow(QWidget):
     """The full-screen kiosk: header, one screen, footer."""
 
-    def __init__(self, station: Station, speech: Any = None) -> None:
+    def __init__(self, station: Station, speech: Any = None, *, record: bool = True) -> None:
+        """`record=False` only where recording is not what is being tried out (tests and
+        screenshot walks of other screens, on machines without a camera)."""
         super().__init__()
         self.setObjectName("KioskWindow")
         self.setWindowTitle(station.settings.station_name)
@@ -110,6 +120,9 @@ class KioskWindow(QWidget):
         self.may_close = False
         self.last_activity = time.monotonic()
         self._before_pin: KioskScreen | None = None
+        self.recording = KioskRecording(station, self) if record else None
+        self.fault: RecordingFault | None = None
+        self._before_fault: tuple[KioskScreen, str | None] | None = None
 
         self.screens: dict[str, KioskScreen] = {
             "idle": IdleScreen(), "code": StartCodeScreen(),
@@ -119,6 +132,7 @@ class KioskWindow(QWidget):
             "question": QuestionScreen(station.local_now), "review": ReviewScreen(),
             "signature": SignatureScreen(), "status": StatusScreen(), "pin": PinScreen(),
             "penalty_notice": PenaltyNoticeScreen(),
+            "recording_fault": RecordingFaultScreen(),
         }
         # The party's answer to the notice, kept until they sign it (PSAPL Art. 112).
         self.notice_answer: tuple[bool, list[str], str] | None = None
@@ -177,6 +191,11 @@ class KioskWindow(QWidget):
         self.staff_button.setProperty("role", "toggle")
         self.staff_button.setAccessibleName("staff")
         self.staff_button.clicked.connect(self.show_pin)
+        self.indicator = RecordingIndicator()
+        if self.recording is not None:
+            self.recording.preview.connect(self.indicator.show_frame)
+            self.recording.changed.connect(self.indicator.set_recording)
+            self.recording.fault.connect(self._recording_failed)
         row.addWidget(self.station_label)
         row.addStretch(1)
         row.addWidget(self.section_label)
@@ -185,6 +204,7 @@ class KioskWindow(QWidget):
         row.addWidget(self.progress)
         row.addStretch(1)
         row.addWidget(self.idle_label)
+        row.addWidget(self.indicator)
         row.addWidget(self.staff_button)
         return header
 
@@ -264,6 +284,8 @@ class KioskWindow(QWidget):
     # -- showing -----------------------------------------------------------------------------
 
     def _show(self, key: str, state: PartyState | None = None) -> None:
+        if self.fault is not None and key not in ("recording_fault", "pin", "idle"):
+            return  # questioning stays stopped until the recording runs again
         screen = self.screens[key]
         if screen is not self.current:
             # The keys belong to a field of the screen that goes.
@@ -273,6 +295,7 @@ class KioskWindow(QWidget):
             self.dock.close_keys()
         screen.show_state(state, self.language)
         self.stack.setCurrentWidget(screen)
+        self.indicator.set_language(self.language)
         self._header_for(state)
         self.refresh_footer()
         if key == "status" and state is not None and state.status in ("submitted", "in_review"):
@@ -285,6 +308,9 @@ class KioskWindow(QWidget):
         """Back to the start: forget the party (their case stays in the database)."""
         self.session = None
         self.state = None
+        self.fault = self._before_fault = None
+        if self.recording is not None:
+            self.recording.stop_later()  # an exit: the session ends with it
         self.language = self.station.settings.languages[0]
         self._wait_for_officer(False)
         if self.speech is not None:
@@ -296,6 +322,8 @@ class KioskWindow(QWidget):
         self.state = state
         self.language = state.language
         position = state.position
+        if position in (WAITING, FINISHED) and self.recording is not None:
+            self.recording.stop_later()  # a conversion (the signature stops it itself)
         if position == LANGUAGE:
             self._show("language", state)
         elif position in (TERMS_STEP, RIGHTS_STEP):
@@ -343,7 +371,9 @@ class KioskWindow(QWidget):
         screen = self.current
 
         def succeeded(result: Any) -> None:
-            if on_done is not None:
+            if isinstance(result, RecordingFault):
+                self._show_fault(result)
+            elif on_done is not None:
                 on_done(result)
             elif isinstance(result, PartyState):
                 self.render(result)
@@ -375,9 +405,13 @@ class KioskWindow(QWidget):
         elif action == "code":
             station = self.station
 
-            def resume() -> tuple[PartySession, PartyState]:
-                party = PartySession.resume(station, payload)
-                return party, party.state()
+            def resume() -> tuple[PartySession, PartyState, RecordingFault | None]:
+                party = PartySession.resume(station, payload, recorder=self.recording)
+                state = party.state()
+                # Recorded from here: before the notices are shown (PSAPL Art. 97).
+                fault = None if state.position in (WAITING, FINISHED) \
+                    else self._start_recording(party.case_id)
+                return party, state, fault
 
             self._run(resume, self._resumed)
         elif action == "finish":
@@ -388,6 +422,10 @@ class KioskWindow(QWidget):
             self._leave_pin()
         elif session is None:
             self.show_idle()
+        elif action == "retry_recording":
+            self._retry_recording(session)
+        elif self.fault is not None:
+            return  # no questioning without the recording
         elif action == "language":
             self._run(lambda: session.choose_language(payload))
         elif action == "terms_read":
@@ -419,9 +457,11 @@ class KioskWindow(QWidget):
                                                     png=png, strokes=strokes))
         elif action == "sign":
             png, strokes = payload
-            self._run(lambda: session.sign(png, strokes), self._submitted)
-        elif action == "continue":
-            self._run(lambda: session.choose_language(self.language))
+            self._run(lambda: self._sign(session, png, strokes), self._submitted)
+        elif action == "continue":  # a returned case: the correction is recorded on its own
+            language = self.language
+            self._run(lambda: self._start_recording(session.case_id)
+                      or session.choose_language(language))
 
     def _submitted(self, state: PartyState) -> None:
         """Shows the waiting screen, then prints the statement (per settings) in the background:
@@ -437,9 +477,71 @@ class KioskWindow(QWidget):
         self.operations.run(print_statement, lambda _problems: None,
                             lambda error: log.warning("printing failed: %s", error))
 
-    def _resumed(self, result: tuple[PartySession, PartyState]) -> None:
-        self.session, state = result
-        self.render(state)
+    def _resumed(self, result: tuple[PartySession, PartyState, RecordingFault | None]) -> None:
+        self.session, state, fault = result
+        if fault is None:
+            self.render(state)
+        else:
+            self.state, self.language = state, state.language
+            self._show_fault(fault)
+
+    # -- the recording -------------------------------------------------------------------------
+
+    def _start_recording(self, case_id: str) -> RecordingFault | None:
+        """Starts recording the case (on a background operation); the fault that prevents it."""
+        if self.recording is None:
+            return None
+        try:
+            self.recording.start(case_id)
+        except RecordingFault as fault:
+            return fault
+        return None
+
+    def _sign(self, session: PartySession, png: bytes, strokes: Any) -> PartyState:
+        """Signs, then ends the recording: the signing is in it (PR Art. 263), and the
+        statement printed next notes the whole recording (PR Art. 45)."""
+        state = session.sign(png, strokes)
+        if self.recording is not None:
+            self.recording.stop()
+        return state
+
+    def _recording_failed(self, fault: RecordingFault) -> None:
+        """A fault the recorder reported (on the UI thread by now)."""
+        if not fault.stops_recording or self.session is None or self.fault is not None:
+            return  # store_unreachable: the segments wait in the spool, recording goes on
+        if self.recording is not None:
+            self.recording.stop_later()
+        self._show_fault(fault)
+
+    def _show_fault(self, fault: RecordingFault) -> None:
+        """Questioning stops: only the screen asking for an officer (the screen the party was
+        on stays as it was, with whatever they had typed, for when the recording is back)."""
+        if self.fault is None:
+            current = self.current
+            keep = current not in (self.screens["idle"], self.screens["code"],
+                                   self.screens["pin"], self.screens["recording_fault"])
+            self._before_fault = (current, self.state.position if self.state else None) \
+                if keep else None
+        self.fault = fault
+        self.screens["recording_fault"].set_fault(fault)  # type: ignore[attr-defined]
+        self._show("recording_fault", self.state)
+
+    def _retry_recording(self, session: PartySession) -> None:
+        def retry() -> PartyState | RecordingFault:
+            return self._start_recording(session.case_id) or session.state()
+
+        def started(state: PartyState) -> None:
+            before, self._before_fault = self._before_fault, None
+            self.fault = None
+            if before is not None and before[1] == state.position:
+                self.state = state
+                self.stack.setCurrentWidget(before[0])  # as the party left it
+                self._header_for(state)
+                self.refresh_footer()
+            else:
+                self.render(state)
+
+        self._run(retry, started)
 
     def _wait_for_officer(self, waiting: bool) -> None:
         """While the party waits for the review, listen for changes to the case."""
@@ -509,10 +611,11 @@ class KioskWindow(QWidget):
         if self.current is self.screens["idle"]:
             self.idle_label.setText("")
             return
-        if self.status_timer.isActive() or (self.speech is not None
-                                            and self.speech.is_playing):
+        if self.status_timer.isActive() or self.fault is not None or (
+                self.speech is not None and self.speech.is_playing):
             # Listening to a long notice, or waiting for the officer, is not leaving: the
-            # countdown starts again when the reading ends or the officer has decided.
+            # countdown starts again when the reading ends or the officer has decided. A stopped
+            # recording waits for the officer too.
             self.last_activity = time.monotonic()
         limit = self.station.settings.idle_timeout_seconds
         left = int(limit - (time.monotonic() - self.last_activity))
@@ -614,6 +717,9 @@ class KioskWindow(QWidget):
         self.idle_timer.stop()
         self._wait_for_officer(False)
         self.operations.wait()
+        if self.recording is not None:
+            self.recording.stop()
+            self.recording.wait()
         if self.speech is not None:
             self.speech.close()  # stops playback and waits for its render threads
             self.speech.renderer.close()

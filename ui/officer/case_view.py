@@ -38,11 +38,13 @@ from kiosk.template_model import text_in
 from kiosk.worklist import AnswerLine, CaseDetail
 from ui import theme
 from ui.officer.evidence import EvidencePanel
+from ui.officer.player import RecordingPanel
 from ui.officer.queue import duration_words
 from ui.officer.strings import STRINGS, tr
 from ui.officer.timezone import local
 
 HIGHLIGHT_MS = 6000
+REVISION_ROLE = Qt.ItemDataRole.UserRole + 1  # a revision row's number (the latest: none)
 DOCUMENT_NAMES = {
     "fast-track-notice": {"zh": "快速办理告知书", "en": "Fast-track notice"},
     "rights-notice": {"zh": "权利义务告知书", "en": "Rights notice"},
@@ -170,10 +172,16 @@ class CaseView(QWidget):
         self.remove_button.clicked.connect(self.remove_comment)
         self.comment_error = QLabel()
         self.comment_error.setProperty("role", "error")
+        # The recording above the answers: choosing an answer plays it from where it was given.
+        self.recording = RecordingPanel(language)
         answers_page = QWidget()
         answers_layout = QVBoxLayout(answers_page)
         answers_layout.setContentsMargins(0, 0, 0, 0)
-        answers_layout.addWidget(self.answers, 1)
+        self.answers_split = QSplitter(Qt.Orientation.Vertical)
+        self.answers_split.addWidget(self.recording)
+        self.answers_split.addWidget(self.answers)
+        self.answers_split.setStretchFactor(1, 1)
+        answers_layout.addWidget(self.answers_split, 1)
         row = QHBoxLayout()
         row.setContentsMargins(8, 4, 8, 0)
         row.addWidget(self.comment, 1)
@@ -246,6 +254,7 @@ class CaseView(QWidget):
         self.comments.clear()
         self.comment.clear()  # a comment half-typed on another case does not follow
         self._fresh.clear()
+        self.recording.clear()
         self.body.hide()
         self.empty.show()
 
@@ -288,6 +297,8 @@ class CaseView(QWidget):
         self.tabs.setTabText(self.tabs.indexOf(self.evidence),
                              tr("tab_evidence", language, n=len(detail.evidence)))
         self._draw_audit(detail)
+        self.recording.show_case(detail.case_id)  # a live session grows: read it again
+        self.recording.show_faults(list(detail.audit))
         self.comments_changed.emit()
 
     def _fade_fresh(self) -> None:
@@ -470,6 +481,7 @@ class CaseView(QWidget):
                     value_words(revision.value, self.language), "",
                     f"{local(revision.given_at, '%m-%d %H:%M:%S')} · {revision.given_by}"])
                 child.setData(0, Qt.ItemDataRole.UserRole, line.item.path)
+                child.setData(0, REVISION_ROLE, revision.revision)
                 child.setForeground(0, QColor(theme.MUTED))
                 item.addChild(child)
             self.answers.addTopLevelItem(item)
@@ -518,6 +530,8 @@ class CaseView(QWidget):
         path = current.data(0, Qt.ItemDataRole.UserRole) if current else None
         self.comment.setText(self.comments.get(path, "") if path else "")
         self.comment_error.clear()
+        if path:  # play the recording from the moment this answer (revision) was given
+            self.recording.seek_to_answer(path, current.data(0, REVISION_ROLE))
 
     def add_comment(self) -> None:
         path = self._chosen_path()

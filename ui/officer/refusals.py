@@ -18,7 +18,7 @@ from kiosk.messages import pick
 from kiosk.states import LABELS, CaseStatus, TransitionError
 from kiosk.template_store import TemplateNotFound
 from ui.kiosk.strings import lookup
-from ui.officer.strings import ERRORS, STRINGS, tr
+from ui.officer.strings import ERRORS, RECORDING_PROBLEMS, STRINGS, tr
 from ui.officer.timezone import local
 from ui.roles import role_words
 
@@ -56,6 +56,9 @@ def _value_words(key: str, value: object, language: str) -> object:
         return _penalty_words(value, language)
     if key == "kind" and f"evidence_kind_{value}" in STRINGS:
         return tr(f"evidence_kind_{value}", language)
+    if key == "problems" and isinstance(value, list | tuple):
+        return separator.join(RECORDING_PROBLEMS[str(v)][language]
+                              if v in RECORDING_PROBLEMS else str(v) for v in value)
     if key == "action":
         return lookup(ERRORS, f"action_{value}", language, {}) \
             if f"action_{value}" in ERRORS else value

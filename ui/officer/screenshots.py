@@ -30,7 +30,7 @@ from kiosk.evidence import add_evidence
 from kiosk.review import approve_level, claim_case
 from kiosk.sample_cases import open_sample_case, submitted_sample_case, walk_sample_party
 from kiosk.settings import PROJECT_ROOT
-from kiosk.station import open_station
+from kiosk.station import open_station, with_settings
 from kiosk.users import add_user, get_user
 from ui.officer.dialogs import DecisionDialog, NewCaseDialog, ReasonDialog, StartCodeDialog
 from ui.officer.window import OfficerWindow
@@ -243,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
             empty.write_text("", encoding="utf-8")
             station = open_station({"KIOSK_DATA_DIR": data_dir, "KIOSK_KIOSK_SPEECH": "silent"},
                                    file=empty)
+            # Its cases are entered without the kiosk's recorder: approved as on a station that
+            # needs no recording (the recording's own screens have their own shots).
+            station = with_settings(station, recording_required=False)
             seed_demo(station)
             with station.database.session() as session:
                 add_user(session, "legal2", DEMO_PASSWORD, ["officer", "reviewer"],

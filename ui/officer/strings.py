@@ -102,6 +102,39 @@ STRINGS: dict[str, dict[str, str]] = {
                         "en": "The case is decided; no more evidence can be added."},
     "done_evidence_added": {"zh": "已添加{kind}：{name}", "en": "{kind} added: {name}"},
     "done_evidence_saved": {"zh": "已另存为 {path}", "en": "Saved as {path}"},
+    # The recording beside the answers (ui/officer/player.py; PSAPL Art. 97, 108)
+    "recording_complete": {"zh": "录音录像完整", "en": "Recording complete (录音录像完整)"},
+    "recording_incomplete_short": {"zh": "录音录像不完整：{problems}",
+                                   "en": "Recording incomplete: {problems}"},
+    "recording_none": {"zh": "本案没有录音录像。", "en": "This case has no recording."},
+    "recording_purpose_interview": {"zh": "询问", "en": "Questioning"},
+    "recording_purpose_correction": {"zh": "补正", "en": "Correction"},
+    "recording_purpose_notice": {"zh": "告知", "en": "Notice"},
+    "recording_open": {"zh": "录制中", "en": "recording"},
+    "recording_ended_by": {"zh": "因{cause}中止", "en": "stopped: {cause}"},
+    "recording_gap": {"zh": "中断 {start}–{end}（{seconds} 秒，{cause}）",
+                      "en": "Gap {start}–{end} ({seconds} s, {cause})"},
+    "recording_gap_short": {"zh": "中断 {start}–{end}（{cause}）",
+                            "en": "gap {start}–{end} ({cause})"},
+    "recording_cause_interrupted": {"zh": "自助机中断", "en": "the kiosk was interrupted"},
+    "recording_cause_camera_missing": {"zh": "未找到摄像头", "en": "no camera"},
+    "recording_cause_microphone_missing": {"zh": "未找到麦克风", "en": "no microphone"},
+    "recording_cause_device_busy": {"zh": "设备被占用", "en": "device busy"},
+    "recording_cause_camera_failed": {"zh": "摄像头故障", "en": "camera failed"},
+    "recording_cause_microphone_failed": {"zh": "麦克风故障", "en": "microphone failed"},
+    "recording_cause_disk_full": {"zh": "存储空间已满", "en": "disk full"},
+    "recording_cause_store_unreachable": {"zh": "数据库无法连接", "en": "database unreachable"},
+    "recording_cause_encoder_failed": {"zh": "编码出错", "en": "encoder failed"},
+    "recording_fault_at": {"zh": "{at} 录音录像故障：{cause}",
+                           "en": "{at} recording fault: {cause}"},
+    "recording_play": {"zh": "播放", "en": "Play"},
+    "recording_pause": {"zh": "暂停", "en": "Pause"},
+    "recording_loading": {"zh": "正在载入录音录像…", "en": "Loading the recording…"},
+    "recording_nothing_stored": {"zh": "此段录音录像没有保存任何片段。",
+                                 "en": "Nothing of this session was stored."},
+    "recording_unplayable": {"zh": "无法播放：{error}", "en": "Cannot play: {error}"},
+    "recording_answer_not_recorded": {"zh": "此回答没有录音录像位置。",
+                                      "en": "This answer has no place in the recording."},
     "party_at": {"zh": "当事人正在：{step}", "en": "The party is at: {step}"},
     "step_of": {
         "zh": "第 {number} 步 / 共 {total} 步 — {label}",
@@ -335,6 +368,17 @@ STRINGS: dict[str, dict[str, str]] = {
 
 # Why the core refused something, by the rule it names (`reason` on CaseError, ReviewError,
 # AccountError, LoginFailed); ui/officer/refusals.py fills the values in the console's words.
+RECORDING_PROBLEMS: dict[str, dict[str, str]] = {
+    # kiosk/recording/store.py recording_problems
+    "no_recording": {"zh": "没有录音录像", "en": "no recording"},
+    "unfinished": {"zh": "录音录像未结束", "en": "a recording never finished"},
+    "gaps": {"zh": "录音录像有中断", "en": "gaps in the recording"},
+    "fault": {"zh": "设备故障中止了录音录像", "en": "a device fault stopped the recording"},
+    "missing_segments": {"zh": "录音录像片段缺失", "en": "missing segments"},
+    "no_correction_recording": {"zh": "退回补正没有录音录像",
+                                "en": "the correction after the return was not recorded"},
+}
+
 ERRORS: dict[str, dict[str, str]] = {
     # kiosk/penalty_notice.py (PSAPL Art. 112)
     "no_notice_for_no_penalty": {"zh": "不予处罚无需告知，请直接作出决定。",
@@ -524,6 +568,13 @@ ERRORS: dict[str, dict[str, str]] = {
         "zh": "最后一级须作出处理决定：处理种类、金额或天数、法律依据和考虑的情节。",
         "en": "The final level needs the decision: the penalty, the amount or days, the legal "
         "basis and the circumstances.",
+    },
+    "recording_incomplete": {
+        "zh": "案件 {code} 的询问没有完整的同步录音录像（{problems}），不能据此作出处罚决定"
+              "（《治安管理处罚法》第九十七条、第一百零八条）；请转为普通程序办理。",
+        "en": "Case {code} has no complete audio and video recording (录音录像) of its "
+              "questioning ({problems}): it cannot be the basis of a penalty (PSAPL Art. 97, "
+              "108); convert it to the ordinary procedure.",
     },
     "decision_too_early": {"zh": "处理决定在最后一级（{role}）作出，不在第 {level} 级。",
                            "en": "The decision is given at the final level ({role}), not at "

@@ -72,6 +72,7 @@ from ui.officer.dialogs import (
 from ui.officer.evidence import EvidenceActions
 from ui.officer.feed import FeedUpdate, QueueFeed
 from ui.officer.lock import LockPage
+from ui.officer.player import RecordingStatus
 from ui.officer.queue import QueueModel, QueuePanel
 from ui.officer.refusals import refusal
 from ui.officer.strings import STRINGS, tr
@@ -177,6 +178,7 @@ class ActionBar(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.hide()
+        self.recording = RecordingStatus()  # is the questioning recorded in full? (Art. 97)
         buttons = QHBoxLayout()
         buttons.addWidget(self.claim)
         buttons.addStretch(1)
@@ -187,6 +189,7 @@ class ActionBar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.addWidget(self.message)
+        layout.addWidget(self.recording, 0, Qt.AlignmentFlag.AlignRight)  # above the decision
         layout.addLayout(buttons)
 
     def set_label(self, button: QPushButton, text: str) -> None:
@@ -358,6 +361,7 @@ class OfficerWindow(QMainWindow):
             self.feed = None
         self.clock.stop()
         if self.console is not None:
+            self.console.case_view.recording.close_player()
             self.pages.removeWidget(self.console)
             self.console.deleteLater()
             self.console = None
@@ -400,6 +404,9 @@ class OfficerWindow(QMainWindow):
             case_id=lambda: self.detail.case_id if self.detail is not None else None,
             say=console.actions.say, changed=self._case_changed)
         bar = console.actions
+        console.case_view.recording.attach(self.station)
+        console.case_view.recording.recording_read.connect(
+            lambda recording: bar.recording.show_recording(recording, self.language))
         bar.claim.clicked.connect(self.claim)
         bar.approve.clicked.connect(self.approve)
         bar.give_back.clicked.connect(self.give_back)
@@ -442,6 +449,7 @@ class OfficerWindow(QMainWindow):
         self.idle.stop()
         for dialog in self.findChildren(QDialog):  # a half-filled form shows case data too
             dialog.reject()
+        self.console.case_view.recording.player.pause()  # the party's face and voice too
         self.lock_page.show_locked(self.user.display_name or self.user.username, self.model)
         self.pages.setCurrentWidget(self.lock_page)
         self._audit("console.locked")
@@ -938,6 +946,8 @@ class OfficerWindow(QMainWindow):
         if self.feed is not None:
             self.feed.stop()
         self.operations.wait()
+        if self.console is not None:
+            self.console.case_view.recording.close_player()
         super().closeEvent(event)
 
 
