@@ -1,0 +1,247 @@
+"""Victims and witnesses of a case (kiosk/persons.py) and the disagreements of their statements
+(kiosk/facts.py), on real SQLite and PostgreSQL databases, through the core and the `kiosk`
+command."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from test_review import submitted
+
+from kiosk.audit import canonical_json, case_events, verify_chain
+from kiosk.cases import CaseError, convert_case, current_answers, find_case
+from kiosk.facts import approval_warnings, disagreements, resolve_disagreement
+from kiosk.models import AnswerRevision, AuditEvent, Person
+from kiosk.persons import add_person, everyone, find_person
+from kiosk.samples import resident_id, sample_answers
+from kiosk.settings import PROJECT_ROOT
+from kiosk.station import Station
+from kiosk.template_loader import load_template_file, shipped_template_files
+
+VICTIM = "李四"
+Kiosk = Callable[..., tuple[int, str, str]]
+
+
+def written(station: Station) -> tuple[int, int]:
+    with station.database.session(readonly=True) as session:
+        return (session.scalar(select(func.count()).select_from(Person)),
+                session.scalar(select(func.count()).select_from(AuditEvent)))
+
+
+def victim_file(station: Station, tmp_path: Path, template_id: str = "minor-assault-victim",
+                **changed: Any) -> Path:
+    """A victim's whole answers file (the sample's, named VICTIM), with some answers changed."""
+    template = load_template_file(PROJECT_ROOT / f"templates/questions/{template_id}.yaml")
+    data = json.loads(canonical_json(sample_answers(template, "zh", today=station.today())))
+    data["party"]["name"] = VICTIM
+    data["party"]["document"]["number"] = resident_id(date(1990, 6, 1), sequence=246)
+    data["answers"].update(changed)
+    path = tmp_path / f"{template_id}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return path
+
+
+def added(station: Station, code: str, role: str = "victim",
+          template: str = "minor-assault-victim", **kwargs: Any) -> str:
+    """Adds a person to the case; returns their start code."""
+    with station.database.session() as session:
+        case = find_case(session, code)
+        return add_person(session, station.settings, case, role, template, VICTIM,
+                          actor="duty", **kwargs).start_code
+
+
+def test_a_victim_and_a_witness_each_get_a_start_code_of_their_own(station: Station) -> None:
+    code = submitted(station)
+    victim = added(station, code)
+    witness = added(station, code, "witness", "witness")
+    with station.database.session(readonly=True) as session:
+        case = find_case(session, code)
+        listed = everyone(session, case)
+        assert [(p.roles, p.template) for p in listed] == [
+            (("offender",), "minor-assault"), (("victim",), "minor-assault-victim"),
+            (("witness",), "witness")]
+        assert len({case.start_code, victim, witness}) == 3
+        assert find_person(session, witness).roles == ["witness"]
+        assert [e.action for e in case_events(session, case.id)].count("person.added") == 2
+
+
+def test_a_mutual_fight_makes_each_side_both_offender_and_victim(station: Station) -> None:
+    code = submitted(station)
+    added(station, code, also_offender=True)
+    with station.database.session(readonly=True) as session:
+        party, other = everyone(session, find_case(session, code))
+        assert set(party.roles) == set(other.roles) == {"offender", "victim"}
+
+
+def test_no_person_is_added_to_a_decided_case_and_nothing_is_written(station: Station) -> None:
+    code = submitted(station)
+    with station.database.session() as session:
+        convert_case(session, find_case(session, code), "不适用快速办理", actor="duty")
+    before = written(station)
+    with pytest.raises(CaseError, match="already decided") as refused:
+        added(station, code)
+    assert refused.value.reason == "person_case_decided"
+    assert written(station) == before
+
+
+@pytest.mark.parametrize(("role", "template", "reason"), [
+    ("victim", "minor-assault", "person_template_role"),
+    ("witness", "minor-assault-victim", "person_template_role"),
+    ("judge", "witness", "person_role_unknown"),
+])
+def test_a_role_and_template_that_do_not_fit_are_refused(
+        station: Station, role: str, template: str, reason: str) -> None:
+    code = submitted(station)
+    before = written(station)
+    with pytest.raises(CaseError) as refused:
+        added(station, code, role, template)
+    assert refused.value.reason == reason
+    assert written(station) == before
+
+
+def test_a_victim_submits_through_the_command_line_and_the_case_lists_them(
+        station: Station, kiosk_command: Kiosk, tmp_path: Path) -> None:
+    code = submitted(station)
+    with station.database.session(readonly=True) as session:
+        offender_answers = current_answers(session, find_case(session, code).id)
+    status, out, err = kiosk_command("case", "add-person", code, "--role", "victim",
+                                     "--template", "minor-assault-victim", "--name", VICTIM,
+                                     "--json")
+    assert status == 0, err
+    start_code = json.loads(out)["start_code"]
+    status, out, err = kiosk_command("submit", str(victim_file(station, tmp_path)), "--case",
+                                     code, "--person", start_code, "--json")
+    assert status == 0, err
+    assert json.loads(out)["status"] == "submitted"
+    status, out, err = kiosk_command("case", "show", code, "--json")
+    shown = json.loads(out)
+    assert [(p["roles"], p["name"], p["status"]) for p in shown["persons"]] == [
+        (["offender"], shown["party_name"], "submitted"), (["victim"], VICTIM, "submitted")]
+    assert shown["disagreements"] == []  # the sample victim says what the sample party said
+    with station.database.session(readonly=True) as session:
+        case = find_case(session, code)
+        assert current_answers(session, case.id) == offender_answers  # the party's, unchanged
+        assert current_answers(session, case.id, shown["persons"][1]["person_id"])["injury"] \
+            == "none"
+        assert verify_chain(session).is_intact
+
+
+def test_a_person_of_another_case_cannot_submit_under_this_one(
+        station: Station, kiosk_command: Kiosk, tmp_path: Path) -> None:
+    code, other = submitted(station), submitted(station)
+    start_code = added(station, other)
+    status, _, err = kiosk_command("submit", str(victim_file(station, tmp_path)), "--case",
+                                   code, "--person", start_code)
+    assert status == 1 and "is not of a person of case" in err
+
+
+def test_disagreements_are_found_when_the_victim_says_otherwise_and_resolved_with_a_note(
+        station: Station, kiosk_command: Kiosk, tmp_path: Path) -> None:
+    code = submitted(station)  # the party says they hit once, and nobody was hurt
+    start_code = added(station, code)
+    status, _, err = kiosk_command(
+        "submit", str(victim_file(station, tmp_path, hit_count=5, injury="bleeding",
+                                  treatment="outpatient")),
+        "--case", code, "--person", start_code)
+    assert status == 0, err
+    with station.database.session(readonly=True) as session:
+        found = {d.fact: d for d in disagreements(session, find_case(session, code))}
+    assert sorted(found) == ["facts.blows", "facts.injury"]
+    assert [(c.name, c.value) for c in found["facts.blows"].claims][1:] == [(VICTIM, 5)]
+    assert found["facts.blows"].claims[0].value == 1 and found["facts.blows"].claims[0].person_id \
+        is None
+    with station.database.session() as session:
+        case = find_case(session, code)
+        assert [d.fact for d in approval_warnings(session, case)] == ["facts.blows",
+                                                                      "facts.injury"]
+        with pytest.raises(CaseError) as refused:
+            resolve_disagreement(session, case, "facts.blows", "  ", actor="duty")
+        assert refused.value.reason == "resolution_note_empty"
+        with pytest.raises(CaseError) as refused:
+            resolve_disagreement(session, case, "facts.time", "一致", actor="duty")
+        assert refused.value.reason == "no_disagreement"
+        resolved = resolve_disagreement(session, case, "facts.blows",
+                                        "监控录像显示打了五下，以被侵害人陈述为准", actor="duty")
+        assert resolved.is_resolved
+    with station.database.session(readonly=True) as session:
+        case = find_case(session, code)
+        assert [d.fact for d in approval_warnings(session, case)] == ["facts.injury"]
+        assert [e.action for e in case_events(session, case.id)][-1] == "disagreement.resolved"
+    status, out, _ = kiosk_command("case", "show", code, "--json")
+    shown = {d["fact"]: d for d in json.loads(out)["disagreements"]}
+    assert shown["facts.blows"]["resolved"] and shown["facts.blows"]["note"].startswith("监控")
+    assert not shown["facts.injury"]["resolved"]
+
+
+def test_a_changed_answer_needs_its_disagreement_resolved_again(station: Station,
+                                                                tmp_path: Path) -> None:
+    from kiosk.persons import save_person_answers  # the kiosk's path: one answer at a time
+
+    code = submitted(station)
+    start_code = added(station, code)
+    from kiosk.answers_file import read_answers_file, submit_person_answers
+    submit_person_answers(station, read_answers_file(victim_file(station, tmp_path,
+                                                                 hit_count=3)),
+                          case_code=code, start_code=start_code)
+    with station.database.session() as session:
+        case = find_case(session, code)
+        resolve_disagreement(session, case, "facts.blows", "以录像为准", actor="duty")
+        person = find_person(session, start_code)
+        person.status = "in_progress"  # as if the officer returned it to be corrected
+        save_person_answers(session, person, [("hit_count", 4)], today=station.today(),
+                            now=station.local_now().replace(tzinfo=None))
+        assert [d.fact for d in approval_warnings(session, case)] == ["facts.blows"]
+        revisions = session.execute(select(AnswerRevision.revision, AnswerRevision.person_id)
+                                    .where(AnswerRevision.case_id == case.id,
+                                           AnswerRevision.path == "hit_count")
+                                    .order_by(AnswerRevision.revision)).all()
+        assert [(r, p is not None) for r, p in revisions] == [(1, False), (2, True), (3, True)]
+
+
+SHIPPED = {path.stem: load_template_file(path)
+           for path in shipped_template_files(PROJECT_ROOT / "templates")}
+
+
+def test_each_shipped_template_says_whose_interview_it_is() -> None:
+    assert {tid: t.role for tid, t in SHIPPED.items()} == {
+        "minor-assault": "offender", "petty-theft": "offender", "property-damage": "offender",
+        "minor-assault-victim": "victim", "petty-theft-victim": "victim",
+        "property-damage-victim": "victim", "witness": "witness"}
+
+
+@pytest.mark.parametrize("offender", ["minor-assault", "petty-theft", "property-damage"])
+def test_a_victims_shared_facts_are_asked_of_the_offender_with_the_same_answers(
+        offender: str) -> None:
+    mine, theirs = SHIPPED[offender], SHIPPED[f"{offender}-victim"]
+    assert {"facts.date", "facts.time", "facts.place", "facts.compensation"} \
+        <= set(theirs.facts())
+    for fact, path in theirs.facts().items():
+        assert fact in mine.facts(), fact
+        asked, answered = mine.question(mine.facts()[fact]), theirs.question(path)
+        assert asked.type == answered.type, fact
+        assert {c.id for c in answered.choices} <= {c.id for c in asked.choices}, fact
+
+
+def test_the_witness_shares_facts_with_the_assault_template() -> None:
+    assert set(SHIPPED["witness"].facts()) <= set(SHIPPED["minor-assault"].facts())
+
+
+def test_template_list_says_each_templates_role(kiosk_command: Kiosk, station: Station) -> None:
+    status, out, err = kiosk_command("template", "list", "--json")
+    assert status == 0, err
+    roles = {t["id"]: t["role"] for t in json.loads(out)}
+    assert roles == {tid: t.role for tid, t in SHIPPED.items()}
+
+
+def test_the_shipped_templates_validate(kiosk_command: Kiosk) -> None:
+    status, out, err = kiosk_command("template", "validate",
+                                     *map(str, shipped_template_files(PROJECT_ROOT
+                                                                      / "templates")))
+    assert status == 0, err
+    assert out.count(": ok (") == len(SHIPPED)
