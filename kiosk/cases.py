@@ -171,6 +171,11 @@ def open_case(session: Session, settings: Settings, template_id: str, party_name
         raise CaseError(f"language {language!r} is not offered (settings: languages)",
                         reason="language_not_offered", language=language)
     version = get_version(session, template_id)
+    role = template_of(version).role
+    if role != "offender":  # a victim or witness is added to the case (kiosk/persons.py)
+        raise CaseError(f"template {template_id!r} is for a {role}; a case opens with the "
+                        f"offender's template", reason="template_not_offender",
+                        template=template_id, role=role)
     day = today.strftime("%y%m%d")
     sequence = next_sequence(session, settings.department_code, day)
     if sequence > 9999:

@@ -245,3 +245,14 @@ def test_the_shipped_templates_validate(kiosk_command: Kiosk) -> None:
                                                                       / "templates")))
     assert status == 0, err
     assert out.count(": ok (") == len(SHIPPED)
+
+
+def test_a_case_does_not_open_with_a_victims_template(station: Station) -> None:
+    from datetime import UTC, datetime
+
+    from kiosk.cases import open_case
+
+    with station.database.session() as session, pytest.raises(CaseError) as refused:
+        open_case(session, station.settings, "witness", "王五", arrived_at=datetime.now(UTC),
+                  arrival_mode="came_in", actor="duty", today=station.today())
+    assert refused.value.reason == "template_not_offender"

@@ -777,7 +777,7 @@ def test_every_rule_the_core_names_is_worded_in_each_language() -> None:
 
     reasons: set[str] = set()
     for module in ("cases", "review", "users", "law", "penalty_notice", "evidence",
-                   "mediation"):
+                   "mediation", "persons", "facts"):
         source = (PROJECT_ROOT / "kiosk" / f"{module}.py").read_text("utf-8")
         reasons |= set(re.findall(r'reason="(\w+)"', source))
     reasons |= {f"action_{action}" for action in (*ACTIONS, "add_evidence", "mediate")}
