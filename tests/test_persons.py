@@ -124,6 +124,11 @@ def test_a_victim_submits_through_the_command_line_and_the_case_lists_them(
     assert [(p["roles"], p["name"], p["status"]) for p in shown["persons"]] == [
         (["offender"], shown["party_name"], "submitted"), (["victim"], VICTIM, "submitted")]
     assert shown["disagreements"] == []  # the sample victim says what the sample party said
+    victim = shown["persons"][1]
+    assert victim["identity"]["name"] == VICTIM and victim["notice"] == {"victim-notice": 1}
+    assert victim["statement"][0]["path"] == "duty_understood"
+    assert "第七十二条" in victim["statement"][0]["question"] or \
+        "虚假证言" in victim["statement"][0]["question"]
     with station.database.session(readonly=True) as session:
         case = find_case(session, code)
         assert current_answers(session, case.id) == offender_answers  # the party's, unchanged

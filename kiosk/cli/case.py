@@ -197,7 +197,7 @@ def run_show(args: argparse.Namespace) -> int:
                          for item in evidence_of(session, case)],
             "mediation": mediation_json(current_mediation(session, case),
                                         station.settings.timezone),
-            **persons_json(session, case, station.settings.timezone),
+            **persons_json(session, case, station, language),
             "audit": [{"seq": e.seq, "at": _iso(e.at, station), "actor": e.actor,
                        "action": e.action, "payload": e.payload}
                       for e in case_events(session, case.id)],

@@ -15,8 +15,8 @@ from kiosk.cases import find_case
 from kiosk.cli import add_json_flag, print_json, read_password, refuse_control_characters
 from kiosk.facts import Disagreement, disagreements, resolve_disagreement
 from kiosk.models import Case
-from kiosk.persons import Role, add_person, everyone
-from kiosk.station import open_station
+from kiosk.persons import Role, add_person, everyone, person_interview, persons_of
+from kiosk.station import Station, open_station
 from kiosk.station_time import station_iso
 from kiosk.users import LoginPolicy, authenticate
 
@@ -94,13 +94,30 @@ def disagreement_json(found: Disagreement, timezone: str) -> dict[str, Any]:
     }
 
 
-def persons_json(session: Session, case: Case, timezone: str) -> dict[str, Any]:
-    """The `persons` and `disagreements` of `kiosk case show --json`."""
+def persons_json(session: Session, case: Case, station: Station,
+                 language: str) -> dict[str, Any]:
+    """The `persons` and `disagreements` of `kiosk case show --json`: each person with their
+    answers and statement (the party's are the case's own `answers` and `statement`)."""
+    clock = {"today": station.today(), "now": station.local_now().replace(tzinfo=None)}
+    added = {p.id: p for p in persons_of(session, case)}
+    persons = []
+    for info in everyone(session, case):
+        entry: dict[str, Any] = {
+            "person_id": info.person_id, "roles": list(info.roles), "name": info.name,
+            "status": info.status, "template": info.template,
+            "template_version": info.template_version, "start_code": info.start_code}
+        if info.person_id is not None:
+            person = added[info.person_id]
+            interview = person_interview(session, person, **clock)
+            entry.update({
+                "identity": person.identity, "notice": person.notice,
+                "submitted_at": station_iso(person.submitted_at, station.settings.timezone),
+                "answers": interview.visible_answers(),
+                "statement": [{"path": e.path, "heading": e.heading, "question": e.question,
+                               "answer": e.answer} for e in interview.statement(language)]})
+        persons.append(entry)
     return {
-        "persons": [{"person_id": p.person_id, "roles": list(p.roles), "name": p.name,
-                     "status": p.status, "template": p.template,
-                     "template_version": p.template_version, "start_code": p.start_code}
-                    for p in everyone(session, case)],
-        "disagreements": [disagreement_json(d, timezone)
+        "persons": persons,
+        "disagreements": [disagreement_json(d, station.settings.timezone)
                           for d in disagreements(session, case)],
     }
