@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +14,29 @@ import pytest
 from sqlalchemy import func, select
 from test_review import submitted
 
+from kiosk.answers_file import read_answers_file, submit_person_answers
 from kiosk.audit import canonical_json, case_events, verify_chain
-from kiosk.cases import CaseError, convert_case, current_answers, find_case
+from kiosk.cases import CaseError, convert_case, current_answers, find_case, open_case
 from kiosk.facts import approval_warnings, disagreements, resolve_disagreement
-from kiosk.models import AnswerRevision, AuditEvent, Person
-from kiosk.persons import add_person, everyone, find_person
+from kiosk.interview import flatten_answers
+from kiosk.models import AnswerRevision, AuditEvent, Person, Signature
+from kiosk.persons import (
+    acknowledge_notice,
+    add_person,
+    everyone,
+    find_person,
+    person_interview,
+    record_person_identity,
+    save_person_answers,
+    start_person,
+    submit_person,
+)
+from kiosk.sample_cases import sample_photo_png
 from kiosk.samples import resident_id, sample_answers
 from kiosk.settings import PROJECT_ROOT
 from kiosk.station import Station
 from kiosk.template_loader import load_template_file, shipped_template_files
+from printer.content import signature_of
 
 VICTIM = "李四"
 Kiosk = Callable[..., tuple[int, str, str]]
@@ -186,11 +200,8 @@ def test_disagreements_are_found_when_the_victim_says_otherwise_and_resolved_wit
 
 def test_a_changed_answer_needs_its_disagreement_resolved_again(station: Station,
                                                                 tmp_path: Path) -> None:
-    from kiosk.persons import save_person_answers  # the kiosk's path: one answer at a time
-
-    code = submitted(station)
+    code = submitted(station)  # the kiosk's path for the correction: one answer at a time
     start_code = added(station, code)
-    from kiosk.answers_file import read_answers_file, submit_person_answers
     submit_person_answers(station, read_answers_file(victim_file(station, tmp_path,
                                                                  hit_count=3)),
                           case_code=code, start_code=start_code)
@@ -253,11 +264,35 @@ def test_the_shipped_templates_validate(kiosk_command: Kiosk) -> None:
 
 
 def test_a_case_does_not_open_with_a_victims_template(station: Station) -> None:
-    from datetime import UTC, datetime
-
-    from kiosk.cases import open_case
-
     with station.database.session() as session, pytest.raises(CaseError) as refused:
         open_case(session, station.settings, "witness", "王五", arrived_at=datetime.now(UTC),
                   arrival_mode="came_in", actor="duty", today=station.today())
     assert refused.value.reason == "template_not_offender"
+
+
+def test_a_victims_signature_is_never_taken_for_the_offenders(station: Station,
+                                                              tmp_path: Path) -> None:
+    code = submitted(station)
+    start_code = added(station, code)
+    data = json.loads(victim_file(station, tmp_path).read_text("utf-8"))
+    clock = {"today": station.today(), "now": station.local_now().replace(tzinfo=None)}
+    with station.database.session() as session:
+        case = find_case(session, code)
+        session.add(Signature(case_id=case.id, submission=case.submission_count,
+                              png=b"offender", strokes=[]))
+        person = find_person(session, start_code)
+        start_person(session, person)
+        with pytest.raises(CaseError) as refused:  # the notice comes first (PSAPL Art. 72)
+            save_person_answers(session, person, [("incident_time", "14:30")], **clock)
+        assert refused.value.reason == "person_notice_not_acknowledged"
+        acknowledge_notice(session, person, station.settings.resolved_templates_dir)
+        record_person_identity(session, person, data["party"], today=station.today())
+        interview = person_interview(session, person, **clock)
+        save_person_answers(session, person, flatten_answers(interview.template,
+                                                             data["answers"]), **clock)
+        submit_person(session, person, signature_png=sample_photo_png(8, 8), strokes=[],
+                      **clock)
+    with station.database.session(readonly=True) as session:
+        case = find_case(session, code)
+        assert signature_of(session, case).png == b"offender"
+        assert find_person(session, start_code).status == "submitted"
