@@ -192,6 +192,7 @@ class Person(Base):
     status: Mapped[str] = mapped_column(String(16))  # added, in_progress, submitted
     notice: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {notice id: version}
     notice_acknowledged_at: Mapped[datetime | None]
+    current_path: Mapped[str | None] = mapped_column(String(128))  # the kiosk screen they are on
     submitted_at: Mapped[datetime | None]
     submission_count: Mapped[int] = mapped_column(default=0)
     added_by: Mapped[str] = mapped_column(String(64))

@@ -20,6 +20,8 @@ from kiosk.cases import CaseError, convert_case, current_answers, find_case, ope
 from kiosk.facts import approval_warnings, disagreements, resolve_disagreement
 from kiosk.interview import flatten_answers
 from kiosk.models import AnswerRevision, AuditEvent, Person, Signature
+from kiosk.party import FINISHED, IDENTITY, LANGUAGE, REVIEW, RIGHTS_STEP, SIGNATURE
+from kiosk.person_session import PersonSession
 from kiosk.persons import (
     acknowledge_notice,
     add_person,
@@ -296,3 +298,35 @@ def test_a_victims_signature_is_never_taken_for_the_offenders(station: Station,
         case = find_case(session, code)
         assert signature_of(session, case).png == b"offender"
         assert find_person(session, start_code).status == "submitted"
+
+
+def test_a_witness_goes_through_the_kiosk_steps_with_their_own_notice(station: Station,
+                                                                      tmp_path: Path) -> None:
+    """PersonSession, the kiosk's headless twin for a victim or witness: language, the notice
+    of their role (PSAPL Art. 72), identity, each question, review, signature; the start code
+    resumes where they were."""
+    code = submitted(station)
+    start_code = added(station, code, "witness", "witness")
+    data = json.loads(victim_file(station, tmp_path, "witness").read_text("utf-8"))
+    kiosk = PersonSession.resume(station, start_code)
+    assert kiosk.state().position == LANGUAGE
+    assert kiosk.choose_language("zh").position == RIGHTS_STEP
+    assert kiosk.notice().id == "witness-notice"
+    assert "第七十二条" in kiosk.notice().text("zh")
+    assert kiosk.acknowledge_rights().position == IDENTITY
+    state = kiosk.confirm_identity(data["party"])
+    assert state.position == "duty_understood"
+    flat = flatten_answers(state.interview.template, data["answers"])
+    while not state.position.startswith("@"):
+        state = kiosk.answer(state.position, flat[state.position])
+    assert state.position == REVIEW
+    resumed = PersonSession.resume(station, start_code)
+    assert resumed.state().position == REVIEW  # the start code brings them back
+    assert resumed.to_signature().position == SIGNATURE
+    assert resumed.sign(sample_photo_png(8, 8), [[[0.0, 0.0, 0.0]]]).position == FINISHED
+    with station.database.session(readonly=True) as session:
+        person = find_person(session, start_code)
+        assert person.status == "submitted" and person.notice == {"witness-notice": 1}
+        assert session.scalar(select(func.count()).select_from(Signature).where(
+            Signature.person_id == person.id)) == 1
+        assert find_case(session, code).status == "submitted"  # the party's case is as it was

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column('status', sa.String(length=16), nullable=False),
         sa.Column('notice', sa.JSON(), nullable=False),
         sa.Column('notice_acknowledged_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('current_path', sa.String(length=128), nullable=True),
         sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('submission_count', sa.Integer(), nullable=False),
         sa.Column('added_by', sa.String(length=64), nullable=False),
