@@ -20,7 +20,16 @@ from kiosk.cases import CaseError, CaseNotFound
 from kiosk.interview import Interview
 from kiosk.models import Person
 from kiosk.notices import Notice
-from kiosk.party import FINISHED, IDENTITY, LANGUAGE, REVIEW, RIGHTS_STEP, SIGNATURE, PartyState
+from kiosk.party import (
+    FINISHED,
+    IDENTITY,
+    LANGUAGE,
+    REVIEW,
+    RIGHTS_STEP,
+    SIGNATURE,
+    PartySession,
+    PartyState,
+)
 from kiosk.persons import (
     PersonStatus,
     acknowledge_notice,
@@ -40,9 +49,10 @@ FIXED_STEPS = (LANGUAGE, RIGHTS_STEP, IDENTITY)
 class PersonSession:
     """One victim's or witness's kiosk session."""
 
-    def __init__(self, station: Station, person_id: str) -> None:
+    def __init__(self, station: Station, person_id: str, case_id: str) -> None:
         self.station = station
         self.person_id = person_id
+        self.case_id = case_id  # whose changes concern this session, as PartySession.case_id
 
     @classmethod
     def resume(cls, station: Station, start_code: str) -> PersonSession:
@@ -52,7 +62,7 @@ class PersonSession:
             person = find_person(session, start_code)
             record_event(session, "party", "kiosk.resumed", case_id=person.case_id,
                          payload={"person": person.id, "position": person.current_path})
-            return cls(station, person.id)
+            return cls(station, person.id, person.case_id)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -213,3 +223,13 @@ def _position(person: Person, interview: Interview) -> str:
         return first.path if first else REVIEW
     return position
 
+
+
+def resume_at_kiosk(station: Station, start_code: str) -> PartySession | PersonSession:
+    """The kiosk session a start code opens: a victim's or witness's, or else the party's
+    (whose refusal of an unknown code is recorded, as PartySession.resume does). Start codes
+    are unique among the open cases and their persons, so the order does not matter."""
+    try:
+        return PersonSession.resume(station, start_code)
+    except CaseNotFound:
+        return PartySession.resume(station, start_code)

@@ -45,6 +45,7 @@ from kiosk.party import (
     PartySession,
     PartyState,
 )
+from kiosk.person_session import PersonSession, resume_at_kiosk
 from kiosk.station import Station
 from kiosk.template_model import text_in
 from ui import theme
@@ -103,7 +104,7 @@ class KioskWindow(QWidget):
         self.station = station
         self.speech = speech
         self.operations = Operations(self)
-        self.session: PartySession | None = None
+        self.session: PartySession | PersonSession | None = None
         self.state: PartyState | None = None
         self.language = station.settings.languages[0]
         self.larger_text = False
@@ -375,8 +376,9 @@ class KioskWindow(QWidget):
         elif action == "code":
             station = self.station
 
-            def resume() -> tuple[PartySession, PartyState]:
-                party = PartySession.resume(station, payload)
+            def resume() -> tuple[PartySession | PersonSession, PartyState]:
+                # The party's start code, or a victim's or witness's (kiosk/persons.py).
+                party = resume_at_kiosk(station, payload)
                 return party, party.state()
 
             self._run(resume, self._resumed)
@@ -427,6 +429,8 @@ class KioskWindow(QWidget):
         """Shows the waiting screen, then prints the statement (per settings) in the background:
         a slow or jammed printer never holds the party up, and the queue keeps the job."""
         self.render(state)
+        if isinstance(self.session, PersonSession):
+            return  # the case's printed statement is the party's; a person's is not yet printed
         station = self.station
 
         def print_statement() -> list[str]:
@@ -437,7 +441,7 @@ class KioskWindow(QWidget):
         self.operations.run(print_statement, lambda _problems: None,
                             lambda error: log.warning("printing failed: %s", error))
 
-    def _resumed(self, result: tuple[PartySession, PartyState]) -> None:
+    def _resumed(self, result: tuple[PartySession | PersonSession, PartyState]) -> None:
         self.session, state = result
         self.render(state)
 
