@@ -330,3 +330,32 @@ def test_a_witness_goes_through_the_kiosk_steps_with_their_own_notice(station: S
         assert session.scalar(select(func.count()).select_from(Signature).where(
             Signature.person_id == person.id)) == 1
         assert find_case(session, code).status == "submitted"  # the party's case is as it was
+
+
+def test_the_persons_migration_goes_up_and_down(database_url: str) -> None:
+    """0011 -> 0015 -> 0011 -> 0015 on SQLite and PostgreSQL: every existing answer and
+    signature stays the party's (person_id NULL)."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from kiosk.db import Database
+    from kiosk.migrations import alembic_config, current_revision, upgrade_database
+
+    database = Database(database_url)
+    try:
+        upgrade_database(database, "0011")
+        upgrade_database(database, "0015")
+        tables = inspect(database.engine).get_table_names()
+        assert {"persons", "disagreement_resolutions"} <= set(tables)
+        for table in ("answer_revisions", "signatures"):
+            column = next(c for c in inspect(database.engine).get_columns(table)
+                          if c["name"] == "person_id")
+            assert column["nullable"]
+        command.downgrade(alembic_config(database), "0011")
+        assert "persons" not in inspect(database.engine).get_table_names()
+        assert "person_id" not in {c["name"] for c in
+                                   inspect(database.engine).get_columns("answer_revisions")}
+        upgrade_database(database, "0015")
+        assert current_revision(database) == "0015"
+    finally:
+        database.dispose()
