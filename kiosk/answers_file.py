@@ -34,8 +34,17 @@ from kiosk.cases import (
     submit_case,
 )
 from kiosk.interview import flatten_answers
-from kiosk.models import Case
+from kiosk.models import Case, Person
 from kiosk.notices import RIGHTS, TERMS, load_notice
+from kiosk.persons import (
+    PersonStatus,
+    acknowledge_notice,
+    find_person,
+    record_person_identity,
+    save_person_answers,
+    start_person,
+    submit_person,
+)
 from kiosk.states import CaseStatus
 from kiosk.station import Station
 from kiosk.template_store import template_of
@@ -198,3 +207,51 @@ def submit_answers(station: Station, answers: AnswersFile, *, case_code: str | N
                                    f"answers: {', '.join(leftover)}")
         submit_case(session, case, today=today, now=now, actor=actor)
         return case
+
+
+def submit_person_answers(station: Station, answers: AnswersFile, *, case_code: str,
+                          start_code: str, actor: str = "cli") -> tuple[Case, Person]:
+    """Runs a victim's or witness's whole interview from a file and submits it, in one
+    transaction. `rights_acknowledged` stands for the notice of the person's role (PSAPL
+    Art. 72); `consent` is not asked of them (the fast-track is the offender's to accept).
+    """
+    settings = station.settings
+    today, now = station.today(), station.local_now().replace(tzinfo=None)
+    with station.database.session() as session:
+        case = find_case(session, case_code)
+        person = find_person(session, start_code)
+        if person.case_id != case.id:
+            raise CaseError(f"start code {_shown(start_code)} is not of a person of case "
+                            f"{case.code}", reason="person_not_of_case", code=case.code)
+        template_id = person.template_version.template_id
+        if template_id != answers.template:
+            raise AnswersFileError(f"the file is for template '{_shown(answers.template)}', "
+                                   f"but this person answers '{template_id}'")
+        if person.status == PersonStatus.SUBMITTED:
+            return case, person  # a retry of a submission that already landed
+        if answers.version is not None and answers.version != person.template_version.version:
+            raise AnswersFileError(f"the file is for version {_shown(str(answers.version))}, "
+                                   f"the person's template is version "
+                                   f"{person.template_version.version}")
+        start_person(session, person, actor=actor)
+        if answers.language:
+            if answers.language not in settings.languages:
+                raise CaseError(f"language {_shown(answers.language)!r} is not offered",
+                                reason="language_not_offered", language=answers.language)
+            person.language = answers.language
+        if person.notice_acknowledged_at is None:
+            if not answers.rights_acknowledged:
+                raise CaseError("the notice of the person's role must be acknowledged "
+                                "('rights_acknowledged')")
+            acknowledge_notice(session, person, settings.resolved_templates_dir, actor=actor)
+        record_person_identity(session, person, answers.party, today=today, actor=actor)
+        template = template_of(person.template_version)
+        flat = flatten_answers(template, answers.answers)
+        interview = save_person_answers(session, person, flat, today=today, now=now,
+                                        actor=actor)
+        leftover = sorted(set(flat) - {s.path for s in interview.screens})
+        if leftover:
+            raise AnswersFileError(f"answers given for questions that are not asked with these "
+                                   f"answers: {', '.join(leftover)}")
+        submit_person(session, person, today=today, now=now, actor=actor)
+        return case, person

@@ -21,7 +21,7 @@ from kiosk.audit import canonical_json, record_event
 from kiosk.codes import CaseCodeParts, compose_case_code, new_start_code
 from kiosk.identity import IdentityError, check_identity_document
 from kiosk.interview import Interview, InterviewError, Party
-from kiosk.models import AnswerRevision, AuditEvent, Case, CaseCodeSequence
+from kiosk.models import AnswerRevision, AuditEvent, Case, CaseCodeSequence, Person
 from kiosk.settings import Settings
 from kiosk.states import FINAL, CaseStatus, check_transition
 from kiosk.template_store import get_version, template_of
@@ -131,12 +131,17 @@ def next_sequence(session: Session, department: str, day: str) -> int:
     return int(session.execute(statement).scalar_one())
 
 
-def _unused_start_code(session: Session) -> str:
+def unused_start_code(session: Session) -> str:
+    """A start code no open case and no person of an open case has (kiosk/persons.py)."""
+    open_statuses = [s.value for s in FINAL]
     for _ in range(50):
         code = new_start_code()
         taken = session.execute(
             select(func.count()).select_from(Case).where(
-                Case.start_code == code, Case.status.not_in([s.value for s in FINAL]))
+                Case.start_code == code, Case.status.not_in(open_statuses))
+        ).scalar_one() + session.execute(
+            select(func.count()).select_from(Person).join(Case, Person.case_id == Case.id)
+            .where(Person.start_code == code, Case.status.not_in(open_statuses))
         ).scalar_one()
         if not taken:
             return code
@@ -169,6 +174,11 @@ def open_case(session: Session, settings: Settings, template_id: str, party_name
         raise CaseError(f"language {language!r} is not offered (settings: languages)",
                         reason="language_not_offered", language=language)
     version = get_version(session, template_id)
+    role = template_of(version).role
+    if role != "offender":  # a victim or witness is added to the case (kiosk/persons.py)
+        raise CaseError(f"template {template_id!r} is for a {role}; a case opens with the "
+                        f"offender's template", reason="template_not_offender",
+                        template=template_id, role=role)
     day = today.strftime("%y%m%d")
     sequence = next_sequence(session, settings.department_code, day)
     if sequence > 9999:
@@ -177,7 +187,7 @@ def open_case(session: Session, settings: Settings, template_id: str, party_name
                         department=settings.department_code, day=today.isoformat())
     code = compose_case_code(CaseCodeParts(settings.action_type_code, settings.department_code,
                                            today, sequence, settings.custom_code))
-    case = Case(id=str(uuid.uuid4()), code=code, start_code=_unused_start_code(session),
+    case = Case(id=str(uuid.uuid4()), code=code, start_code=unused_start_code(session),
                 audit_secret=secrets.token_hex(16),
                 template_version_id=version.id, status=CaseStatus.OPENED.value,
                 language=language, party_name=party_name, party={},
@@ -255,6 +265,12 @@ def _same_name(a: str, b: str) -> bool:
 
 def check_party(raw: Mapping[str, Any], case: Case, today: date) -> dict[str, Any]:
     """The identity step's answers, checked; the name must match the case the officer opened."""
+    return check_identity(raw, case.party_name, today)
+
+
+def check_identity(raw: Mapping[str, Any], expected_name: str, today: date) -> dict[str, Any]:
+    """The identity step's answers, checked; the name must match the one the officer recorded
+    (the case's party, or a person added to the case)."""
     unknown = sorted(set(raw) - set(IDENTITY_FIELDS))
     if unknown:
         raise IdentityProblem(unknown[0], {"zh": f"未知字段 {unknown[0]}",
@@ -263,7 +279,7 @@ def check_party(raw: Mapping[str, Any], case: Case, today: date) -> dict[str, An
     name = " ".join(raw_name.split()) if isinstance(raw_name, str) else ""
     if not name:
         raise IdentityProblem("name", {"zh": "请填写姓名。", "en": "Please enter your name."})
-    if not _same_name(name, case.party_name):
+    if not _same_name(name, expected_name):
         raise IdentityProblem("name", {
             "zh": "姓名与民警登记的不一致，请核对，或请民警协助。",
             "en": "The name does not match the one the officer recorded; check it or ask "
@@ -336,10 +352,19 @@ def record_identity(session: Session, case: Case, raw: Mapping[str, Any], *, tod
 # -- answers -------------------------------------------------------------------------------
 
 
-def current_answers(session: Session, case_id: str) -> dict[str, Any]:
-    """The latest revision of every answer of a case."""
+def _given_by(person_id: str | None) -> Any:
+    """Whose answers: a person's, or (None) the case's own party's."""
+    return (AnswerRevision.person_id.is_(None) if person_id is None
+            else AnswerRevision.person_id == person_id)
+
+
+def current_answers(session: Session, case_id: str,
+                    person_id: str | None = None) -> dict[str, Any]:
+    """The latest revision of every answer of a case's party, or of one person of the case."""
+    whose = _given_by(person_id)
     latest = (select(AnswerRevision.path, func.max(AnswerRevision.revision).label("rev"))
-              .where(AnswerRevision.case_id == case_id).group_by(AnswerRevision.path).subquery())
+              .where(AnswerRevision.case_id == case_id, whose)
+              .group_by(AnswerRevision.path).subquery())
     rows = session.execute(
         select(AnswerRevision.path, AnswerRevision.value).join(
             latest, (AnswerRevision.path == latest.c.path)
@@ -349,9 +374,10 @@ def current_answers(session: Session, case_id: str) -> dict[str, Any]:
     return {path: value for path, value in rows}
 
 
-def answer_history(session: Session, case_id: str) -> list[AnswerRevision]:
+def answer_history(session: Session, case_id: str,
+                   person_id: str | None = None) -> list[AnswerRevision]:
     return list(session.execute(
-        select(AnswerRevision).where(AnswerRevision.case_id == case_id)
+        select(AnswerRevision).where(AnswerRevision.case_id == case_id, _given_by(person_id))
         .order_by(AnswerRevision.path, AnswerRevision.revision)
     ).scalars())
 
@@ -387,12 +413,33 @@ def save_answers(session: Session, case: Case,
     _require_status(case, CaseStatus.IN_PROGRESS)
     _require_fixed_steps(case)
     interview = interview_of(session, case, today=today, now=now)
+    interview, excluded = store_answers(session, case, interview, items, person_id=None,
+                                        actor=actor, position=position)
+    if excluded:
+        convert_if_excluded(session, case, interview, actor=actor)
+    return interview
+
+
+def store_answers(session: Session, case: Case, interview: Interview,
+                  items: Iterable[tuple[str, Any]] | Mapping[str, Any], *,
+                  person_id: str | None, actor: str,
+                  position: RecordingPosition | None = None) -> tuple[Interview, bool]:
+    """Checks and stores the answers of the case's party (person_id None) or of one person;
+    returns the new state and whether an exclusion stopped it (see save_answers).
+
+    Revisions count per case and path across persons: the unique (case, path, revision)
+    serialises concurrent writers of the same path, whoever they are.
+    """
     revisions = {path: rev for path, rev in session.execute(
         select(AnswerRevision.path, func.max(AnswerRevision.revision))
         .where(AnswerRevision.case_id == case.id).group_by(AnswerRevision.path))}
+    mine = set(session.execute(
+        select(AnswerRevision.path).where(AnswerRevision.case_id == case.id,
+                                          _given_by(person_id))).scalars())
     saved = []
     pairs = iter(items) if not isinstance(items, Mapping) else None
     given: set[str] = set()
+    excluded = False
     while True:
         if pairs is not None:
             item = next(pairs, None)
@@ -412,26 +459,29 @@ def save_answers(session: Session, case: Case,
         except InterviewError as exc:
             raise AnswerRejected(path, {"zh": str(exc), "en": str(exc)}) from exc
         stored = interview.answers[path]
-        case.current_path = path
-        if path in revisions and before == stored:
+        if person_id is None:
+            case.current_path = path
+        if path in mine and before == stored:
             continue
         revision = revisions.get(path, 0) + 1
         revisions[path] = revision
+        mine.add(path)
         session.add(AnswerRevision(
             case_id=case.id, path=path, value=stored, revision=revision, given_by=actor,
+            person_id=person_id,
             recording_session_id=position.session_id if position else None,
             offset_ms=position.offset_ms if position else None))
         saved.append({"path": path, "revision": revision, "hmac": value_digest(case, stored)})
-        if interview.exclusion() is not None:
-            session.flush()
-            record_event(session, actor, "answers.saved", case_id=case.id,
-                         payload={"answers": saved})
-            convert_if_excluded(session, case, interview, actor=actor)
-            return interview
+        if person_id is None and interview.exclusion() is not None:
+            excluded = True
+            break
     if saved:
         session.flush()
-        record_event(session, actor, "answers.saved", case_id=case.id, payload={"answers": saved})
-    return interview
+        payload: dict[str, Any] = {"answers": saved}
+        if person_id is not None:
+            payload["person"] = person_id
+        record_event(session, actor, "answers.saved", case_id=case.id, payload=payload)
+    return interview, excluded
 
 
 def value_digest(case: Case, value: Any) -> str:

@@ -171,6 +171,55 @@ class Case(Base):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
+class Person(Base):
+    """A victim (被侵害人) or witness (证人) of a case, questioned at the kiosk with their own
+    start code, notice, template, answers and signature (kiosk/persons.py).
+
+    The case's own party is its offender and has no row here. In a mutual fight (互殴) the other
+    side is a person with both roles, offender and victim.
+    """
+
+    __tablename__ = "persons"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    roles: Mapped[list[Any]]                         # kiosk.persons.Role values
+    start_code: Mapped[str] = mapped_column(String(6), index=True)
+    template_version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id"))
+    name: Mapped[str] = mapped_column(String(128))   # as the officer recorded it
+    identity: Mapped[dict[str, Any]] = mapped_column(default=dict)  # as cases.check_party
+    language: Mapped[str] = mapped_column(String(8), default="zh")
+    status: Mapped[str] = mapped_column(String(16))  # added, in_progress, submitted
+    notice: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {notice id: version}
+    notice_acknowledged_at: Mapped[datetime | None]
+    current_path: Mapped[str | None] = mapped_column(String(128))  # the kiosk screen they are on
+    submitted_at: Mapped[datetime | None]
+    submission_count: Mapped[int] = mapped_column(default=0)
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    template_version: Mapped[TemplateVersion] = relationship(lazy="joined")
+
+
+class DisagreementResolution(Base):
+    """An officer's note that a disagreement on a shared fact was looked into (kiosk/facts.py).
+
+    It names the fact and the answers it covers (`answers_sha256`): a changed answer makes a new
+    disagreement, which needs its own note.
+    """
+
+    __tablename__ = "disagreement_resolutions"
+    __table_args__ = (UniqueConstraint("case_id", "fact", "answers_sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    fact: Mapped[str] = mapped_column(String(64))
+    answers_sha256: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text)
+    resolved_by: Mapped[str] = mapped_column(String(64))
+    resolved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AnswerRevision(Base):
     """One answer as given; a correction is a new revision, never an overwrite."""
 
@@ -188,6 +237,10 @@ class AnswerRevision(Base):
     # recording (an import with `kiosk submit`, an officer's entry).
     recording_session_id: Mapped[str | None] = mapped_column(String(36), default=None)
     offset_ms: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # The person of the case who gave it (kiosk/persons.py); None: the case's own party, the
+    # offender. Revisions are numbered per case and path across persons, so the one unique
+    # constraint still serialises writers; a person's latest answer is their highest revision.
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"), index=True)
 
 
 class ReviewComment(Base):
@@ -283,6 +336,8 @@ class Signature(Base):
     # signing itself is recorded (PR Art. 263).
     recording_session_id: Mapped[str | None] = mapped_column(String(36), default=None)
     offset_ms: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # The person who signed (kiosk/persons.py); None: the case's own party, the offender.
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"), index=True)
 
 
 class PenaltyNotice(Base):

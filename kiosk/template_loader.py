@@ -41,13 +41,17 @@ LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 REQUIRED_LANGUAGES = ("zh", "en")
 
 TOP_KEYS = {"id", "version", "languages", "title", "description", "legal_basis", "offence",
-            "mediable",
+            "mediable", "role",
             "eligibility", "sections", "exclusions", "statement_order"}
 TOP_REQUIRED = {"id", "version", "languages", "title", "legal_basis", "eligibility", "sections"}
 SECTION_KEYS = {"id", "title", "questions", "show_if"}
 EXCLUSION_KEYS = {"id", "when", "reason"}
 QUESTION_KEYS = {"id", "type", "prompt", "help", "read_aloud", "required", "show_if", "constraint",
-                 "constraint_message", "statement"}
+                 "constraint_message", "statement", "fact"}
+ROLES = ("offender", "victim", "witness")
+"""Whose interview a template is (`role`; none: the offender's). kiosk/persons.py."""
+FACT_RE = re.compile(r"^facts\.[a-z][a-z0-9_]*$")
+"""A shared fact key (`fact: facts.time`): answers of different persons to it are compared."""
 TYPE_KEYS: dict[QuestionType, set[str]] = {
     QuestionType.SINGLE_CHOICE: {"choices"},
     QuestionType.MULTIPLE_CHOICE: {"choices", "min", "max"},
@@ -315,10 +319,34 @@ class YamlReader:
         order = self.statement_order(root, [s.id for s in sections])
         offence = self.offence(root)
         mediable = self.boolean(root, "mediable", False, None)  # PSAPL Art. 9
+        role = self.role(root)
+        self.facts_once(sections)
         # Built even when problems were found, so the reference checks can report theirs too.
         return Template(template_id, version, self.languages, title or {}, legal_basis or {},
                         tuple(sections), tuple(exclusions), description, source, self.filename,
-                        order, offence, mediable)
+                        order, offence, mediable, role)
+
+    def role(self, root: CommentedMap) -> str:
+        """Whose interview this is: the offender's (no key), a victim's or a witness's."""
+        raw = root.get("role", "offender")
+        if raw not in ROLES:
+            self.report(_line_of(root, "role"), "role_unknown", field="role", role=str(raw),
+                        roles=Joined(ROLES))
+            return "offender"
+        return str(raw)
+
+    def facts_once(self, sections: list[Section]) -> None:
+        """A shared fact is asked by one question of a template, so one answer stands for it."""
+        seen: dict[str, str] = {}
+        for section in sections:
+            for question in section.questions:
+                for asked in (question, *question.questions):
+                    if asked.fact is None:
+                        continue
+                    if asked.fact in seen:
+                        self.report(asked.line, "fact_twice", asked.id, field="fact",
+                                    fact=asked.fact, other=seen[asked.fact])
+                    seen.setdefault(asked.fact, asked.id)
 
     def offence(self, root: CommentedMap) -> str | None:
         """The offence of templates/law/ whose tiers and article a decision of this type uses."""
@@ -428,7 +456,17 @@ class YamlReader:
             item_label=self.text(node, "item_label", qid, names={"n"}, required=False),
             questions=questions,
             calculation=self.expression(node, "calculation", qid),
+            fact=self.fact(node, qid),
         )
+
+    def fact(self, node: CommentedMap, qid: str) -> str | None:
+        raw = node.get("fact")
+        if raw is None:
+            return None
+        if not isinstance(raw, str) or not FACT_RE.match(raw):
+            self.report(_line_of(node, "fact"), "fact_bad", qid, field="fact", value=str(raw))
+            return None
+        return raw
 
     def statement(self, node: CommentedMap, qid: str) -> StatementWording:
         raw = node.get("statement")

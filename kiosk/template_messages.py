@@ -175,6 +175,15 @@ PROBLEMS: dict[str, Wording] = {
                               "（{known}），不是 “{offence}”",
                         "en": "'offence' must be one of the offences of the law data ({known}), "
                               "not '{offence}'"},
+    "role_unknown": {"zh": "“role” 必须是 {roles} 之一，不是 “{role}”（不写：违法嫌疑人的模板）",
+                     "en": "'role' must be one of {roles}, not '{role}' (none: an offender's "
+                           "template)"},
+    "fact_bad": {"zh": "“fact” 必须是 “facts.” 加小写英文名称，例如 “facts.time”，不是 “{value}”",
+                 "en": "'fact' must be 'facts.' and a lowercase name, like 'facts.time', "
+                       "not '{value}'"},
+    "fact_twice": {"zh": "共同事实 “{fact}” 已由问题 “{other}” 提问，一个模板只能问一次",
+                   "en": "the shared fact '{fact}' is already asked by question '{other}'; a "
+                         "template asks each fact once"},
     "statement_order_not_list": {"zh": "“statement_order” 必须是部分编号的列表",
                                  "en": "'statement_order' must be a list of section ids"},
     "statement_order_incomplete": {

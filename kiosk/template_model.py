@@ -76,6 +76,9 @@ class Question:
     item_label: Text | None = None
     questions: tuple[Question, ...] = ()
     calculation: Expression | None = None
+    fact: str | None = None
+    """The shared fact this question asks about ("facts.time"), compared across the persons of
+    a case (kiosk/facts.py); None: this template's own question."""
 
     @property
     def is_group(self) -> bool:
@@ -134,11 +137,24 @@ class Template:
     """The offence in templates/law/ (its article and penalty tiers); None: checks by settings."""
     mediable: bool = False
     """Whether the police may mediate this type of case (PSAPL Art. 9; kiosk/mediation.py)."""
+    role: str = "offender"
+    """Whose interview: "offender" (the case's party), "victim" or "witness" (kiosk/persons.py)."""
 
     def top_questions(self) -> Iterator[tuple[Section, Question]]:
         for section in self.sections:
             for question in section.questions:
                 yield section, question
+
+    def facts(self) -> dict[str, str]:
+        """The shared facts this template asks about: fact key -> question path."""
+        found: dict[str, str] = {}
+        for _, question in self.top_questions():
+            if question.fact:
+                found[question.fact] = question.id
+            for sub in question.questions:
+                if sub.fact:
+                    found[sub.fact] = f"{question.id}.{sub.id}"
+        return found
 
     def question(self, question_id: str) -> Question:
         """A top-level question by id, or a group's question as "group.id"."""

@@ -33,8 +33,10 @@ def local_date(value: datetime | None, station: Station, language: str) -> str:
 
 
 def signature_of(session: Session, case: Case) -> Signature | None:
+    """The party's (the offender's) signature of the case's current submission; a victim's or
+    witness's signature names its person (kiosk/persons.py)."""
     return session.execute(
-        select(Signature).where(Signature.case_id == case.id,
+        select(Signature).where(Signature.case_id == case.id, Signature.person_id.is_(None),
                                 Signature.submission == case.submission_count)
     ).scalar_one_or_none()
 

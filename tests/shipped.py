@@ -14,6 +14,7 @@ from kiosk.settings import PROJECT_ROOT
 
 QUESTIONS = PROJECT_ROOT / "templates" / "questions"
 VERSION_LINE = re.compile(r"^version: (\d+)$", re.M)
+ROLE_LINE = re.compile(r"^role: (\w+)$", re.M)
 
 
 def shipped_version(template_id: str = "minor-assault") -> int:
@@ -37,3 +38,19 @@ def with_version(source: str, version: int) -> str:
 
 SHIPPED_VERSION = shipped_version()
 NEXT_VERSION = SHIPPED_VERSION + 1
+
+
+def shipped_template_ids(role: str | None = None) -> list[str]:
+    """The ids of the shipped templates, or of those for one role ("offender": no `role` key;
+    "victim", "witness": kiosk/persons.py)."""
+    ids = []
+    for path in sorted(QUESTIONS.glob("*.yaml")):
+        match = ROLE_LINE.search(path.read_text("utf-8"))
+        if role is None or (match[1] if match else "offender") == role:
+            ids.append(path.stem)
+    return ids
+
+
+def shipped_files(role: str | None = None) -> list[Path]:
+    """The shipped template files, or those for one role (see shipped_template_ids)."""
+    return [QUESTIONS / f"{template_id}.yaml" for template_id in shipped_template_ids(role)]

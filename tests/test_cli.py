@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from shipped import shipped_version
+from shipped import shipped_template_ids, shipped_version
 
 from kiosk.sample_cases import sample_photo_png
 from kiosk.settings import PROJECT_ROOT
@@ -45,7 +45,7 @@ def test_validate_reports_file_line_and_question(tmp_path: Path) -> None:
     good = kiosk(_bare_env(tmp_path), "template", "validate",
                  *map(str, sorted((PROJECT_ROOT / "templates/questions").glob("*.yaml"))))
     assert good.returncode == 0, good.stderr
-    assert good.stdout.count(": ok") == 3
+    assert good.stdout.count(": ok") == len(shipped_template_ids())
 
 
 def _bare_env(tmp_path: Path) -> dict[str, str]:
@@ -184,7 +184,9 @@ def test_invalid_answers_name_the_question_and_write_nothing(env: dict[str, str]
 
 def test_template_list_and_show_json(env: dict[str, str]) -> None:
     listed = json.loads(kiosk(env, "template", "list", "--json").stdout)
-    assert {t["id"] for t in listed} == {"minor-assault", "petty-theft", "property-damage"}
+    assert {t["id"] for t in listed} == set(shipped_template_ids())
+    assert {t["id"] for t in listed if t["role"] == "offender"} == {
+        "minor-assault", "petty-theft", "property-damage"}
     assert all(t["versions"] == [shipped_version(t["id"])] and t["latest"] ==
                shipped_version(t["id"]) and t["title"]["zh"] for t in listed)
     shown = json.loads(kiosk(env, "template", "show", "petty-theft", "--json").stdout)

@@ -10,19 +10,19 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shipped import shipped_files
 
 from kiosk import messages as msg
 from kiosk.answer_types import AnswerError
 from kiosk.expressions import EvaluationError
 from kiosk.interview import Interview, InterviewError, Party, flatten_answers
-from kiosk.settings import PROJECT_ROOT
-from kiosk.template_loader import load_template_file, parse_template, shipped_template_files
+from kiosk.template_loader import load_template_file, parse_template
 from kiosk.template_model import Exclusion, Question, QuestionType, Template
 
 TODAY = date(2026, 3, 10)
 NOW = datetime(2026, 3, 10, 15, 0)
 ADULT = Party(date(1990, 5, 17), "male", "CHN")
-SHIPPED = shipped_template_files(PROJECT_ROOT / "templates")
+SHIPPED = shipped_files("offender")  # the exclusions and the opening are the offender's
 
 ENGINE_YAML = """\
 id: engine-demo
@@ -325,7 +325,8 @@ def minor_exclusion(template: Template) -> Exclusion:
 
 
 def shipped() -> list[Template]:
-    return [load_template_file(path) for path in SHIPPED]
+    """Every shipped template, the victims' and the witness's too."""
+    return [load_template_file(path) for path in shipped_files()]
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

@@ -420,15 +420,20 @@ def test_shipped_template_loads(path: Path) -> None:
     assert parsed.version >= 1
     assert {"zh", "en"} <= set(parsed.languages)
     question_ids = {q.id for _, q in parsed.top_questions()}
-    assert {"incident_date", "admits_facts"} <= question_ids
-    assert parsed.exclusions
+    assert "incident_date" in question_ids
+    if parsed.role == "offender":
+        assert "admits_facts" in question_ids
+        assert parsed.exclusions
+    else:  # only the offender's answers end the fast-track; the others' are compared with them
+        assert not parsed.exclusions
+        assert {"facts.date", "facts.time", "facts.place"} <= set(parsed.facts())
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_shipped_template_has_every_text_in_zh_and_en(path: Path) -> None:
     parsed = load_template_file(path)
     texts = list(all_texts(parsed))
-    assert len(texts) > 50
+    assert len(texts) > (50 if parsed.role == "offender" else 30)
     for where, text in texts:
         assert text.get("zh", "").strip(), f"{where} lacks Chinese"
         assert text.get("en", "").strip(), f"{where} lacks English"
@@ -507,9 +512,10 @@ def test_yes_no_wording_without_english_names_the_language(key: str, text: str) 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_shipped_yes_no_questions_have_yes_and_no_wording(path: Path) -> None:
     parsed = load_template_file(path)
-    assert parsed.statement_order[:2] == ("opening", "eligibility")
     yes_no = [q for _, q in parsed.top_questions() if q.type is QuestionType.YES_NO]
-    assert yes_no
+    if parsed.role == "offender":  # a victim's or witness's template has no eligibility
+        assert parsed.statement_order[:2] == ("opening", "eligibility")
+        assert yes_no
     for question in yes_no:
         wording = question.statement
         assert wording.yes is not None and wording.no is not None, question.id

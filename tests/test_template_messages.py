@@ -38,7 +38,7 @@ WRITTEN_AS_IS = {
     "statement_order", "statement", "constraint", "constraint_message", "choices", "yes", "no",
     "yes_no", "true", "false", "None", "party", "birth_date", "sex", "nationality", "not",
     "lambda", "if", "else", "await", "yield", "from", "len", "date", "YYYY", "MM", "DD",
-    "offence",
+    "offence", "role", "fact", "facts", "time",
 }
 
 assert "eligibility:" in BASE  # the pieces below are written against the loader tests' base
@@ -101,14 +101,23 @@ PROBLEM_SAMPLES: list[tuple[str, str, str]] = [
      "an exclusion must be a mapping of keys to values"),
     ("unknown_key", template(top="colour: red"),
      "unknown key 'colour' in the template (allowed: description, eligibility, exclusions, id, "
-     "languages, legal_basis, mediable, offence, sections, statement_order, title, version)"),
+     "languages, legal_basis, mediable, offence, role, sections, statement_order, title, "
+     "version)"),
+    ("role_unknown", template(top="role: judge"),
+     "'role' must be one of offender, victim, witness, not 'judge' (none: an offender's "
+     "template)"),
+    ("fact_bad", template(people_count="fact: time"),
+     "'fact' must be 'facts.' and a lowercase name, like 'facts.time', not 'time'"),
+    ("fact_twice", template(incident_date="fact: facts.time", people_count="fact: facts.time"),
+     "the shared fact 'facts.time' is already asked by question 'incident_date'; a template "
+     "asks each fact once"),
     ("offence_unknown", template(top="offence: burglary"),
      "'offence' must be one of the offences of the law data (assault, theft, property-damage), "
      "not 'burglary'"),
     ("unknown_key", template(people_count="requried: true"),
      "unknown key 'requried' in question 'people_count' (allowed: constraint, "
-     "constraint_message, decimal, help, id, max, min, prompt, read_aloud, required, show_if, "
-     "statement, type)"),
+     "constraint_message, decimal, fact, help, id, max, min, prompt, read_aloud, required, "
+     "show_if, statement, type)"),
     ("missing_key", template(facts="- id: many\n  type: calculate"),
      "question 'many' lacks the required key 'calculation'"),
     ("missing_key", template().replace("    reason: {zh: 不承认。, en: Not admitted.}\n", ""),

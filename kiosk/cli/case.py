@@ -1,4 +1,4 @@
-"""`kiosk case open|list|show|detention` and `kiosk submit`."""
+"""`kiosk case open|list|show|detention|add-person|resolve` and `kiosk submit`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from kiosk.answers_file import read_answers_file, submit_answers
+from kiosk.answers_file import read_answers_file, submit_answers, submit_person_answers
 from kiosk.audit import case_events
 from kiosk.cases import (
     ARRIVAL_LABELS,
@@ -28,6 +28,7 @@ from kiosk.cases import (
 from kiosk.cli import add_json_flag, print_json, refuse_control_characters
 from kiosk.cli.evidence import item_json
 from kiosk.cli.mediation import mediation_json
+from kiosk.cli.persons import persons_json, register_case_actions
 from kiosk.evidence import evidence_of
 from kiosk.hooks import SUBMITTED, notify
 from kiosk.mediation import current_mediation
@@ -74,6 +75,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "once the case is decided)")
     detention.add_argument("code", metavar="CODE")
     detention.add_argument("possible", choices=["possible", "not-possible"])
+    register_case_actions(sub)
     add_json_flag(detention)
     detention.set_defaults(handler=run_detention)
 
@@ -84,6 +86,8 @@ def register_submit(commands: argparse._SubParsersAction) -> None:
     submit.add_argument("answers", type=Path, metavar="ANSWERS.json")
     submit.add_argument("--case", metavar="CODE", help="an opened or returned case; without it "
                         "a case is opened")
+    submit.add_argument("--person", metavar="START_CODE", help="submit for a victim or witness "
+                        "of the case (`kiosk case add-person`), by their start code")
     add_json_flag(submit)
     submit.set_defaults(handler=run_submit)
 
@@ -194,6 +198,7 @@ def run_show(args: argparse.Namespace) -> int:
                          for item in evidence_of(session, case)],
             "mediation": mediation_json(current_mediation(session, case),
                                         station.settings.timezone),
+            **persons_json(session, case, station, language),
             "audit": [{"seq": e.seq, "at": _iso(e.at, station), "actor": e.actor,
                        "action": e.action, "payload": e.payload}
                       for e in case_events(session, case.id)],
@@ -246,6 +251,18 @@ def run_show(args: argparse.Namespace) -> int:
         for item in data["evidence"]:
             print(f"  {item['sha256'][:12]}  {item['kind']:<9} {item['source']:<13} "
                   f"{item['added_by']}")
+    if len(data["persons"]) > 1:
+        print("\npersons:")
+        for p in data["persons"]:
+            print(f"  {'/'.join(p['roles']):<16} {p['name']:<12} {p['status']:<12} "
+                  f"{p['template']} v{p['template_version']}"
+                  + (f"  start code {p['start_code']}" if p["start_code"] else ""))
+    if data["disagreements"]:
+        print("\ndisagreements:")
+        for d in data["disagreements"]:
+            said = "; ".join(f"{c['name']}: {c['value']}" for c in d["claims"])
+            print(f"  {d['fact']}: {said}"
+                  + (f"  [resolved: {d['note']}]" if d["resolved"] else "  [unresolved]"))
     print("\naudit trail:")
     for e in data["audit"]:
         print(f"  #{e['seq']:<5} {_local(datetime.fromisoformat(e['at']), station)}  "
@@ -285,6 +302,11 @@ def run_detention(args: argparse.Namespace) -> int:
 def run_submit(args: argparse.Namespace) -> int:
     station = open_station()
     answers = read_answers_file(args.answers)
+    if args.person:
+        if not args.case:
+            raise CaseError("--person needs --case: the case the person belongs to",
+                            reason="person_needs_case")
+        return _submit_person(station, answers, args)
     case = submit_answers(station, answers, case_code=args.case)
     if case.status == CaseStatus.SUBMITTED:
         for problem in notify(station, SUBMITTED, case.code):
@@ -298,3 +320,15 @@ def run_submit(args: argparse.Namespace) -> int:
         print(case.code)
     # Exit 3 tells a script that the case went to the ordinary procedure (written, not an error).
     return 3 if case.status == CaseStatus.CONVERTED else 0
+
+
+def _submit_person(station: Station, answers: Any, args: argparse.Namespace) -> int:
+    case, person = submit_person_answers(station, answers, case_code=args.case,
+                                         start_code=args.person)
+    if args.json:
+        print_json({"id": case.id, "code": case.code, "person_id": person.id,
+                    "roles": person.roles, "status": person.status,
+                    "start_code": person.start_code})
+    else:
+        print(f"{case.code}: statement of the {' and '.join(person.roles)} submitted")
+    return 0

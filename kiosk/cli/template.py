@@ -141,13 +141,15 @@ def run_list(args: argparse.Namespace) -> int:
         entry = templates.setdefault(row.template_id, {"id": row.template_id, "versions": [],
                                                        "retired": []})
         entry["title"] = row.title
+        entry["role"] = template_of(row).role  # whose interview (kiosk/persons.py)
         entry["versions"].append(row.version)
         if row.is_retired:
             entry["retired"].append(row.version)
         if not row.is_retired:
             entry["latest"] = row.version
     if args.json:
-        print_json([{"id": t["id"], "title": t["title"], "versions": t["versions"],
+        print_json([{"id": t["id"], "title": t["title"], "role": t["role"],
+                     "versions": t["versions"],
                      "retired": t["retired"], "latest": t.get("latest")}
                     for t in templates.values()])
         return 0
@@ -156,8 +158,8 @@ def run_list(args: argparse.Namespace) -> int:
     for t in templates.values():
         versions = ", ".join(f"{v}{' (retired)' if v in t['retired'] else ''}"
                              for v in t["versions"])
-        print(f"{t['id']:<20} {text_in(t['title'], 'zh')} / {text_in(t['title'], 'en')}  "
-              f"versions {versions}")
+        print(f"{t['id']:<22} {t['role']:<9} {text_in(t['title'], 'zh')} / "
+              f"{text_in(t['title'], 'en')}  versions {versions}")
     return 0
 
 

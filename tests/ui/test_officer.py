@@ -207,6 +207,9 @@ def test_an_officer_opens_a_case_and_gets_the_start_code(qtbot, console: Officer
         assert isinstance(dialog, NewCaseDialog)
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # no name yet: refused
         seen["error"] = dialog.errors[dialog.party].text()
+        # A case opens for its offender: the victims' and the witness's templates are not offered.
+        offered = dialog.template
+        seen["types"] = ",".join(offered.itemData(i) for i in range(offered.count()))
         dialog.template.setCurrentIndex(dialog.template.findData("petty-theft"))
         dialog.party.setText("  李  四 ")
         dialog.mode.setCurrentIndex(dialog.mode.findData("brought"))
@@ -217,6 +220,7 @@ def test_an_officer_opens_a_case_and_gets_the_start_code(qtbot, console: Officer
     qtbot.waitUntil(lambda: isinstance(getattr(console, "start_code_dialog", None),
                                        StartCodeDialog), timeout=WAIT_MS)
     assert seen["error"] == "请填写当事人姓名。"
+    assert seen["types"] == "minor-assault,petty-theft,property-damage"
     start_code = console.start_code_dialog.start_code
     with station.database.session(readonly=True) as session:
         from kiosk.cases import find_by_start_code
@@ -782,7 +786,7 @@ def test_every_rule_the_core_names_is_worded_in_each_language() -> None:
 
     reasons: set[str] = set()
     for module in ("cases", "review", "users", "law", "penalty_notice", "evidence",
-                   "mediation"):
+                   "mediation", "persons", "facts"):
         source = (PROJECT_ROOT / "kiosk" / f"{module}.py").read_text("utf-8")
         reasons |= set(re.findall(r'reason="(\w+)"', source))
     reasons |= {f"action_{action}" for action in (*ACTIONS, "add_evidence", "mediate")}

@@ -51,6 +51,7 @@ from kiosk.party import (
     PartySession,
     PartyState,
 )
+from kiosk.person_session import PersonSession, resume_at_kiosk
 from kiosk.recording import RecordingFault
 from kiosk.station import Station
 from kiosk.template_model import text_in
@@ -113,7 +114,7 @@ class KioskWindow(QWidget):
         self.station = station
         self.speech = speech
         self.operations = Operations(self)
-        self.session: PartySession | None = None
+        self.session: PartySession | PersonSession | None = None
         self.state: PartyState | None = None
         self.language = station.settings.languages[0]
         self.larger_text = False
@@ -405,8 +406,10 @@ class KioskWindow(QWidget):
         elif action == "code":
             station = self.station
 
-            def resume() -> tuple[PartySession, PartyState, RecordingFault | None]:
-                party = PartySession.resume(station, payload, recorder=self.recording)
+            def resume() -> tuple[PartySession | PersonSession, PartyState,
+                                  RecordingFault | None]:
+                # The party's start code, or a victim's or witness's (kiosk/persons.py).
+                party = resume_at_kiosk(station, payload, recorder=self.recording)
                 state = party.state()
                 # Recorded from here: before the notices are shown (PSAPL Art. 97).
                 fault = None if state.position in (WAITING, FINISHED) \
@@ -467,6 +470,8 @@ class KioskWindow(QWidget):
         """Shows the waiting screen, then prints the statement (per settings) in the background:
         a slow or jammed printer never holds the party up, and the queue keeps the job."""
         self.render(state)
+        if isinstance(self.session, PersonSession):
+            return  # the case's printed statement is the party's; a person's is not yet printed
         station = self.station
 
         def print_statement() -> list[str]:
@@ -477,7 +482,8 @@ class KioskWindow(QWidget):
         self.operations.run(print_statement, lambda _problems: None,
                             lambda error: log.warning("printing failed: %s", error))
 
-    def _resumed(self, result: tuple[PartySession, PartyState, RecordingFault | None]) -> None:
+    def _resumed(self, result: tuple[PartySession | PersonSession, PartyState,
+                                     RecordingFault | None]) -> None:
         self.session, state, fault = result
         if fault is None:
             self.render(state)

@@ -615,6 +615,33 @@ ERRORS: dict[str, dict[str, str]] = {
         "zh": "账号 {user} 连续 {failures} 次登录失败，已被锁定。",
         "en": "The account {user} is locked after {failures} failed logins.",
     },
+    # persons of a case and the disagreements of their statements (kiosk/persons.py, facts.py)
+    "template_not_offender": {
+        "zh": "模板 {template} 不是违法嫌疑人的询问模板；立案请选择案由模板。",
+        "en": "Template {template} is for a {role}; a case opens with the offender's template."},
+    "person_case_decided": {"zh": "案件 {code} 已办结，不能再添加人员。",
+                            "en": "Case {code} is decided; no person can be added to it."},
+    "person_role_unknown": {"zh": "添加的人员只能是被侵害人或证人。",
+                            "en": "A person added to a case is a victim or a witness."},
+    "person_offender_not_victim": {"zh": "只有被侵害人才能同时是违法嫌疑人（互殴）。",
+                                   "en": "Only a victim can also be an offender (a mutual "
+                                         "fight)."},
+    "person_template_role": {
+        "zh": "模板 {template} 不适用于该人员的身份，请选择对应的询问模板。",
+        "en": "Template {template} is for the {template_role}, not for a {role}."},
+    "person_not_of_case": {"zh": "该开始码不属于案件 {code} 的人员。",
+                           "en": "This start code is not of a person of case {code}."},
+    "person_wrong_status": {"zh": "该人员当前不在回答问题。",
+                            "en": "The person is not answering questions now."},
+    "person_notice_not_acknowledged": {"zh": "该人员尚未确认权利义务告知。",
+                                       "en": "The person has not acknowledged their notice."},
+    "person_needs_case": {"zh": "请同时指明人员所属的案件。",
+                          "en": "Name the case the person belongs to."},
+    "resolution_note_empty": {"zh": "请填写处理说明。", "en": "Write a note on how it was "
+                                                              "resolved."},
+    "no_disagreement": {"zh": "案件 {code} 的各方陈述在 {fact} 上没有（或已不再有）不一致。",
+                        "en": "The statements of case {code} do not disagree on {fact}."},
+    "disagreement_case_decided": {"zh": "案件 {code} 已办结。", "en": "Case {code} is decided."},
     # refused by what the error is (these carry no reason of their own)
     "case_not_found": {"zh": "找不到该案件。", "en": "The case was not found."},
     "template_not_found": {"zh": "该案由的模板已不再发布，请重新选择案由。",

@@ -902,8 +902,10 @@ class OfficerWindow(QMainWindow):
                 for row in list_versions(session):
                     if not row.is_retired:
                         latest[row.template_id] = row
+                # A case opens for its offender; victims and witnesses are added to it.
                 return [(tid, text_in(template_of(row).title, language))
-                        for tid, row in sorted(latest.items())]
+                        for tid, row in sorted(latest.items())
+                        if template_of(row).role == "offender"]
 
         self._run(read_templates, self._ask_new_case)
 
