@@ -173,6 +173,10 @@ class RecordingStatus(QLabel):
 
     def __init__(self) -> None:
         super().__init__()
+        # Wrapped, so a long list of gaps never widens the action bar past a small screen
+        # (the bar then could not drop its buttons' shortcuts to fit).
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.hide()
 
     def show_recording(self, recording: CaseRecording | None, language: str) -> None:
