@@ -28,7 +28,9 @@ from psycopg import errors
 
 from kiosk.cases import open_case
 from kiosk.db import Database
+from kiosk.guessing import pin_matches
 from kiosk.migrations import SchemaOutOfDate, alembic_config, current_revision, upgrade_database
+from kiosk.sample_cases import sample_photo_png
 from kiosk.settings import PROJECT_ROOT
 from kiosk.station import open_station
 
@@ -42,6 +44,9 @@ KIOSK = [str(_VENV_KIOSK)] if _VENV_KIOSK.exists() else [sys.executable, "-m", "
 OWNER_PASSWORD = "owner:P@ss/w0rd#1"
 APP_PASSWORD = "app:P@ss%w0rd?&2"
 OFFICER_PASSWORD = "s3cret-pass"
+# What kiosk_app may add to but never change (roles.sql, kiosk_restrict_app).
+EVIDENCE = ("answer_revisions", "signatures", "documents", "evidence_items", "blobs",
+            "blob_chunks", "audit_events")
 OUT_OF_DATE = ("the database schema is out of date and this account may not change it: run "
                "`kiosk db upgrade` as the schema owner (see docs/deployment.md)")
 
@@ -238,6 +243,13 @@ def test_from_an_empty_database_to_an_approved_case(deployment: Deployment,
                     stdin=OFFICER_PASSWORD + "\n")
     assert first.returncode == 0, first.stderr
     assert "next: approver" in first.stdout
+    # The corroboration a penalty needs (PSAPL Art. 111): a photo, kept in the blob store by
+    # kiosk_app, which may add it but never change it (roles.sql).
+    photo = tmp_path / "injury.png"
+    photo.write_bytes(sample_photo_png())
+    added = d.kiosk(d.app_url, "evidence", "add", code, str(photo), "--kind", "photo",
+                    "--as", "head", stdin=OFFICER_PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
     proposed = d.kiosk(d.app_url, "review", code, "propose", "--as", "head",
                        "--penalty-type", "fine", "--amount", "200",
                        "--basis", "51", "--circumstances", "如实陈述",
@@ -256,7 +268,8 @@ def test_from_an_empty_database_to_an_approved_case(deployment: Deployment,
     changed = d.kiosk(d.app_url, "settings", "set", "admin_pin", "97531")
     assert changed.returncode == 0, changed.stderr
     settings = json.loads(d.kiosk(d.app_url, "settings", "list", "--json").stdout)
-    assert settings["admin_pin"] == "97531"
+    assert settings["admin_pin"].startswith("$argon2id$")  # kept as its hash (kiosk/guessing)
+    assert pin_matches(settings["admin_pin"], "97531")
 
     # The statement, the pre-penalty record and the decision: stored and printed.
     assert len(list((d.data_dir / "printed").glob("*.pdf"))) == 3
@@ -292,7 +305,8 @@ def test_the_app_account_adds_to_the_audit_trail_but_never_changes_it(
         row = app.execute("SHOW idle_in_transaction_session_timeout").fetchone()
         assert row is not None and row[0] == "1min"
 
-    # The whole picture, table by table: the guide's table in step 4.
+    # The whole picture, table by table: the guide's table in step 4 (the evidence is
+    # append-only: tests/test_app_role.py refuses each statement).
     with d.server.connect(d.dbname) as conn:
         tables = [row[0] for row in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
@@ -302,7 +316,7 @@ def test_the_app_account_adds_to_the_audit_trail_but_never_changes_it(
         assert not d.may(table, "DELETE"), table
         assert not d.may(table, "TRUNCATE"), table
         assert d.may(table, "INSERT") == (table != "alembic_version"), table
-        assert d.may(table, "UPDATE") == (table not in ("audit_events", "alembic_version")), table
+        assert d.may(table, "UPDATE") == (table not in (*EVIDENCE, "alembic_version")), table
 
     verified = d.kiosk(d.app_url, "audit", "verify")
     assert verified.returncode == 0, verified.stderr
