@@ -192,3 +192,13 @@ def test_upgrading_hashes_an_admin_pin_stored_in_clear(database_url: str) -> Non
     finally:
         database.dispose()
     assert stored.startswith("$argon2id$") and pin_matches(stored, "1357")
+
+
+def test_the_command_line_refuses_in_one_line_while_its_machine_waits(kiosk_command) -> None:
+    for _ in range(MACHINE_LIMIT - 1):
+        status, _, err = kiosk_command("notice", "000000", "accept")
+        assert status == 1 and "traceback" not in err.lower()
+    status, _, err = kiosk_command("notice", "000000", "accept")
+    assert status == 1
+    assert err.startswith("error: too many wrong start codes on ") and err.endswith(
+        "try again in 30 s\n")
