@@ -135,6 +135,14 @@ def test_the_app_account_may_not_empty_an_evidence_table(app_database: AppDataba
         app.execute(f"TRUNCATE {table} CASCADE")
 
 
+@pytest.mark.parametrize("change", ["proposal = '{\"amount\": 500}'", "place = 'elsewhere'",
+                                    "proposed_by = 'someone else'", "rights = '[]'"])
+def test_the_app_account_may_not_change_what_a_notice_proposed(app_database: AppDatabase,
+                                                               change: str) -> None:
+    with app_database.connect_as_app() as app, pytest.raises(errors.InsufficientPrivilege):
+        app.execute(f"UPDATE penalty_notices SET {change}")
+
+
 @pytest.mark.parametrize("change", [
     "status = 'in_review'",
     "decision = '{\"penalty_type\": \"fine\", \"amount\": 500}'",
@@ -173,7 +181,7 @@ def test_the_grants_say_so_table_by_table(app_database: AppDatabase) -> None:
             "'UPDATE') FROM pg_tables WHERE schemaname = 'public'").fetchall()
     updatable = {table for table, may in rows if may}
     assert updatable.isdisjoint(EVIDENCE)
-    assert {"cases", "users", "station_settings", "penalty_notices", "print_jobs",
-            "audit_head"} <= updatable
+    assert {"cases", "users", "station_settings", "print_jobs", "audit_head"} <= updatable
+    assert "penalty_notices" not in updatable  # some of its columns only
 
 

@@ -100,7 +100,8 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO kiosk_app;
 --                     appends an audit event in the same transaction; and the trigger of
 --                     migration 0014 (cases_final_stays_final, owned by kiosk_owner) refuses any
 --                     change of a final case's status, decision or decided_at, whoever asks.
---   penalty_notices   the party's answer and the officer's reply (audited, PSAPL Art. 112).
+--   penalty_notices   only the party's answer, the officer's reply and the closing (column
+--                     privileges below; audited, PSAPL Art. 112): never the proposal.
 --   print_jobs, audit_head, case_code_sequences, template_drafts: working state, not evidence.
 --   users, station_settings: account roles and station settings are changed by `kiosk user`,
 --                     `kiosk settings` and the admin screens, as kiosk_app: an admin path that
@@ -120,6 +121,15 @@ BEGIN
                            evidence);
         END IF;
     END LOOP;
+    -- The notice of an intended penalty: what was proposed, the rights told, where and by whom
+    -- are written once; only the party's answer, the officer's reply and the closing change
+    -- (kiosk/penalty_notice.py). A later column kiosk_app must change is added to this list.
+    IF to_regclass('public.penalty_notices') IS NOT NULL THEN
+        REVOKE UPDATE ON public.penalty_notices FROM kiosk_app;
+        GRANT UPDATE (shown_at, answer, argument, answered_at, answered_via, signature_png,
+                      signature_strokes, reply, replied_by, replied_at, closed)
+            ON public.penalty_notices TO kiosk_app;
+    END IF;
     IF to_regclass('public.alembic_version') IS NOT NULL THEN
         REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON public.alembic_version FROM kiosk_app;
     END IF;
@@ -140,7 +150,8 @@ DO $$ BEGIN PERFORM public.kiosk_restrict_app(); END $$;  -- now, for the tables
 -- 4. What kiosk_app may now do, table by table (empty before the first `kiosk db upgrade`).
 --    Expected: select, insert and update everywhere except: the evidence tables
 --    (answer_revisions, signatures, documents, evidence_items, blobs, blob_chunks,
---    audit_events: no update) and alembic_version (select only); delete nowhere.
+--    audit_events: no update), penalty_notices (update of some columns only, so "f" here)
+--    and alembic_version (select only); delete nowhere.
 SELECT c.relname AS "table",
        has_table_privilege('kiosk_app', c.oid, 'SELECT') AS "select",
        has_table_privilege('kiosk_app', c.oid, 'INSERT') AS "insert",
