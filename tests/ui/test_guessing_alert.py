@@ -32,3 +32,21 @@ def test_a_burst_of_wrong_start_codes_reaches_the_console_feed_once(qtbot,
     bursts = [b for u in updates for b in u.bursts]
     assert bursts == [{"kind": "start_code", "wrong": 20, "minutes": 10,
                        "machines": {"kiosk-1": 10, "kiosk-2": 10}}]
+
+
+def test_the_console_announces_the_burst_with_the_kiosks_named(qtbot, make_staff_window,
+                                                                station: Station) -> None:
+    from test_officer import log_in
+
+    from ui.officer.window import OfficerWindow
+
+    console = make_staff_window(OfficerWindow)
+    log_in(qtbot, console, "legal")
+    now = datetime.now(UTC)
+    with station.database.session() as session:
+        for n in range(STATION_BURST):
+            record_refusal(session, GuessKind.ADMIN_PIN, "kiosk-3",
+                           now + timedelta(milliseconds=n))
+    qtbot.waitUntil(lambda: len(console.alerts.history) > 0, timeout=WAIT_MS)
+    assert list(console.alerts.history) == [
+        "10 分钟内输入错误的管理员密码 20 次（终端：kiosk-3）。"]
