@@ -38,6 +38,17 @@ class BlobMissing(LookupError):
         self.sha256 = sha256
 
 
+class BlobChanged(RuntimeError):
+    """The file changed while it was being stored: its bytes no longer hash to what was read
+    first (nothing is kept: the caller's transaction is rolled back)."""
+
+    reason = "blob_changed_while_stored"
+
+    def __init__(self, sha256: str) -> None:
+        super().__init__(f"the file changed while it was being stored (it was {sha256})")
+        self.sha256 = sha256
+
+
 @dataclass(frozen=True)
 class StoredBlob:
     sha256: str
@@ -76,13 +87,18 @@ def put_blob(session: Session, source: bytes | Path, media_type: str) -> StoredB
     existing = session.get(Blob, sha256)
     if existing is not None:
         return StoredBlob(sha256, existing.size, existing.media_type, is_new=False)
-    count = 0
-    session.add(Blob(sha256=sha256, size=size, media_type=media_type, chunks=0))
+    # The row is written once, whole: blobs are evidence, never updated (migration 0014,
+    # docs/deployment/roles.sql), so the number of chunks is counted from the size first.
+    chunks = -(-size // CHUNK_BYTES)
+    session.add(Blob(sha256=sha256, size=size, media_type=media_type, chunks=chunks))
     session.flush()
-    for count, piece in enumerate(_chunks_of(source), start=1):
-        session.add(BlobChunk(sha256=sha256, n=count - 1, data=piece))
+    written, digest = 0, hashlib.sha256()
+    for written, piece in enumerate(_chunks_of(source), start=1):
+        digest.update(piece)
+        session.add(BlobChunk(sha256=sha256, n=written - 1, data=piece))
         session.flush()  # one chunk in memory at a time, however large the file
-    session.get(Blob, sha256).chunks = count  # type: ignore[union-attr]
+    if written != chunks or digest.hexdigest() != sha256:
+        raise BlobChanged(sha256)
     return StoredBlob(sha256, size, media_type, is_new=True)
 
 

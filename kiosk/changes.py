@@ -67,6 +67,11 @@ def _announce_changed_cases(session: Session) -> None:
                         {"channel": CHANNEL, "payload": payload})
 
 
+def announce_station_event(session: Session) -> None:
+    """Wakes the consoles at commit for an event of no case (an alert): an empty name."""
+    session.info.setdefault(CHANGED_KEY, set()).add("")
+
+
 @sa_event.listens_for(Session, "after_rollback")
 def _forget_changed_cases(session: Session) -> None:
     session.info.pop(CHANGED_KEY, None)

@@ -308,6 +308,19 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class RefusedGuess(Base):
+    """One wrong start code or admin PIN, with the machine it was typed on: what the throttle
+    counts (kiosk/guessing.py). The audit trail has the same refusals; this is its index."""
+
+    __tablename__ = "refused_guesses"
+    __table_args__ = (Index("ix_refused_guesses_kind_at", "kind", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))      # start_code, admin_pin
+    machine: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+
+
 class AuditHead(Base):
     """The chain's newest link, one row; updating it first serialises concurrent appends."""
 

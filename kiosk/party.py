@@ -33,6 +33,13 @@ from kiosk.cases import (
     start_interview,
     submit_case,
 )
+from kiosk.guessing import (
+    GuessingThrottled,
+    GuessKind,
+    check_allowed,
+    record_refusal,
+    this_machine,
+)
 from kiosk.interview import ExclusionHit, Interview, InterviewError, Screen
 from kiosk.models import Case, Signature
 from kiosk.notices import RIGHTS, TERMS, Notice, load_notice
@@ -108,18 +115,30 @@ class PartySession:
 
     @classmethod
     def resume(cls, station: Station, start_code: str, *,
-               recorder: RecordingClock | None = None) -> PartySession:
-        """The session of the open case with this start code (CaseNotFound otherwise)."""
+               recorder: RecordingClock | None = None,
+               machine: str | None = None) -> PartySession:
+        """The session of the open case with this start code (CaseNotFound otherwise).
+
+        Typed at kiosk `machine` (this one by default). A wrong code is counted and audited; too
+        many on one kiosk make it wait, and while it waits no code is looked at
+        (GuessingThrottled: kiosk/guessing.py).
+        """
+        machine = machine or this_machine()
+        now = station.now()
         try:
             with station.database.session() as session:
+                check_allowed(session, GuessKind.START_CODE, machine, now)
                 case = find_by_start_code(session, start_code)
                 record_event(session, "party", "kiosk.resumed", case_id=case.id,
                              payload={"position": case.current_path})
                 return cls(station, case.id, recorder=recorder)
-        except CaseNotFound:
+        except CaseNotFound as not_found:
             # Recorded, so guessing at start codes shows in the audit trail.
             with station.database.session() as session:
-                record_event(session, "party", "kiosk.start_code_refused", payload={})
+                refusal = record_refusal(session, GuessKind.START_CODE, machine, now)
+            if refusal.wait is not None:
+                raise GuessingThrottled(GuessKind.START_CODE, machine, now + refusal.wait,
+                                        now) from not_found
             raise
 
     # -- reading -----------------------------------------------------------------------------

@@ -262,7 +262,9 @@ def _check(values: dict[str, object]) -> None:
                                 setting="evidence_kinds_counting", reason="unknown_kind",
                                 kind=kind)
     pin = values["admin_pin"]
-    if not (isinstance(pin, str) and pin.isdigit() and 4 <= len(pin) <= 12):
+    # Stored, it is its argon2 hash (kiosk/guessing.py); typed, or in a machine's file, digits.
+    if not (isinstance(pin, str) and (pin.startswith("$argon2")
+                                      or (pin.isdigit() and 4 <= len(pin) <= 12))):
         raise SettingsError("setting 'admin_pin' must be 4 to 12 digits", setting="admin_pin",
                             reason="pin")
     if values["printer_backend"] not in PRINTER_BACKENDS:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from kiosk.audit import key_the_chain, record_event
 from kiosk.audit_key import AuditKey, AuditKeyProblem, create_audit_key, read_audit_key
 from kiosk.db import Database
+from kiosk.guessing import hash_admin_pin
 from kiosk.migrations import upgrade_database
 from kiosk.models import AuditHead, StationSetting
 from kiosk.settings import (
@@ -31,6 +32,7 @@ from kiosk.settings import (
 )
 
 SECRET_SETTINGS = frozenset({"admin_pin"})
+HASHED_SETTINGS = frozenset({"admin_pin"})  # the database keeps their argon2 hash
 """Settings whose values the audit trail records only as changed, never in clear."""
 
 
@@ -93,6 +95,8 @@ class Station:
                 raise SettingsRefused(problems)
             now = datetime.now(UTC)
             for key, value in parsed.items():
+                if key in HASHED_SETTINGS:  # stored as its argon2 hash, never in clear
+                    value = hash_admin_pin(value)
                 row = session.get(StationSetting, key)
                 old = row.value if row else None
                 if row is None:
@@ -119,6 +123,14 @@ def _checked(stored: Mapping[str, Any], texts: Mapping[str, str],
             parsed[key] = parse_setting_value(key, text, source)
         except SettingsError as exc:
             problems[key] = exc
+            continue
+        pin = parsed[key]
+        if key in HASHED_SETTINGS and not (isinstance(pin, str) and pin.isdigit()
+                                           and 4 <= len(pin) <= 12):
+            # what is typed is the PIN itself, never a hash (validate accepts a stored hash)
+            problems[key] = SettingsError(f"setting '{key}' must be 4 to 12 digits",
+                                          setting=key, reason="pin")
+            del parsed[key]
     for key, value in parsed.items():
         try:
             validate_station_values({**stored, key: value})

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select, update
+from tamper import tamper_as_file_owner
 
 from kiosk.audit import GENESIS_HASH, _event_hash, canonical_json, verify_chain
 from kiosk.audit_key import AuditKeyProblem, create_audit_key
@@ -64,6 +65,7 @@ def test_a_new_station_makes_its_key_file_readable_by_its_owner_only(tmp_path: P
 def test_events_rewritten_with_sql_and_relinked_without_the_key_are_found(
         station: Station) -> None:
     with station.database.session() as session:
+        tamper_as_file_owner(session)  # as someone holding the database
         target = session.scalar(select(AuditEvent.seq).where(
             AuditEvent.action == "template.published").order_by(AuditEvent.seq.desc()).limit(1))
         rewrite_from(session, target, lambda payload: {**payload, "version": 99})
@@ -155,6 +157,7 @@ def test_events_cut_from_the_end_with_the_head_reset_are_found_by_an_anchor(
     anchors = tmp_path / "anchors.jsonl"
     assert kiosk_main(["audit", "anchor", "--out", str(anchors)]) == 0
     with station.database.session() as session:
+        tamper_as_file_owner(session)  # as someone holding the database
         head = session.get(AuditHead, 1)
         assert head is not None
         cut_at = head.seq

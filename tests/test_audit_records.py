@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
+from tamper import tamper_as_file_owner
 
 from kiosk.audit_records import check_records
 from kiosk.cases import find_case
@@ -46,6 +47,7 @@ def test_an_untouched_case_matches_every_event(station: Station, signed: str,
 def test_an_answer_changed_with_sql_is_named_with_its_question(station: Station,
                                                                signed: str) -> None:
     with station.database.session() as session:
+        tamper_as_file_owner(session)  # as someone holding the database
         session.execute(update(AnswerRevision).where(AnswerRevision.path == "incident_place")
                         .values(value="别的地方"))
     with station.database.session(readonly=True) as session:
@@ -67,6 +69,7 @@ def test_an_answer_slipped_in_without_an_event_is_named(station: Station, signed
 
 def test_a_replaced_signature_image_is_named(station: Station, signed: str) -> None:
     with station.database.session() as session:
+        tamper_as_file_owner(session)  # as someone holding the database
         session.execute(update(Signature).values(png=b"\x89PNG another hand"))
     with station.database.session(readonly=True) as session:
         (found,) = check_records(session)
@@ -88,6 +91,7 @@ def test_a_decision_changed_after_approval_is_named(station: Station, signed: st
     with station.database.session(readonly=True) as session:
         assert check_records(session) == []
     with station.database.session() as session:
+        tamper_as_file_owner(session)  # as someone holding the database
         decision = dict(find_case(session, signed).decision or {})
         decision.update(penalty_type="fine", amount=500)
         session.execute(update(Case).where(Case.code == signed).values(decision=decision))
@@ -105,6 +109,7 @@ def test_a_pdf_changed_together_with_its_stored_hash_is_refused_by_verify(
     forged[index + 12] ^= 0x01
     statement.write_bytes(bytes(forged))
     with station.database.session() as session:  # the attacker updates the row to match
+        tamper_as_file_owner(session)  # as someone holding the database
         session.execute(update(Document).where(Document.kind == "statement")
                         .values(pdf=bytes(forged),
                                 file_sha256=hashlib.sha256(forged).hexdigest()))
@@ -124,6 +129,7 @@ def test_kiosk_audit_verify_fails_and_names_the_changed_answer(
     assert kiosk_main(["audit", "verify"]) == 0
     assert "every answer, signature, decision and document matches" in capsys.readouterr().out
     with station.database.session() as session:
+        tamper_as_file_owner(session)  # as someone holding the database
         first = session.scalar(select(AnswerRevision).order_by(AnswerRevision.id).limit(1))
         assert first is not None
         session.execute(update(AnswerRevision).where(AnswerRevision.id == first.id)
@@ -140,11 +146,13 @@ def test_an_evidence_file_changed_in_the_store_is_named(station: Station, signed
     from kiosk.sample_cases import add_sample_evidence
 
     with station.database.session() as session:
+        tamper_as_file_owner(session)  # as someone holding the database
         add_user(session, "legal", "pw-legal-1", ["reviewer"], actor="test")
     sha = add_sample_evidence(station, signed, "legal")
     with station.database.session(readonly=True) as session:
         assert check_records(session) == []
     with station.database.session() as session:  # another picture put in its place
+        tamper_as_file_owner(session)  # as someone holding the database
         session.execute(update(BlobChunk).where(BlobChunk.sha256 == sha)
                         .values(data=b"\x89PNG another picture"))
     with station.database.session(readonly=True) as session:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import update
+from tamper import tamper_as_file_owner
 
 from kiosk import blobs
 from kiosk.models import BlobChunk
@@ -50,6 +51,7 @@ def test_a_changed_or_truncated_chunk_is_found(station: Station, small_chunks: i
     with station.database.session() as session:
         sha = blobs.put_blob(session, data, "video/x-matroska").sha256
     with station.database.session() as session:
+        tamper_as_file_owner(session)  # the evidence triggers refuse the program (0014)
         session.execute(update(BlobChunk).where(BlobChunk.sha256 == sha, BlobChunk.n == 1)
                         .values(data=b"y" * 1024))
     with station.database.session() as session:

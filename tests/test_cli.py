@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from shipped import shipped_template_ids, shipped_version
+from tamper import tamper_as_file_owner
 
 from kiosk.sample_cases import sample_photo_png
 from kiosk.settings import PROJECT_ROOT
@@ -207,6 +208,7 @@ def test_audit_verify_finds_a_removed_event(env: dict[str, str]) -> None:
         pytest.skip("edits the SQLite file directly; the PostgreSQL chain is tested in-process")
     assert kiosk(env, "audit", "verify").returncode == 0
     with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+        tamper_as_file_owner(db)  # the evidence triggers refuse the program (0014)
         db.execute("DELETE FROM audit_events WHERE seq = 2")
     result = kiosk(env, "audit", "verify")
     assert result.returncode == 1 and "event 2" in result.stderr

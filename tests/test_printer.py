@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import update
+from tamper import tamper_as_file_owner
 
 from kiosk.models import AnswerRevision, Document
 from kiosk.sample_cases import submitted_sample_case
@@ -92,6 +93,7 @@ def test_verify_finds_a_changed_byte(station: Station, exported: tuple[str, Path
 def test_verify_finds_a_changed_record(station: Station, exported: tuple[str, Path]) -> None:
     _, pdf = exported
     with station.database.session() as session:
+        tamper_as_file_owner(session)  # the evidence triggers refuse the program (0014)
         session.execute(update(AnswerRevision).where(AnswerRevision.path == "incident_place")
                         .values(value="别的地方"))
     verdict = verify_file(station, pdf)
@@ -161,6 +163,7 @@ def test_a_document_printed_before_an_upgrade_that_reshaped_its_content_still_ve
     monkeypatch.setattr(documents, "CONTENT_FORMAT", documents.CONTENT_FORMAT + 1)
     assert verify_file(station, pdf).ok, verify_file(station, pdf).message
     with station.database.session() as session:
+        tamper_as_file_owner(session)  # the evidence triggers refuse the program (0014)
         session.execute(update(Document).where(Document.kind == "statement")
                         .values(content=Document.content + " "))
     verdict = verify_file(station, pdf)

@@ -16,6 +16,7 @@ import av
 import numpy as np
 import pytest
 from sqlalchemy import delete, select
+from tamper import tamper_as_file_owner
 from test_cases import sample_file
 from test_party import PNG, STROKES, through_identity
 from test_review import FINE, officers, submitted
@@ -253,6 +254,7 @@ def test_recording_verify_names_a_changed_or_removed_segment(
     status, out, _ = recording_cli("recording", "verify", code)
     assert status == 0 and "3 segments match" in out
     with station.database.session() as session:
+        tamper_as_file_owner(session)  # as someone holding the database
         segment = session.execute(select(RecordingSegment).where(
             RecordingSegment.n == 1)).scalar_one()
         if tampering == "byte_flip":

@@ -7,6 +7,7 @@ import threading
 import pytest
 from sqlalchemy import update
 from sqlalchemy.orm.exc import StaleDataError
+from tamper import tamper_as_file_owner
 from test_cases import clock, sample_file
 
 from kiosk.answers_file import submit_answers
@@ -262,6 +263,7 @@ def test_tampering_with_the_audit_trail_is_found(station: Station, officers) -> 
         approve_level(session, find_case(session, code), officers["legal"], station.settings)
     with station.database.session() as session:
         assert verify_chain(session).is_intact
+        tamper_as_file_owner(session)  # the evidence triggers refuse the program (0014)
         session.execute(update(AuditEvent).where(AuditEvent.action == "review.approved")
                         .values(actor="head"))
     with station.database.session() as session:

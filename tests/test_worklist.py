@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
+from tamper import tamper_as_file_owner
 
 from kiosk.cases import convert_case, find_case, set_detention_possible
 from kiosk.changes import PostgresListener, changes_since, latest_seq
@@ -34,6 +35,7 @@ def test_the_queue_holds_open_work_and_what_was_decided_in_the_last_day(station:
     with station.database.session() as session:
         for case_id in (decided_today.id, decided_long_ago.id):
             convert_case(session, find_case(session, case_id), "不认错", actor="duty")
+        tamper_as_file_owner(session)  # a final case's decision time never changes (0014)
         session.execute(update(Case).where(Case.id == decided_long_ago.id)
                         .values(decided_at=datetime.now(UTC) - timedelta(days=3)))
     with station.database.session(readonly=True) as session:

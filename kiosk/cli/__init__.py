@@ -23,9 +23,11 @@ from kiosk.answer_types import AnswerError
 from kiosk.answers_file import AnswersFileError
 from kiosk.audit import AuditChainBroken
 from kiosk.audit_key import AuditKeyProblem
+from kiosk.blobs import BlobChanged
 from kiosk.cases import CaseError, CaseNotFound, Conflict, IdentityProblem
 from kiosk.codes import CaseCodeError
 from kiosk.db import DatabaseUnreachable
+from kiosk.guessing import GuessingThrottled
 from kiosk.identity import IdentityError
 from kiosk.interview import InterviewError
 from kiosk.migrations import SchemaOutOfDate
@@ -44,7 +46,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     AnswersFileError, CaseError, CaseNotFound, CaseCodeError, IdentityProblem, InterviewError,
     SettingsError, TransitionError, TemplateInvalid, TemplateNotFound, VersionConflict,
     AccountError, LoginFailed, AuditChainBroken, SchemaOutOfDate, DraftError, AnswerError,
-    IdentityError, EditError, AuditKeyProblem,
+    IdentityError, EditError, AuditKeyProblem, GuessingThrottled, BlobChanged,
 )
 
 

@@ -19,6 +19,7 @@ from kiosk_driver import KioskDriver
 from test_cases import sample_file
 
 from kiosk.cases import find_case, open_case
+from kiosk.guessing import MACHINE_LIMIT
 from kiosk.interview import flatten_answers
 from kiosk.models import Signature
 from kiosk.review import return_case
@@ -190,12 +191,30 @@ def test_escape_and_close_do_not_leave_the_kiosk(qtbot, window: KioskWindow) -> 
     pin = window.screens["pin"]
     driver.keypad(window.screens["pin"].findChild(type(window.screens["code"].keypad)), "1111")
     driver.tap(pin.exit)  # type: ignore[attr-defined]
+    # Checked against its hash off the screen's thread (kiosk/guessing.py).
+    qtbot.waitUntil(lambda: pin.error.text() == "密码不正确。")  # type: ignore[attr-defined]
     assert window.isVisible()
-    assert pin.error.text() == "密码不正确。"  # type: ignore[attr-defined]
     driver.keypad(window.screens["pin"].findChild(type(window.screens["code"].keypad)),
                   window.station.settings.admin_pin)
     driver.tap(pin.exit)  # type: ignore[attr-defined]
-    assert not window.isVisible()
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_after_five_wrong_start_codes_the_kiosk_says_how_long_to_wait(
+        qtbot, window: KioskWindow) -> None:
+    driver = KioskDriver(qtbot, window)
+    driver.tap(window.screens["idle"].start)  # type: ignore[attr-defined]
+    screen = window.screens["code"]
+    for n in range(1, MACHINE_LIMIT + 1):
+        screen.code.clear()  # type: ignore[attr-defined]
+        driver.keypad(screen.keypad, "000000")  # type: ignore[attr-defined]
+        driver.next()
+        qtbot.waitUntil(lambda: window.next_button.isEnabled())
+        shown = screen.error.text()  # type: ignore[attr-defined]
+        if n < MACHINE_LIMIT:
+            assert shown.startswith("没有找到这个开始码")
+    assert shown == ("输入错误次数过多，请 30 秒后再试。\n"
+                     "Too many wrong tries. Please try again in 30 seconds.")
 
 
 def test_every_screen_is_read_aloud_in_the_party_language(qtbot, window: KioskWindow,
@@ -207,3 +226,10 @@ def test_every_screen_is_read_aloud_in_the_party_language(qtbot, window: KioskWi
                     timeout=5000)
     assert all(language == "en" for text, language in renderer.requests
                if "admit" in text)
+
+
+def test_a_wait_of_two_minutes_or_more_is_said_in_whole_minutes() -> None:
+    from ui.kiosk.strings import wait_words
+    assert wait_words(119, "en") == "Too many wrong tries. Please try again in 119 seconds."
+    assert wait_words(120, "en") == "Too many wrong tries. Please try again in 2 minutes."
+    assert wait_words(121, "zh") == "输入错误次数过多，请 3 分钟后再试。"

@@ -115,6 +115,15 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "pin_title": {"zh": "管理员密码", "en": "Admin PIN"},
     "pin_wrong": {"zh": "密码不正确。", "en": "Wrong PIN."},
+    # Too many wrong start codes or PINs on this kiosk (kiosk/guessing.py): how long to wait.
+    "guess_wait_seconds": {
+        "zh": "输入错误次数过多，请 {n} 秒后再试。",
+        "en": "Too many wrong tries. Please try again in {n} seconds.",
+    },
+    "guess_wait_minutes": {
+        "zh": "输入错误次数过多，请 {n} 分钟后再试。",
+        "en": "Too many wrong tries. Please try again in {n} minutes.",
+    },
     "cancel": {"zh": "取消", "en": "Cancel"},
     "exit": {"zh": "退出", "en": "Exit"},
     "saving_failed": {
@@ -194,3 +203,11 @@ def lookup(table: dict[str, dict[str, str]], key: str, language: str,
 def tr(key: str, language: str, **values: object) -> str:
     """The wording of `key` in a language, with `{name}` values filled in."""
     return lookup(STRINGS, key, language, values)
+
+
+def wait_words(seconds: int, language: str) -> str:
+    """How long a kiosk must wait before the next try, in whole seconds or (from two minutes)
+    minutes rounded up."""
+    if seconds < 120:
+        return tr("guess_wait_seconds", language, n=seconds)
+    return tr("guess_wait_minutes", language, n=-(-seconds // 60))

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.cases import AnswerRejected, CaseError, CaseNotFound, IdentityProblem, find_case
+from kiosk.guessing import GuessingThrottled, PinCheck, check_admin_pin, this_machine
 from kiosk.hooks import SUBMITTED, notify
 from kiosk.notices import RIGHTS, TERMS
 from kiosk.party import (
@@ -74,7 +75,7 @@ from ui.kiosk.screens import (
     StartCodeScreen,
     StatusScreen,
 )
-from ui.kiosk.strings import tr
+from ui.kiosk.strings import tr, wait_words
 from ui.notifier import ChangeNotifier
 from ui.operations import Operations
 
@@ -387,6 +388,9 @@ class KioskWindow(QWidget):
                 text = error.messages.get(language) or str(error)
                 screen.show_problem(text, field)
                 self.say(text)  # read aloud as well: not every party reads
+            elif isinstance(error, GuessingThrottled):
+                screen.show_problem(f"{wait_words(error.wait_seconds, 'zh')}\n"
+                                    f"{wait_words(error.wait_seconds, 'en')}")
             elif isinstance(error, CaseNotFound):
                 screen.show_problem(f"{tr('code_wrong', 'zh')}\n{tr('code_wrong', 'en')}")
             elif isinstance(error, CaseError):
@@ -643,11 +647,32 @@ class KioskWindow(QWidget):
         self.refresh_footer()
 
     def _check_pin(self, pin: str) -> None:
-        if pin == self.station.settings.admin_pin:
-            self.may_close = True
-            self.close()
-        else:
-            self.screens["pin"].show_problem(tr("pin_wrong", self.language))
+        """The PIN is checked against its hash off the UI thread; wrong ones are counted and
+        too many make this kiosk wait (kiosk/guessing.py)."""
+        station, screen = self.station, self.screens["pin"]
+
+        def check() -> PinCheck:
+            with station.database.session() as session:
+                return check_admin_pin(session, station.settings.admin_pin, pin,
+                                       machine=this_machine(), now=station.now())
+
+        def checked(result: PinCheck) -> None:
+            if result.accepted:
+                self.may_close = True
+                self.close()
+            elif result.wait_seconds is not None:
+                screen.show_problem(wait_words(result.wait_seconds, self.language))
+            else:
+                screen.show_problem(tr("pin_wrong", self.language))
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, GuessingThrottled):
+                screen.show_problem(wait_words(error.wait_seconds, self.language))
+            else:
+                log.error("admin PIN check failed", exc_info=error)
+                screen.show_problem(tr("saving_failed", self.language))
+
+        self.operations.run(check, checked, failed)
 
     # -- the keys and the field being typed into ------------------------------------------
 

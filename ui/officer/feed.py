@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.changes import changes_since, latest_seq
+from kiosk.guessing import bursts_since
 from kiosk.station import Station
 from kiosk.worklist import QueueRow, queue_rows
 from ui.notifier import ChangeNotifier
@@ -31,6 +33,7 @@ class FeedUpdate:
     changed: set[str]  # every case the wake-up concerned (rows of cases now gone included)
     is_full: bool      # the whole queue was read (start, or after a lost connection)
     named: bool = False  # notifications name their cases (PostgreSQL); SQLite's never do
+    bursts: tuple[dict[str, Any], ...] = ()  # guessing at the kiosks since the last read
 
 
 class QueueFeed(QObject):
@@ -93,7 +96,8 @@ class QueueFeed(QObject):
                 new_seq, audited = changes_since(session, seq)
                 changed = audited | named
                 return new_seq, FeedUpdate(
-                    queue_rows(session, now=station.now(), case_ids=changed), changed, False)
+                    queue_rows(session, now=station.now(), case_ids=changed), changed, False,
+                    bursts=tuple(bursts_since(session, seq)))
 
         self.operations.run(read, self._done, self._failed)
 

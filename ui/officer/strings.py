@@ -58,6 +58,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "unlock": {"zh": "解锁", "en": "Unlock"},
     "switch_user": {"zh": "切换用户（退出登录）", "en": "Switch user (log out)"},
     "new_arrival_title": {"zh": "快速办理：有新的待审核案件", "en": "Fast-track: a case to review"},
+    # A burst of wrong start codes or admin PINs at the kiosks (kiosk/guessing.py).
+    "guessing_title": {"zh": "快速办理：自助终端疑似被猜码",
+                       "en": "Fast-track: guessing at the kiosks"},
+    "guessing_start_code": {
+        "zh": "{minutes} 分钟内输入错误的开始码 {wrong} 次（终端：{machines}）。",
+        "en": "{wrong} wrong start codes in {minutes} minutes (kiosks: {machines}).",
+    },
+    "guessing_admin_pin": {
+        "zh": "{minutes} 分钟内输入错误的管理员密码 {wrong} 次（终端：{machines}）。",
+        "en": "{wrong} wrong admin PINs in {minutes} minutes (kiosks: {machines}).",
+    },
     # case view
     "no_case": {
         "zh": "在左侧选择一个案件。新提交的案件会自动出现。",

@@ -497,6 +497,11 @@ class OfficerWindow(QMainWindow):
         if self.model is None:
             return
         self.model.apply(update)
+        for burst in update.bursts:  # start codes or the admin PIN guessed at the kiosks
+            self.alerts.announce(tr("guessing_title", self.language),
+                                 tr(f"guessing_{burst['kind']}", self.language,
+                                    wrong=burst["wrong"], minutes=burst["minutes"],
+                                    machines=", ".join(burst["machines"])))
         if self.is_locked and self.lock_page is not None:
             self.lock_page.refresh(self.model)
         if self.selected is not None:
