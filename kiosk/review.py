@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -25,13 +25,15 @@ from kiosk.law import (
     check_penalty,
     load_law,
 )
-from kiosk.models import Case, ReviewAction, ReviewComment, User
+from kiosk.models import Case, PenaltyNotice, ReviewAction, ReviewComment, User
 from kiosk.roles import Role
 from kiosk.settings import Settings
 from kiosk.states import FINAL, LABELS, CaseStatus
 from kiosk.template_store import template_of
 
-DECIDING_ROLES = frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER})
+DECIDING_ROLES = frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER, Role.COUNTY_APPROVER})
+COUNTY_LEVEL = Role.COUNTY_APPROVER
+"""The county-level organ's review level (PSAPL Art. 109), after the station's `review_chain`."""
 
 
 class ReviewError(CaseError):
@@ -280,6 +282,38 @@ def require_other_evidence(session: Session, case: Case, settings: Settings) -> 
                           "evidence add)", reason=problem, code=case.code, article=111)
 
 
+def needs_county(penalty: Mapping[str, Any] | None) -> bool:
+    """Whether a penalty is the county-level organ's to decide (PSAPL Art. 109): detention, or
+    a fine over 1,000 yuan (`Decision.checked` fills in `authority`)."""
+    return bool(penalty) and penalty.get("authority") == "county"  # type: ignore[union-attr]
+
+
+def _open_proposal(session: Session, case: Case) -> Mapping[str, Any] | None:
+    return session.execute(
+        select(PenaltyNotice.proposal).where(PenaltyNotice.case_id == case.id,
+                                             PenaltyNotice.submission == case.submission_count,
+                                             PenaltyNotice.closed.is_(None))
+        .order_by(PenaltyNotice.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def chain_of(session: Session, case: Case, settings: Settings, *,
+             penalty: Mapping[str, Any] | None = None) -> tuple[str, ...]:
+    """The review levels of this case: the station's `review_chain`, then the county-level
+    organ's level (COUNTY_LEVEL) when the penalty at hand is the county's (PSAPL Art. 109).
+
+    The penalty at hand is `penalty` (the one being decided now) if given, else the decided
+    one, else the open proposal of the notice (PSAPL Art. 112). A case already at the county
+    level keeps it. The station's last level proposes and hears the party; the county level
+    decides the proposal (or a lighter penalty) and the decision is issued in its name.
+    """
+    station = tuple(settings.review_chain)
+    if penalty is None:
+        penalty = case.decision if case.decision is not None else _open_proposal(session, case)
+    if needs_county(penalty) or case.review_level >= len(station):
+        return (*station, COUNTY_LEVEL.value)
+    return station
+
+
 def approve_level(session: Session, case: Case, user: User, settings: Settings, *,
                   decision: Decision | None = None, take_over: bool = False,
                   expected_version: int | None = None) -> Case:
@@ -289,12 +323,24 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
     PSAPL Art. 112), or lighter; a decision not to penalise is given here directly.
     """
     lock(case, expected_version)
-    chain = settings.review_chain
     level = case.review_level
     if case.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW):
         raise ReviewError(f"case {case.code} is {_status_words(case)}; only a submitted case "
                           f"or one in review can be approved", reason="not_approvable",
                           code=case.code, status=case.status)
+    checked = None
+    if decision is not None:
+        today = datetime.now(ZoneInfo(settings.timezone)).date()  # the station's day
+        checked = decision.checked(settings, template_of(case.template_version).offence,
+                                   age=party_age(case, today))
+    proposing = len(settings.review_chain) - 1  # the station's last level (PSAPL Art. 112)
+    if checked is not None and level == proposing:
+        from kiosk.penalty_notice import refuse_raised
+
+        refuse_raised(session, case, asdict(checked))  # before the level it would need
+    chain = chain_of(session, case, settings,
+                     penalty=asdict(checked) if checked is not None and level <= proposing
+                     else None)
     if level >= len(chain):
         raise ReviewError(f"case {case.code} has no review level {level + 1}",
                           reason="no_such_level", code=case.code, level=level + 1)
@@ -315,11 +361,6 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
                           f"each level is decided by a different person",
                           reason="approved_before", user=user.username)
     is_final = level == len(chain) - 1
-    checked = None
-    if decision is not None:
-        today = datetime.now(ZoneInfo(settings.timezone)).date()  # the station's day
-        checked = decision.checked(settings, template_of(case.template_version).offence,
-                                   age=party_age(case, today))
     if not is_final and checked is not None:
         raise ReviewError(f"the decision is given at the final level ({chain[-1]}), not at "
                           f"level {level + 1}", reason="decision_too_early", role=chain[-1],
@@ -335,6 +376,15 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
                               "--days, --basis and --circumstances", reason="decision_missing")
         if decided["penalty_type"] != PenaltyType.NO_PENALTY:
             require_other_evidence(session, case, settings)
+        if level > proposing:  # PSAPL Art. 109: the county organ decided; issued in its name
+            decided = {**decided, "authority": "county"}
+    elif level == proposing:
+        # PSAPL Art. 109, 112: the station's last level passes the county organ a penalty the
+        # party was told of and heard on, never one still unanswered.
+        from kiosk.penalty_notice import require_heard
+
+        require_heard(session, case)
+        require_other_evidence(session, case, settings)
     claim_case(session, case, user, take_over=take_over)
     details: dict[str, Any] = {"submission": case.submission_count, "chain": list(chain)}
     if is_final:

@@ -210,6 +210,10 @@ def _check(values: dict[str, object]) -> None:
         raise SettingsError("setting 'review_chain' needs at least one review level",
                             setting="review_chain", reason="no_level")
     for role in values["review_chain"]:  # type: ignore[union-attr]
+        if role == Role.COUNTY_APPROVER:  # PSAPL Art. 109: added by the penalty, not the station
+            raise SettingsError("setting 'review_chain' names the county level, which a case "
+                                "gets by its penalty (PSAPL Art. 109), not from the station",
+                                setting="review_chain", reason="county_level_in_chain")
         if role not in set(Role):
             raise SettingsError(f"setting 'review_chain' names an unknown role {role!r}",
                                 setting="review_chain", reason="unknown_role", role=role)

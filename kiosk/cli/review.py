@@ -15,7 +15,14 @@ from kiosk.cases import CaseError, find_case
 from kiosk.cli import notice, read_password, refuse_control_characters
 from kiosk.hooks import APPROVED, notify
 from kiosk.penalty_notice import answer_argument, propose
-from kiosk.review import Decision, PenaltyType, approve_level, convert_by_officer, return_case
+from kiosk.review import (
+    Decision,
+    PenaltyType,
+    approve_level,
+    chain_of,
+    convert_by_officer,
+    return_case,
+)
 from kiosk.station import open_station
 from kiosk.users import LoginPolicy, authenticate
 
@@ -100,10 +107,10 @@ def run_review(args: argparse.Namespace) -> int:
         else:
             convert_by_officer(session, case, user, args.reason or "")
         status, level, case_code = case.status, case.review_level, case.code
+        chain = chain_of(session, case, station.settings)  # with the county level, Art. 109
     if status == "approved":
         for problem in notify(station, APPROVED, case_code):
             print(f"warning: {problem}", file=sys.stderr)
-    chain = station.settings.review_chain
     if status == "in_review":
         print(f"{args.code}: level {level} of {len(chain)} approved; next: {chain[level]}")
     else:

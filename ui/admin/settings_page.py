@@ -329,7 +329,8 @@ class PinField(Field):
 
 def make_field(key: str, language: str) -> Field:
     if key == "review_chain":
-        chain_roles = [r.value for r in Role if r in DECIDING_ROLES]
+        chain_roles = [r.value for r in Role if r in DECIDING_ROLES
+                       and r != Role.COUNTY_APPROVER]  # added by the penalty, Art. 109
         return ListField(key, chain_roles, lambda code, n: role_words(code, language) if n < 0
                          else tr("level", language, n=n + 1, role=role_words(code, language)),
                          language)

@@ -181,6 +181,9 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "approve_final": {"zh": "审批并作出决定 (Ctrl+Enter)", "en": "Approve and decide (Ctrl+Enter)"},
     "propose": {"zh": "告知拟处罚", "en": "Notify the party"},
+    # PSAPL Art. 109: the station passes a heard penalty to the county-level organ.
+    "to_county": {"zh": "报县级公安机关审批 (Ctrl+Enter)",
+                  "en": "Send to the county organ (Ctrl+Enter)"},
     "decide_as_told": {"zh": "按告知作出决定 (Ctrl+Enter)",
                        "en": "Decide as notified (Ctrl+Enter)"},
     "answer_argument": {"zh": "答复陈述申辩", "en": "Answer the argument"},

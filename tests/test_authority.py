@@ -1,0 +1,127 @@
+"""Who decides (PSAPL Art. 109): a warning or a fine up to 1,000 yuan is the station's; any
+detention or a larger fine adds the county-level organ's level after the station's chain, and
+the decision is issued in that organ's name. The station's last level proposes and hears the
+party (Art. 112); the county level decides."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kiosk.cases import find_case
+from kiosk.models import User
+from kiosk.review import Decision, ReviewError, approve_level, chain_of, review_actions
+from kiosk.sample_cases import (
+    answer_sample_notice,
+    corroborate_case,
+    county_approver,
+    decide_after_notice,
+    submitted_sample_case,
+)
+from kiosk.settings import SettingsError, load_settings
+from kiosk.station import Station
+from kiosk.users import add_user
+from printer.documents import export_documents
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def reviewed(station: Station, template_id: str) -> tuple[str, User]:
+    """A submitted case whose first level is approved; returns its code and the station head."""
+    code = submitted_sample_case(station, template_id).code
+    with station.database.session() as session:
+        legal = add_user(session, "legal", "password-1", ["reviewer"], actor="test")
+        head = add_user(session, "head", "password-2", ["approver"], actor="test")
+    with station.database.session() as session:
+        approve_level(session, find_case(session, code), legal, station.settings)
+    return code, head
+
+
+def roles_that_approved(station: Station, code: str) -> list[str | None]:
+    with station.database.session(readonly=True) as session:
+        return [a.role for a in review_actions(session, find_case(session, code))
+                if a.action == "approved"]
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace("\n", "")
+
+
+def test_a_1200_yuan_fine_goes_to_the_county_level_and_prints_the_organs_name(
+        station: Station, tmp_path: Path) -> None:
+    code, head = reviewed(station, "petty-theft")
+    corroborate_case(station, code, "head")
+    from kiosk import penalty_notice
+
+    with station.database.session() as session:
+        case = find_case(session, code)
+        penalty_notice.propose(session, case, head, station.settings,
+                               Decision("fine", "58", "如实陈述", amount=1200))
+        case_id = case.id
+        # Art. 109: the case now has the county organ's level after the station's two.
+        assert chain_of(session, case, station.settings) == (
+            "reviewer", "approver", "county_approver")
+    answer_sample_notice(station, case_id)
+    with station.database.session() as session:
+        case = approve_level(session, find_case(session, code), head, station.settings)
+        assert (case.status, case.review_level, case.decision) == ("in_review", 2, None)
+    county = county_approver(station)
+    with station.database.session() as session:
+        case = approve_level(session, find_case(session, code), county, station.settings)
+        assert case.status == "approved"
+        assert case.decision["authority"] == "county" and case.decision["amount"] == 1200
+    assert roles_that_approved(station, code) == ["reviewer", "approver", "county_approver"]
+    written, _ = export_documents(station, code, tmp_path)
+    text = pdf_text(next(p for p in written if p.name.endswith("-decision.pdf")))
+    assert "处罚款人民币1200元" in text
+    assert station.settings.county_organ_name in text
+
+
+@pytest.mark.parametrize(("amount", "levels"), [
+    (1000, ["reviewer", "approver"]),                     # the station's bound (Art. 109)
+    (1001, ["reviewer", "approver", "county_approver"]),  # one yuan more: the county's
+])
+def test_the_county_level_begins_one_yuan_above_1000(
+        station: Station, amount: int, levels: list[str]) -> None:
+    code, head = reviewed(station, "petty-theft")
+    decided = decide_after_notice(station, code, head, Decision("fine", "58", "如实陈述",
+                                                                amount=amount))
+    assert decided.status == "approved"
+    assert roles_that_approved(station, code) == levels
+
+
+def test_detention_of_one_day_always_goes_to_the_county_level(station: Station) -> None:
+    code, head = reviewed(station, "minor-assault")
+    decided = decide_after_notice(station, code, head, Decision("detention", "51", "情节较轻",
+                                                                days=1))
+    assert decided.decision["authority"] == "county"
+    assert roles_that_approved(station, code) == ["reviewer", "approver", "county_approver"]
+
+
+def test_the_station_passes_nothing_up_before_the_party_answered(station: Station) -> None:
+    """Art. 112 before Art. 109: the county organ decides only a penalty the party heard of."""
+    code, head = reviewed(station, "minor-assault")
+    corroborate_case(station, code, "head")
+    from kiosk import penalty_notice
+
+    with station.database.session() as session:
+        penalty_notice.propose(session, find_case(session, code), head, station.settings,
+                               Decision("detention", "51", "情节较轻", days=2))
+    with station.database.session() as session, pytest.raises(ReviewError) as refused:
+        approve_level(session, find_case(session, code), head, station.settings)
+    assert refused.value.reason == "notice_unanswered"
+    county = county_approver(station)
+    with station.database.session() as session, pytest.raises(ReviewError) as refused:
+        approve_level(session, find_case(session, code), county, station.settings)
+    assert refused.value.reason.startswith("level_role_needed")  # the station's level first
+    with station.database.session(readonly=True) as session:
+        assert find_case(session, code).review_level == 1  # nothing written
+
+
+def test_the_county_level_is_not_a_station_setting() -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings({"review_chain": ["reviewer", "county_approver"]}, env={})
+    assert refused.value.reason == "county_level_in_chain"
