@@ -22,8 +22,8 @@ from kiosk.party import REVIEW, PartySession, PartyState
 from kiosk.review import Decision, PenaltyType, approve_level
 from kiosk.roles import Role
 from kiosk.samples import sample_flat_answers, sample_party
-from kiosk.station import Station
 from kiosk.states import CaseStatus
+from kiosk.station import Station
 from kiosk.template_store import template_of
 from kiosk.users import add_user, get_user
 

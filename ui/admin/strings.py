@@ -350,7 +350,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "setting_no_level": {"zh": "至少需要一级审核。", "en": "At least one review level is needed."},
     "setting_unknown_role": {"zh": "未知角色：{role}。", "en": "Unknown role: {role}."},
     "setting_county_level_in_chain": {
-        "zh": "县级公安机关审批由处罚决定自动加入（治安管理处罚法第一百零九条），不在本所审核链中设置。",
+        "zh": "县级公安机关的审批级由处罚决定自动加入（治安管理处罚法第一百零九条），"
+              "不在本所审核链中设置。",
         "en": "The county level is added by the penalty (PSAPL Art. 109), not set in the "
               "station's chain.",
     },
