@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.audit import record_event
 from kiosk.cases import CaseError, convert_case, interview_of, lock, move, set_detention_possible
+from kiosk.document_numbers import COUNTY, STATION, number_decision
 from kiosk.evidence import evidence_problem
 from kiosk.law import (
     Law,
@@ -391,7 +392,11 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
         move(case, CaseStatus.APPROVED)
         case.decision = decided
         case.decided_at = datetime.now(UTC)
+        # PSAPL Art. 109, 115: numbered by the organ that issues it, in this transaction.
+        case.decision_number = number_decision(
+            session, settings, COUNTY if needs_county(decided) else STATION, case.decided_at)
         details["decision"] = case.decision
+        details["decision_number"] = case.decision_number
     else:
         case.claimed_by = None  # the next level's officer claims it
         case.claimed_at = None

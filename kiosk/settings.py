@@ -77,6 +77,8 @@ class Settings:
     print_on_approval: bool
     station_name: str
     county_organ_name: str
+    decision_number_prefix: str
+    county_decision_number_prefix: str
     reconsideration_body: str
     court_name: str
     fine_payment_place: str
@@ -133,6 +135,7 @@ STATION_ONLY = frozenset({
     "hearing_fine_threshold", "detention_days_excluded", "decision_deadline_hours",
     "questioning_limit_hours", "questioning_limit_detention_hours",
     "template_four_eyes", "county_organ_name", "reconsideration_body", "court_name",
+    "decision_number_prefix", "county_decision_number_prefix",
     "fine_payment_place", "evidence_kinds_counting",
 })
 """Settings with legal weight: the same on every machine, so only the database may change them

@@ -122,6 +122,8 @@ def decision_content(kind: str, session: Session, case: Case, station: Station) 
     return {
         "kind": kind,
         "case_code": case.code,
+        # PSAPL Art. 115: the decision's own document number (文号), from its organ's series.
+        "decision_number": case.decision_number or "",
         "submission": case.submission_count,
         "language": language,
         # PSAPL Art. 109: detention or a fine over 1,000 yuan is the county-level organ's.
@@ -259,7 +261,10 @@ def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFo
             f"{party['document']}".strip(), party["address"]) if part)
         story = [
             Paragraph(escape(title), style.title),
-            field("number", content["case_code"]),
+            # Under the title, as decisions carry it; a decision of an older release has
+            # none, and keeps the case code it was printed with.
+            Paragraph(escape(content["decision_number"]), right)
+            if content.get("decision_number") else field("number", content["case_code"]),
             field("party", who),
             Spacer(1, 3 * mm),
             Paragraph(f"<b>{label('facts_heading')}：</b>{escape(facts)}", style.body),

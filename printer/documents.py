@@ -98,7 +98,8 @@ KINDS = (
 KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
 
 
-CONTENT_FORMAT = 4  # 3: the notice record from the stored notice; 4: the decision's evidence
+CONTENT_FORMAT = 5  # 3: the notice record from the stored notice; 4: the decision's evidence;
+# 5: the decision's document number (文号)
 """The shape of the documents' content JSON, stored in each as "format". Raise it whenever a
 content builder adds, removes or renames a field: `kiosk verify` compares a document with the
 case's current record only when both are of the same shape, so an upgrade never makes a

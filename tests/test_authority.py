@@ -6,12 +6,18 @@ party (Art. 112); the county level decides."""
 from __future__ import annotations
 
 import subprocess
+import threading
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from kiosk.audit import case_events
 from kiosk.cases import find_case
-from kiosk.models import User
+from kiosk.document_numbers import COUNTY, DECISION, STATION, next_number, number_decision
+from kiosk.models import Case, User
 from kiosk.review import Decision, ReviewError, approve_level, chain_of, review_actions
 from kiosk.sample_cases import (
     answer_sample_notice,
@@ -125,3 +131,91 @@ def test_the_county_level_is_not_a_station_setting() -> None:
     with pytest.raises(SettingsError) as refused:
         load_settings({"review_chain": ["reviewer", "county_approver"]}, env={})
     assert refused.value.reason == "county_level_in_chain"
+
+
+# -- the document number (文号): per organ, per year, per kind (PSAPL Art. 109, 115) ----------
+
+
+def decided_number(station: Station, decision: Decision, template_id: str = "minor-assault",
+                   *, first: bool = True) -> str:
+    """A case decided as `decision`; its document number. Officers are added on the first."""
+    code = submitted_sample_case(station, template_id).code
+    with station.database.session() as session:
+        if first:
+            add_user(session, "legal", "password-1", ["reviewer"], actor="test")
+            add_user(session, "head", "password-2", ["approver"], actor="test")
+        legal, head = (session.execute(select(User).where(User.username == name)).scalar_one()
+                       for name in ("legal", "head"))
+        approve_level(session, find_case(session, code), legal, station.settings)
+    case = decide_after_notice(station, code, head, decision)
+    assert case.decision_number
+    return case.decision_number
+
+
+def test_two_decisions_of_a_year_get_consecutive_numbers_and_the_county_its_own(
+        station: Station, tmp_path: Path) -> None:
+    year = station.today().year
+    fine = Decision("fine", "51", "如实陈述，取得谅解", amount=300)
+    assert decided_number(station, fine) == f"示例公（治）决字〔{year}〕第00001号"
+    assert decided_number(station, fine, first=False) == f"示例公（治）决字〔{year}〕第00002号"
+    # Art. 109: detention is the county organ's, numbered in its own series from 1.
+    detention = decided_number(station, Decision("detention", "51", "情节较轻", days=2),
+                               first=False)
+    assert detention == f"示公（治）决字〔{year}〕第00001号"
+    with station.database.session(readonly=True) as session:
+        case = session.execute(select(Case).where(Case.decision_number == detention)).scalar_one()
+        code = case.code
+        numbered = [e.payload.get("decision_number") for e in case_events(session, case.id)
+                    if e.action == "review.approved"]
+    assert numbered[-1] == detention  # audited with the decision
+    written, _ = export_documents(station, code, tmp_path)
+    text = pdf_text(next(p for p in written if p.name.endswith("-decision.pdf")))
+    assert detention in text  # printed instead of the case code
+
+
+def test_a_new_year_on_the_station_calendar_restarts_the_numbers(station: Station) -> None:
+    """00:30 on 1 January in Beijing is still 31 December in UTC: the year is the station's."""
+    settings = station.settings
+    with station.database.session() as session:
+        last_of_2026 = number_decision(session, settings, STATION,
+                                       datetime(2026, 12, 31, 15, 59, tzinfo=UTC))
+        again = number_decision(session, settings, STATION,
+                                datetime(2026, 12, 31, 15, 59, 30, tzinfo=UTC))
+        first_of_2027 = number_decision(session, settings, STATION,
+                                        datetime(2026, 12, 31, 16, 30, tzinfo=UTC))
+    assert last_of_2026 == "示例公（治）决字〔2026〕第00001号"
+    assert again == "示例公（治）决字〔2026〕第00002号"
+    assert first_of_2027 == "示例公（治）决字〔2027〕第00001号"
+
+
+def test_concurrent_decisions_never_share_a_number(station: Station) -> None:
+    """Eight decisions drawn at once, each transaction held open a moment so they overlap:
+    they wait for each other (a row lock on PostgreSQL, the write lock on SQLite)."""
+    numbers: list[int] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def decide_one() -> None:
+        try:
+            start.wait()
+            with station.database.session() as session:
+                numbers.append(next_number(session, COUNTY, 2026, DECISION))
+                time.sleep(0.05)  # the rest of the decision's transaction
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=decide_one) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(numbers) == list(range(1, 9))  # none shared, none skipped
+
+
+def test_a_decision_rolled_back_gives_its_number_back(station: Station) -> None:
+    with pytest.raises(RuntimeError), station.database.session() as session:
+        next_number(session, STATION, 2026, DECISION)
+        raise RuntimeError("the decision failed after its number was drawn")
+    with station.database.session() as session:
+        assert next_number(session, STATION, 2026, DECISION) == 1  # no gap

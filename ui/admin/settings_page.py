@@ -54,7 +54,8 @@ from ui.widgets.fields import set_state as _mark_property
 Run = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("section_station", ("station_name", "county_organ_name", "reconsideration_body",
+    ("section_station", ("station_name", "county_organ_name", "decision_number_prefix",
+                         "county_decision_number_prefix", "reconsideration_body",
                          "court_name", "fine_payment_place", "department_code",
                          "action_type_code", "custom_code", "timezone", "languages")),
     ("section_review", ("review_chain", "decision_deadline_hours", "questioning_limit_hours",

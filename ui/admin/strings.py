@@ -19,6 +19,18 @@ SETTING_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("County-level organ", "Detention and fines over 1,000 yuan are decided by the "
                "county-level organ and issued in its name (PSAPL Art. 109)."),
     },
+    "decision_number_prefix": {
+        "zh": ("本所决定书文号前缀", "本所作出的决定书文号的前缀，例如“示例公（治）决字”，"
+                                "文号如 示例公（治）决字〔2026〕第00012号。"),
+        "en": ("Station decision number prefix", "The prefix of the document number of the "
+               "station's decisions, e.g. 示例公（治）决字〔2026〕第00012号."),
+    },
+    "county_decision_number_prefix": {
+        "zh": ("县级公安机关决定书文号前缀", "以县级公安机关名义作出的决定书文号的前缀"
+                                      "（《治安管理处罚法》第一百零九条）。"),
+        "en": ("County decision number prefix", "The prefix of the document number of "
+               "decisions issued in the county-level organ's name (PSAPL Art. 109)."),
+    },
     "reconsideration_body": {
         "zh": ("行政复议机关", "印在处罚决定书上：当事人可以向它申请行政复议（六十日内）。"),
         "en": ("Reconsideration body", "Printed on decisions: where the party may apply for "
