@@ -219,3 +219,25 @@ def test_a_decision_rolled_back_gives_its_number_back(station: Station) -> None:
         raise RuntimeError("the decision failed after its number was drawn")
     with station.database.session() as session:
         assert next_number(session, STATION, 2026, DECISION) == 1  # no gap
+
+
+# -- the delivery receipt (送达回执, PSAPL Art. 116) ---------------------------------------
+
+
+def test_the_delivery_receipt_lists_the_decision_served_and_leaves_the_time_for_the_pen(
+        station: Station, tmp_path: Path) -> None:
+    number = decided_number(station, Decision("fine", "51", "如实陈述，取得谅解", amount=300))
+    with station.database.session(readonly=True) as session:
+        code = session.execute(select(Case.code).where(Case.decision_number == number)
+                               ).scalar_one()
+    written, pending = export_documents(station, code, tmp_path)
+    receipt = next(p for p in written if p.name.endswith("-delivery-receipt.pdf"))
+    text = pdf_text(receipt)
+    for item in ("送达回执", station.settings.station_name,          # the organ and the place
+                 "张三",                                              # the person served
+                 "行政处罚决定书", number, "1份",                      # what was served
+                 "第一百一十六条",                                    # Art. 116, on the spot
+                 "______年____月____日____时____分",                   # the time, for the pen
+                 "受送达人签名", "送达人签名"):
+        assert item in text, item
+    assert "delivery-receipt" not in pending
