@@ -34,6 +34,7 @@ from kiosk.review import (
     _require_level_role,
     _status_words,
     claim_case,
+    days_held,
     party_age,
     require_other_evidence,
 )
@@ -144,7 +145,8 @@ def propose(session: Session, case: Case, user: User, settings: Settings, decisi
     role = _require_final_level(session, case, user, settings)
     today = datetime.now(ZoneInfo(settings.timezone)).date()
     checked = decision.checked(settings, template_of(case.template_version).offence,
-                               age=party_age(case, today))
+                               age=party_age(case, today),
+                               held=days_held(case, datetime.now(UTC)))
     if checked.penalty_type == PenaltyType.NO_PENALTY:
         raise ReviewError("a decision not to penalise needs no notice; approve it directly",
                           reason="no_notice_for_no_penalty")

@@ -81,13 +81,16 @@ class Decision:
     authority: str | None = None
     reduced: bool = False
     not_executed: str | None = None
+    offset_days: int | None = None  # PSAPL Art. 110: days already held, confirmed by the officer
 
     def checked(self, settings: Settings, offence: str | None = None, *,
-                age: int | None = None) -> Decision:
+                age: int | None = None, held: int | None = None) -> Decision:
         """The decision if complete and inside the law's and the fast-track's limits.
 
         `offence` is the case type's (templates/law/); without one only the settings' limits
-        apply. `age` is the party's age on the day of the decision. ReviewError says why not.
+        apply. `age` is the party's age on the day of the decision; `held` the whole days the
+        party has been held for this case (`days_held`), which bound the days offset against
+        the detention (PSAPL Art. 110). ReviewError says why not.
         """
         try:
             kind = PenaltyType(self.penalty_type)
@@ -128,6 +131,7 @@ class Decision:
         elif self.days is not None:
             raise ReviewError(f"days only go with detention, not with {kind.value}",
                               reason="days_not_detention", penalty=kind.value)
+        offset = self._offset(has_detention, held)
         grounds = tuple(dict.fromkeys(g.strip() for g in self.mitigation if g.strip()))
         fit = None
         if the_offence is not None:
@@ -141,7 +145,27 @@ class Decision:
                         fit.tier.id if fit else None,
                         fit.authority if fit else authority_of(law, Penalty(
                             kind.value, self.days, self.amount)),
-                        fit.reduced if fit else False, fit.not_executed if fit else None)
+                        fit.reduced if fit else False, fit.not_executed if fit else None,
+                        offset)
+
+    def _offset(self, has_detention: bool, held: int | None) -> int | None:
+        """PSAPL Art. 110: each day held for the same act counts against one day of detention;
+        never more days than the detention, nor than the party was held."""
+        if not self.offset_days:
+            return None
+        if not has_detention:
+            raise ReviewError("days held only count against detention (PSAPL Art. 110)",
+                              reason="offset_not_detention", article=110)
+        if self.offset_days < 0 or (self.days is not None and self.offset_days > self.days):
+            raise ReviewError(f"{self.offset_days} days held cannot count against a detention "
+                              f"of {self.days} days (PSAPL Art. 110)",
+                              reason="offset_exceeds_days", offset=self.offset_days,
+                              days=self.days, article=110)
+        if held is not None and self.offset_days > held:
+            raise ReviewError(f"the party was held {held} whole days, not {self.offset_days} "
+                              f"(PSAPL Art. 110)", reason="offset_exceeds_held",
+                              offset=self.offset_days, held=held, article=110)
+        return self.offset_days
 
     def _basis(self, law: Law, offence: Offence | None, *, no_penalty: bool = False) -> str:
         """The basis as the decision prints it: an article number becomes its citation.
@@ -190,6 +214,19 @@ def party_age(case: Case, on: date) -> int | None:
     except ValueError:
         return None
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+HELD_ARRIVALS = ("summoned", "brought")  # in custody from the arrival (kiosk.cases.ArrivalMode)
+
+
+def days_held(case: Case, until: datetime) -> int:
+    """Whole days (24 hours each) the party has been held for this case until `until`: from
+    the arrival when summoned or brought in and kept; 0 for a party who came in by themselves
+    (PSAPL Art. 110: one day held counts against one day of detention)."""
+    if case.arrival_mode not in HELD_ARRIVALS or case.arrived_at is None:
+        return 0
+    arrived = case.arrived_at if case.arrived_at.tzinfo else case.arrived_at.replace(tzinfo=UTC)
+    return max(0, int((until - arrived).total_seconds() // 86400))
 
 
 def _require_active(user: User) -> None:
@@ -333,7 +370,8 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
     if decision is not None:
         today = datetime.now(ZoneInfo(settings.timezone)).date()  # the station's day
         checked = decision.checked(settings, template_of(case.template_version).offence,
-                                   age=party_age(case, today))
+                                   age=party_age(case, today),
+                                   held=days_held(case, datetime.now(UTC)))
     proposing = len(settings.review_chain) - 1  # the station's last level (PSAPL Art. 112)
     if checked is not None and level == proposing:
         from kiosk.penalty_notice import refuse_raised

@@ -47,7 +47,7 @@ LABELS = frozenset({
     "party_signature_decision", "male", "female", "age",
     "notice_time", "notice_place", "notice_officer", "pre_penalty_facts", "pre_penalty_accepted",
     "pre_penalty_argued", "pre_penalty_reply", "notice_signature", "notice_signed_at",
-    "evidence_heading", "evidence_item",
+    "evidence_heading", "evidence_item", "detention_offset",
     *(f"evidence_kind_{kind}" for kind in EvidenceKind),
     *(f"evidence_source_{source}" for source in EvidenceSource),
 })
@@ -161,6 +161,10 @@ def _penalty(decision: dict[str, Any], wording: Wording, language: str) -> str:
         kind_alone = {**decision, "not_executed": None}
         return _penalty(kind_alone, wording, language) + wording.label(
             "detention_not_executed", language)
+    if decision.get("offset_days"):  # PSAPL Art. 110: days already held count against it
+        without = {**decision, "offset_days": None}
+        return _penalty(without, wording, language) + wording.label(
+            "detention_offset", language, days=decision["offset_days"])
     if kind == "detention_and_fine":
         return wording.label("penalty_detention_and_fine", language, days=decision.get("days"),
                              amount=decision.get("amount"))

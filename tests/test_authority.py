@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,14 @@ from kiosk.audit import case_events
 from kiosk.cases import find_case
 from kiosk.document_numbers import COUNTY, DECISION, STATION, next_number, number_decision
 from kiosk.models import Case, User
-from kiosk.review import Decision, ReviewError, approve_level, chain_of, review_actions
+from kiosk.review import (
+    Decision,
+    ReviewError,
+    approve_level,
+    chain_of,
+    days_held,
+    review_actions,
+)
 from kiosk.sample_cases import (
     answer_sample_notice,
     corroborate_case,
@@ -241,3 +248,51 @@ def test_the_delivery_receipt_lists_the_decision_served_and_leaves_the_time_for_
                  "受送达人签名", "送达人签名"):
         assert item in text, item
     assert "delivery-receipt" not in pending
+
+
+# -- 折抵: days already held count against the detention (PSAPL Art. 110) -------------------
+
+
+@pytest.mark.parametrize(("held_for", "mode", "days"), [
+    (timedelta(hours=23, minutes=59, seconds=59), "summoned", 0),  # not yet a whole day
+    (timedelta(hours=24), "summoned", 1),                          # the bound
+    (timedelta(hours=47, minutes=59), "brought", 1),
+    (timedelta(hours=48), "brought", 2),
+    (timedelta(hours=30), "came_in", 0),  # came in by themselves: not held
+])
+def test_the_days_held_are_whole_days_from_the_arrival(held_for: timedelta, mode: str,
+                                                       days: int) -> None:
+    now = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)
+    assert days_held(Case(arrived_at=now - held_for, arrival_mode=mode), now) == days
+
+
+def test_a_day_held_counts_against_the_detention_and_is_printed(
+        station: Station, tmp_path: Path) -> None:
+    code, head = reviewed(station, "minor-assault")
+    with station.database.session() as session:
+        case = find_case(session, code)
+        case.arrived_at = datetime.now(UTC) - timedelta(hours=25)  # summoned and kept
+    too_many = Decision("detention", "51", "情节较轻", days=3, offset_days=2)
+    with station.database.session() as session, pytest.raises(ReviewError) as refused:
+        from kiosk import penalty_notice
+
+        penalty_notice.propose(session, find_case(session, code), head, station.settings,
+                               too_many)
+    assert refused.value.reason == "offset_exceeds_held" and refused.value.values["held"] == 1
+    decided = decide_after_notice(station, code, head, Decision(
+        "detention", "51", "情节较轻", days=3, offset_days=1))
+    assert decided.decision["offset_days"] == 1
+    written, _ = export_documents(station, code, tmp_path)
+    text = pdf_text(next(p for p in written if p.name.endswith("-decision.pdf")))
+    assert "处行政拘留3日" in text and "第一百一十条，折抵行政拘留1日" in text
+
+
+def test_days_held_count_only_against_detention(station: Station) -> None:
+    with pytest.raises(ReviewError) as refused:
+        Decision("fine", "51", "c", amount=300, offset_days=1).checked(station.settings,
+                                                                       "assault")
+    assert refused.value.reason == "offset_not_detention"
+    with pytest.raises(ReviewError) as refused:
+        Decision("detention", "51", "c", days=2, offset_days=3).checked(station.settings,
+                                                                        "assault")
+    assert refused.value.reason == "offset_exceeds_days"

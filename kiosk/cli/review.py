@@ -40,6 +40,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     review.add_argument("--penalty-type", choices=[kind.value for kind in PenaltyType])
     review.add_argument("--amount", type=int, help="fine in yuan")
     review.add_argument("--days", type=int, help="detention days")
+    review.add_argument("--offset-days", type=int, metavar="N",
+                        help="days already held for this act that count against the detention "
+                             "(PSAPL Art. 110), at most the whole days held since the arrival")
     review.add_argument("--basis", default="",
                         help="the article(s) applied, as `kiosk law list` names them (51, or "
                              "51,20); empty: the case type's article")
@@ -80,7 +83,7 @@ def run_review(args: argparse.Namespace) -> int:
     decision = None
     if args.penalty_type:
         decision = Decision(args.penalty_type, args.basis, args.circumstances, args.amount,
-                            args.days, tuple(args.mitigation))
+                            args.days, tuple(args.mitigation), offset_days=args.offset_days)
     with station.database.session() as session:
         case = find_case(session, args.code)
         if args.action == "approve":

@@ -436,6 +436,16 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "Detention of {days} days is outside the fast-track ({limit} days or more); "
         "convert the case to the ordinary procedure instead.",
     },
+    # PSAPL Art. 110: days already held count against the detention, never more.
+    "offset_not_detention": {"zh": "只有行政拘留才能折抵已被限制人身自由的天数（第一百一十条）。",
+                             "en": "Days held only count against detention (Art. 110)."},
+    "offset_exceeds_days": {"zh": "折抵 {offset} 日超过了行政拘留的 {days} 日（第一百一十条）。",
+                            "en": "{offset} days held cannot count against a detention of "
+                                  "{days} days (Art. 110)."},
+    "offset_exceeds_held": {"zh": "当事人只被限制人身自由 {held} 整日，不能折抵 {offset} 日"
+                                  "（第一百一十条）。",
+                            "en": "The party was held {held} whole days, not {offset} "
+                                  "(Art. 110)."},
     "days_not_detention": {"zh": "只有行政拘留才填写天数，“{penalty}”不填。",
                            "en": "Days only go with detention, not with {penalty}."},
     "account_disabled": {"zh": "账号 {user} 已停用，不能审核案件。",
