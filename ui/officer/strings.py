@@ -289,6 +289,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "combine_may_add": {"zh": "，可以并处", "en": ", to which may be added "},
     "choose": {"zh": "（请选择）", "en": "(choose)"},
     "amount": {"zh": "罚款金额（元）", "en": "Fine (yuan)"},
+    # PSAPL Art. 110: the days already held count against the detention.
+    "offset_days": {"zh": "折抵天数（已限制人身自由 {held} 整日）",
+                    "en": "Days held to count ({held} whole days held)"},
+    "offset_help": {"zh": "被处罚人因同一行为被限制人身自由一日，折抵行政拘留一日"
+                          "（《治安管理处罚法》第一百一十条）。"
+                          "从传唤或带至到案时起计算，共 {held} 整日。",
+                    "en": "Each day held for the same act counts against one day of detention "
+                          "(PSAPL Art. 110); counted from the arrival when summoned or brought "
+                          "in: {held} whole days."},
     "days": {"zh": "拘留天数", "en": "Days of detention"},
     "basis": {"zh": "法律依据", "en": "Legal basis"},
     "circumstances": {"zh": "考虑的情节", "en": "Circumstances considered"},

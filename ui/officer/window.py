@@ -774,7 +774,7 @@ class OfficerWindow(QMainWindow):
             and detail.notice["step"] == penalty_notice.READY
         if final and not told:
             dialog = DecisionDialog(settings, self.language, offence=detail.offence,
-                                    parent=self)
+                                    held=detail.held_days, parent=self)
             self.decision_dialog = dialog
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
             dialog.deleteLater()
