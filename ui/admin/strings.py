@@ -212,6 +212,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "role_help_officer": {"zh": "开案、跟进、退回、转普通程序", "en": "opens and follows cases"},
     "role_help_reviewer": {"zh": "第一级审核", "en": "first review level"},
     "role_help_approver": {"zh": "最后一级审批", "en": "final review level"},
+    # PSAPL Art. 109: detention and fines over 1,000 yuan are decided by the county-level organ.
+    "role_help_county_approver": {"zh": "县级公安机关审批：拘留、一千元以上罚款",
+                                  "en": "county organ: detention, fines over 1,000 yuan"},
     "role_help_admin": {"zh": "模板、账号、站点设置", "en": "templates, accounts, settings"},
     "save_roles": {"zh": "保存角色", "en": "Save roles"},
     "account_access": {"zh": "登录权限", "en": "Access"},
