@@ -671,12 +671,14 @@ class OfficerWindow(QMainWindow):
         bar.convert.setEnabled(row is not None and not row.is_final)
         if self.console is not None:
             view = self.console.case_view
-            if row is not None and row.claimed_by:
-                words = tr("claimed_by_me", lang) if mine else \
-                    tr("claimed_by", lang, name=row.claimed_by)
+            if row is not None and (row.claimed_by or (deciding and role)):
+                # The level and its role, the county organ's too (PSAPL Art. 109).
+                words = "" if not row.claimed_by else tr("claimed_by_me", lang) if mine \
+                    else tr("claimed_by", lang, name=row.claimed_by)
                 level = tr("level_of", lang, level=row.review_level + 1, levels=len(chain),
                            role=role_words(role, lang)) if role else ""
-                view.subtitle.setText(f"{tr('code', lang)} {row.code} · {words} · {level}")
+                view.subtitle.setText(" · ".join(part for part in (
+                    f"{tr('code', lang)} {row.code}", words, level) if part))
 
     # -- decisions -------------------------------------------------------------------------
 
