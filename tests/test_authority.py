@@ -296,3 +296,25 @@ def test_days_held_count_only_against_detention(station: Station) -> None:
         Decision("detention", "51", "c", days=2, offset_days=3).checked(station.settings,
                                                                         "assault")
     assert refused.value.reason == "offset_exceeds_days"
+
+
+def test_the_document_numbers_migrate_on_both_databases(database_url: str) -> None:
+    """0011 -> 0013: cases decided before keep no number (their decision keeps the case code it
+    was printed with); the sequences start empty."""
+    from sqlalchemy import inspect
+
+    from kiosk.db import Database
+    from kiosk.migrations import current_revision, upgrade_database
+
+    database = Database(database_url)
+    try:
+        upgrade_database(database, "0011")
+        assert "document_number_sequences" not in inspect(database.engine).get_table_names()
+        upgrade_database(database, "0013")
+        assert current_revision(database) == "0013"
+        columns = {c["name"] for c in inspect(database.engine).get_columns("cases")}
+        assert "decision_number" in columns
+        with database.session() as session:
+            assert next_number(session, STATION, 2026, DECISION) == 1
+    finally:
+        database.dispose()
