@@ -157,6 +157,8 @@ class Case(Base):
     claimed_at: Mapped[datetime | None]
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     decided_at: Mapped[datetime | None]
+    # The decision's document number (文号), given at the final decision (PSAPL Art. 115).
+    decision_number: Mapped[str | None] = mapped_column(String(64), unique=True)
     conversion_reason: Mapped[str | None] = mapped_column(Text)
     # An officer marked that detention is possible: questioning may last the longer limit
     # (PR Art. 69). False, the conservative default, until someone says so.
@@ -279,6 +281,18 @@ class CaseCodeSequence(Base):
 
     department: Mapped[str] = mapped_column(String(9), primary_key=True)
     day: Mapped[str] = mapped_column(String(6), primary_key=True)
+    last: Mapped[int]
+
+
+class DocumentNumberSequence(Base):
+    """The last document number (文号) used per organ, year and kind of document (PSAPL Art.
+    109, 115): "station" or "county", the year on the station's calendar, e.g. "decision"."""
+
+    __tablename__ = "document_number_sequences"
+
+    organ: Mapped[str] = mapped_column(String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     last: Mapped[int]
 
 

@@ -34,6 +34,7 @@ from kiosk.review import (
     _require_level_role,
     _status_words,
     claim_case,
+    days_held,
     party_age,
     require_complete_recording,
     require_other_evidence,
@@ -114,6 +115,8 @@ def is_raised(final: Mapping[str, Any], proposed: Mapping[str, Any]) -> bool:
 
 
 def _require_final_level(session: Session, case: Case, user: User, settings: Settings) -> str:
+    """The station's last level proposes and hears the party, also for a penalty the county
+    organ then decides (PSAPL Art. 109, 112): the case's own chain may go one level further."""
     chain = settings.review_chain
     if case.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW):
         raise ReviewError(f"case {case.code} is {_status_words(case)}; only a case in review "
@@ -143,7 +146,8 @@ def propose(session: Session, case: Case, user: User, settings: Settings, decisi
     role = _require_final_level(session, case, user, settings)
     today = datetime.now(ZoneInfo(settings.timezone)).date()
     checked = decision.checked(settings, template_of(case.template_version).offence,
-                               age=party_age(case, today))
+                               age=party_age(case, today),
+                               held=days_held(case, datetime.now(UTC)))
     if checked.penalty_type == PenaltyType.NO_PENALTY:
         raise ReviewError("a decision not to penalise needs no notice; approve it directly",
                           reason="no_notice_for_no_penalty")
@@ -247,6 +251,37 @@ def answer_argument(session: Session, case: Case, user: User, settings: Settings
     return notice
 
 
+def _require_ready(notice: PenaltyNotice) -> None:
+    step = step_of(notice)
+    if step == AWAITING_PARTY:
+        raise ReviewError("the party has not yet answered the notice of the intended penalty",
+                          reason="notice_unanswered", article=ARTICLE)
+    if step == ARGUMENT_OPEN:
+        raise ReviewError("the party's argument must be answered before the decision "
+                          "(answer-argument)", reason="argument_unanswered", article=ARTICLE)
+
+
+def refuse_raised(session: Session, case: Case, final: Mapping[str, Any]) -> None:
+    """A penalty heavier than the open proposal is refused (PSAPL Art. 112)."""
+    notice = open_notice(session, case)
+    if notice is not None and final["penalty_type"] != PenaltyType.NO_PENALTY \
+            and is_raised(final, notice.proposal):
+        raise ReviewError(f"the penalty may not be heavier than the one the party was told "
+                          f"of (PSAPL Art. {ARTICLE})", reason="penalty_raised",
+                          article=ARTICLE, proposed=notice.proposal["penalty_type"])
+
+
+def require_heard(session: Session, case: Case) -> None:
+    """Before the station passes a penalty to the county organ (PSAPL Art. 109): proposed, and
+    the party heard on it (PSAPL Art. 112): the notice answered, any argument answered."""
+    notice = open_notice(session, case)
+    if notice is None:
+        raise ReviewError("a penalty is proposed and the party told before it is decided "
+                          f"(PSAPL Art. {ARTICLE}): propose it first",
+                          reason="no_proposal", article=ARTICLE)
+    _require_ready(notice)
+
+
 def decision_to_record(session: Session, case: Case,
                        checked: Decision | None) -> dict[str, Any] | None:
     """What the final approval decides: the proposal once its notice is answered, or the
@@ -266,13 +301,7 @@ def decision_to_record(session: Session, case: Case,
         raise ReviewError("a penalty is proposed and the party told before it is decided "
                           f"(PSAPL Art. {ARTICLE}): propose it first",
                           reason="no_proposal", article=ARTICLE)
-    step = step_of(notice)
-    if step == AWAITING_PARTY:
-        raise ReviewError("the party has not yet answered the notice of the intended penalty",
-                          reason="notice_unanswered", article=ARTICLE)
-    if step == ARGUMENT_OPEN:
-        raise ReviewError("the party's argument must be answered before the decision "
-                          "(answer-argument)", reason="argument_unanswered", article=ARTICLE)
+    _require_ready(notice)
     final = given or dict(notice.proposal)
     if is_raised(final, notice.proposal):
         raise ReviewError(f"the penalty may not be heavier than the one the party was told "

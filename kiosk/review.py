@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.audit import record_event
 from kiosk.cases import CaseError, convert_case, interview_of, lock, move, set_detention_possible
+from kiosk.document_numbers import COUNTY, STATION, number_decision
 from kiosk.evidence import evidence_problem
 from kiosk.law import (
     Law,
@@ -25,14 +26,16 @@ from kiosk.law import (
     check_penalty,
     load_law,
 )
-from kiosk.models import Case, ReviewAction, ReviewComment, User
+from kiosk.models import Case, PenaltyNotice, ReviewAction, ReviewComment, User
 from kiosk.recording.store import recording_problems
 from kiosk.roles import Role
 from kiosk.settings import Settings
 from kiosk.states import FINAL, LABELS, CaseStatus
 from kiosk.template_store import template_of
 
-DECIDING_ROLES = frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER})
+DECIDING_ROLES = frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER, Role.COUNTY_APPROVER})
+COUNTY_LEVEL = Role.COUNTY_APPROVER
+"""The county-level organ's review level (PSAPL Art. 109), after the station's `review_chain`."""
 
 
 class ReviewError(CaseError):
@@ -79,13 +82,16 @@ class Decision:
     authority: str | None = None
     reduced: bool = False
     not_executed: str | None = None
+    offset_days: int | None = None  # PSAPL Art. 110: days already held, confirmed by the officer
 
     def checked(self, settings: Settings, offence: str | None = None, *,
-                age: int | None = None) -> Decision:
+                age: int | None = None, held: int | None = None) -> Decision:
         """The decision if complete and inside the law's and the fast-track's limits.
 
         `offence` is the case type's (templates/law/); without one only the settings' limits
-        apply. `age` is the party's age on the day of the decision. ReviewError says why not.
+        apply. `age` is the party's age on the day of the decision; `held` the whole days the
+        party has been held for this case (`days_held`), which bound the days offset against
+        the detention (PSAPL Art. 110). ReviewError says why not.
         """
         try:
             kind = PenaltyType(self.penalty_type)
@@ -126,6 +132,7 @@ class Decision:
         elif self.days is not None:
             raise ReviewError(f"days only go with detention, not with {kind.value}",
                               reason="days_not_detention", penalty=kind.value)
+        offset = self._offset(has_detention, held)
         grounds = tuple(dict.fromkeys(g.strip() for g in self.mitigation if g.strip()))
         fit = None
         if the_offence is not None:
@@ -139,7 +146,27 @@ class Decision:
                         fit.tier.id if fit else None,
                         fit.authority if fit else authority_of(law, Penalty(
                             kind.value, self.days, self.amount)),
-                        fit.reduced if fit else False, fit.not_executed if fit else None)
+                        fit.reduced if fit else False, fit.not_executed if fit else None,
+                        offset)
+
+    def _offset(self, has_detention: bool, held: int | None) -> int | None:
+        """PSAPL Art. 110: each day held for the same act counts against one day of detention;
+        never more days than the detention, nor than the party was held."""
+        if not self.offset_days:
+            return None
+        if not has_detention:
+            raise ReviewError("days held only count against detention (PSAPL Art. 110)",
+                              reason="offset_not_detention", article=110)
+        if self.offset_days < 0 or (self.days is not None and self.offset_days > self.days):
+            raise ReviewError(f"{self.offset_days} days held cannot count against a detention "
+                              f"of {self.days} days (PSAPL Art. 110)",
+                              reason="offset_exceeds_days", offset=self.offset_days,
+                              days=self.days, article=110)
+        if held is not None and self.offset_days > held:
+            raise ReviewError(f"the party was held {held} whole days, not {self.offset_days} "
+                              f"(PSAPL Art. 110)", reason="offset_exceeds_held",
+                              offset=self.offset_days, held=held, article=110)
+        return self.offset_days
 
     def _basis(self, law: Law, offence: Offence | None, *, no_penalty: bool = False) -> str:
         """The basis as the decision prints it: an article number becomes its citation.
@@ -188,6 +215,19 @@ def party_age(case: Case, on: date) -> int | None:
     except ValueError:
         return None
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+HELD_ARRIVALS = ("summoned", "brought")  # in custody from the arrival (kiosk.cases.ArrivalMode)
+
+
+def days_held(case: Case, until: datetime) -> int:
+    """Whole days (24 hours each) the party has been held for this case until `until`: from
+    the arrival when summoned or brought in and kept; 0 for a party who came in by themselves
+    (PSAPL Art. 110: one day held counts against one day of detention)."""
+    if case.arrival_mode not in HELD_ARRIVALS or case.arrived_at is None:
+        return 0
+    arrived = case.arrived_at if case.arrived_at.tzinfo else case.arrived_at.replace(tzinfo=UTC)
+    return max(0, int((until - arrived).total_seconds() // 86400))
 
 
 def _require_active(user: User) -> None:
@@ -281,6 +321,38 @@ def require_other_evidence(session: Session, case: Case, settings: Settings) -> 
                           "evidence add)", reason=problem, code=case.code, article=111)
 
 
+def needs_county(penalty: Mapping[str, Any] | None) -> bool:
+    """Whether a penalty is the county-level organ's to decide (PSAPL Art. 109): detention, or
+    a fine over 1,000 yuan (`Decision.checked` fills in `authority`)."""
+    return bool(penalty) and penalty.get("authority") == "county"  # type: ignore[union-attr]
+
+
+def _open_proposal(session: Session, case: Case) -> Mapping[str, Any] | None:
+    return session.execute(
+        select(PenaltyNotice.proposal).where(PenaltyNotice.case_id == case.id,
+                                             PenaltyNotice.submission == case.submission_count,
+                                             PenaltyNotice.closed.is_(None))
+        .order_by(PenaltyNotice.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def chain_of(session: Session, case: Case, settings: Settings, *,
+             penalty: Mapping[str, Any] | None = None) -> tuple[str, ...]:
+    """The review levels of this case: the station's `review_chain`, then the county-level
+    organ's level (COUNTY_LEVEL) when the penalty at hand is the county's (PSAPL Art. 109).
+
+    The penalty at hand is `penalty` (the one being decided now) if given, else the decided
+    one, else the open proposal of the notice (PSAPL Art. 112). A case already at the county
+    level keeps it. The station's last level proposes and hears the party; the county level
+    decides the proposal (or a lighter penalty) and the decision is issued in its name.
+    """
+    station = tuple(settings.review_chain)
+    if penalty is None:
+        penalty = case.decision if case.decision is not None else _open_proposal(session, case)
+    if needs_county(penalty) or case.review_level >= len(station):
+        return (*station, COUNTY_LEVEL.value)
+    return station
+
+
 def approve_level(session: Session, case: Case, user: User, settings: Settings, *,
                   decision: Decision | None = None, take_over: bool = False,
                   expected_version: int | None = None) -> Case:
@@ -290,12 +362,25 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
     PSAPL Art. 112), or lighter; a decision not to penalise is given here directly.
     """
     lock(case, expected_version)
-    chain = settings.review_chain
     level = case.review_level
     if case.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW):
         raise ReviewError(f"case {case.code} is {_status_words(case)}; only a submitted case "
                           f"or one in review can be approved", reason="not_approvable",
                           code=case.code, status=case.status)
+    checked = None
+    if decision is not None:
+        today = datetime.now(ZoneInfo(settings.timezone)).date()  # the station's day
+        checked = decision.checked(settings, template_of(case.template_version).offence,
+                                   age=party_age(case, today),
+                                   held=days_held(case, datetime.now(UTC)))
+    proposing = len(settings.review_chain) - 1  # the station's last level (PSAPL Art. 112)
+    if checked is not None and level == proposing:
+        from kiosk.penalty_notice import refuse_raised
+
+        refuse_raised(session, case, asdict(checked))  # before the level it would need
+    chain = chain_of(session, case, settings,
+                     penalty=asdict(checked) if checked is not None and level <= proposing
+                     else None)
     if level >= len(chain):
         raise ReviewError(f"case {case.code} has no review level {level + 1}",
                           reason="no_such_level", code=case.code, level=level + 1)
@@ -316,11 +401,6 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
                           f"each level is decided by a different person",
                           reason="approved_before", user=user.username)
     is_final = level == len(chain) - 1
-    checked = None
-    if decision is not None:
-        today = datetime.now(ZoneInfo(settings.timezone)).date()  # the station's day
-        checked = decision.checked(settings, template_of(case.template_version).offence,
-                                   age=party_age(case, today))
     if not is_final and checked is not None:
         raise ReviewError(f"the decision is given at the final level ({chain[-1]}), not at "
                           f"level {level + 1}", reason="decision_too_early", role=chain[-1],
@@ -337,13 +417,26 @@ def approve_level(session: Session, case: Case, user: User, settings: Settings, 
                               "--days, --basis and --circumstances", reason="decision_missing")
         if decided["penalty_type"] != PenaltyType.NO_PENALTY:
             require_other_evidence(session, case, settings)
+        if level > proposing:  # PSAPL Art. 109: the county organ decided; issued in its name
+            decided = {**decided, "authority": "county"}
+    elif level == proposing:
+        # PSAPL Art. 109, 112: the station's last level passes the county organ a penalty the
+        # party was told of and heard on, never one still unanswered.
+        from kiosk.penalty_notice import require_heard
+
+        require_heard(session, case)
+        require_other_evidence(session, case, settings)
     claim_case(session, case, user, take_over=take_over)
     details: dict[str, Any] = {"submission": case.submission_count, "chain": list(chain)}
     if is_final:
         move(case, CaseStatus.APPROVED)
         case.decision = decided
         case.decided_at = datetime.now(UTC)
+        # PSAPL Art. 109, 115: numbered by the organ that issues it, in this transaction.
+        case.decision_number = number_decision(
+            session, settings, COUNTY if needs_county(decided) else STATION, case.decided_at)
         details["decision"] = case.decision
+        details["decision_number"] = case.decision_number
     else:
         case.claimed_by = None  # the next level's officer claims it
         case.claimed_at = None

@@ -13,16 +13,20 @@ import zlib
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from kiosk import penalty_notice
 from kiosk.cases import find_case, open_case
 from kiosk.evidence import add_evidence, evidence_problem
 from kiosk.models import Case, User
 from kiosk.party import REVIEW, PartySession, PartyState, RecordingClock
 from kiosk.review import Decision, PenaltyType, approve_level
+from kiosk.roles import Role
 from kiosk.samples import sample_flat_answers, sample_party
+from kiosk.states import CaseStatus
 from kiosk.station import Station
 from kiosk.template_store import template_of
-from kiosk.users import get_user
+from kiosk.users import add_user, get_user
 
 if TYPE_CHECKING:
     from kiosk.recording import Recorder
@@ -157,15 +161,33 @@ def answer_sample_notice(station: Station, case_id: str, *, argument: str | None
                         text=argument or "", png=signature_png(), strokes=SAMPLE_STROKES)
 
 
+SAMPLE_COUNTY_APPROVER = "county"
+
+
+def county_approver(station: Station) -> User:
+    """The sample county-level approver (PSAPL Art. 109), added on first use."""
+    with station.database.session() as session:
+        found = session.execute(select(User).where(
+            User.username == SAMPLE_COUNTY_APPROVER)).scalar_one_or_none()
+        if found is not None:
+            return found
+        return add_user(session, SAMPLE_COUNTY_APPROVER, "county-password-1",
+                        [Role.COUNTY_APPROVER.value], actor="sample",
+                        display_name="分局审批人 County approver")
+
+
 def decide_after_notice(station: Station, code: str, officer: User, decision: Decision, *,
                         argument: str | None = None, reply: str | None = None,
-                        take_over: bool = False, corroborate: bool = True) -> Case:
+                        take_over: bool = False, corroborate: bool = True,
+                        county: User | None = None) -> Case:
     """The last review level decides as PSAPL Art. 112 has it, each step its own transaction:
     it proposes the penalty, the party accepts it at the kiosk (or argues, and `reply` answers
     the argument), and the officer approves the proposal. "No penalty" is approved directly.
 
     A penalty needs evidence besides the statement (PSAPL Art. 111): with `corroborate`, a case
-    that has none yet gets the officer's photo of the injury first.
+    that has none yet gets the officer's photo of the injury first. A penalty of the county
+    organ's (PSAPL Art. 109) is then decided at its level by `county` (the sample county
+    approver when None).
     """
     given: Decision | None = decision
     if decision.penalty_type != PenaltyType.NO_PENALTY:
@@ -185,4 +207,8 @@ def decide_after_notice(station: Station, code: str, officer: User, decision: De
     with station.database.session() as session:
         case = approve_level(session, find_case(session, code), officer, station.settings,
                              decision=given, take_over=take_over)
-        return case
+        if case.status != CaseStatus.IN_REVIEW:
+            return case
+    county = county or county_approver(station)
+    with station.database.session() as session:
+        return approve_level(session, find_case(session, code), county, station.settings)

@@ -81,6 +81,8 @@ class Settings:
     print_on_approval: bool
     station_name: str
     county_organ_name: str
+    decision_number_prefix: str
+    county_decision_number_prefix: str
     reconsideration_body: str
     court_name: str
     fine_payment_place: str
@@ -147,6 +149,7 @@ STATION_ONLY = frozenset({
     "hearing_fine_threshold", "detention_days_excluded", "decision_deadline_hours",
     "questioning_limit_hours", "questioning_limit_detention_hours",
     "template_four_eyes", "county_organ_name", "reconsideration_body", "court_name",
+    "decision_number_prefix", "county_decision_number_prefix",
     "fine_payment_place", "evidence_kinds_counting", "recording_required",
 })
 """Settings with legal weight: the same on every machine, so only the database may change them
@@ -224,6 +227,10 @@ def _check(values: dict[str, object]) -> None:
         raise SettingsError("setting 'review_chain' needs at least one review level",
                             setting="review_chain", reason="no_level")
     for role in values["review_chain"]:  # type: ignore[union-attr]
+        if role == Role.COUNTY_APPROVER:  # PSAPL Art. 109: added by the penalty, not the station
+            raise SettingsError("setting 'review_chain' names the county level, which a case "
+                                "gets by its penalty (PSAPL Art. 109), not from the station",
+                                setting="review_chain", reason="county_level_in_chain")
         if role not in set(Role):
             raise SettingsError(f"setting 'review_chain' names an unknown role {role!r}",
                                 setting="review_chain", reason="unknown_role", role=role)

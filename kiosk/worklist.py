@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -30,7 +30,7 @@ from kiosk.interview import Interview, ReviewItem
 from kiosk.models import Case, Document, ReviewAction, TemplateVersion
 from kiosk.party import REVIEW, SIGNATURE, WAITING
 from kiosk.penalty_notice import notice_summary, open_notice
-from kiosk.review import open_comments, review_actions
+from kiosk.review import chain_of, days_held, open_comments, review_actions
 from kiosk.settings import Settings
 from kiosk.states import ANSWERING, FINAL, CaseStatus
 from kiosk.template_model import ELIGIBILITY_SECTION_ID, split_path, text_in
@@ -190,6 +190,11 @@ class CaseDetail:
     notice: dict[str, Any] | None = None
     """The open notice of an intended penalty (PSAPL Art. 112): penalty_notice.notice_summary."""
     evidence: tuple[EvidenceView, ...] = ()  # the evidence items, in the order they were added
+    held_days: int = 0
+    """Whole days the party has been held for the case (PSAPL Art. 110; kiosk.review.days_held)."""
+    chain: tuple[str, ...] = ()
+    """The case's review levels: the station's, then the county organ's when its penalty needs
+    it (PSAPL Art. 109; kiosk.review.chain_of)."""
 
     @property
     def case_id(self) -> str:
@@ -287,6 +292,8 @@ def case_detail(session: Session, key: str, settings: Settings, *, language: str
         notice=notice_summary(open_notice(session, case))
         if case.status == CaseStatus.IN_REVIEW else None,  # a return sets a proposal aside
         evidence=tuple(evidence_of(session, case)),
+        chain=chain_of(session, case, settings),
+        held_days=days_held(case, datetime.now(UTC)),
     )
 
 

@@ -47,7 +47,7 @@ LABELS = frozenset({
     "party_signature_decision", "male", "female", "age",
     "notice_time", "notice_place", "notice_officer", "pre_penalty_facts", "pre_penalty_accepted",
     "pre_penalty_argued", "pre_penalty_reply", "notice_signature", "notice_signed_at",
-    "evidence_heading", "evidence_item",
+    "evidence_heading", "evidence_item", "detention_offset",
     *(f"evidence_kind_{kind}" for kind in EvidenceKind),
     *(f"evidence_source_{source}" for source in EvidenceSource),
 })
@@ -122,6 +122,8 @@ def decision_content(kind: str, session: Session, case: Case, station: Station) 
     return {
         "kind": kind,
         "case_code": case.code,
+        # PSAPL Art. 115: the decision's own document number (文号), from its organ's series.
+        "decision_number": case.decision_number or "",
         "submission": case.submission_count,
         "language": language,
         # PSAPL Art. 109: detention or a fine over 1,000 yuan is the county-level organ's.
@@ -159,6 +161,10 @@ def _penalty(decision: dict[str, Any], wording: Wording, language: str) -> str:
         kind_alone = {**decision, "not_executed": None}
         return _penalty(kind_alone, wording, language) + wording.label(
             "detention_not_executed", language)
+    if decision.get("offset_days"):  # PSAPL Art. 110: days already held count against it
+        without = {**decision, "offset_days": None}
+        return _penalty(without, wording, language) + wording.label(
+            "detention_offset", language, days=decision["offset_days"])
     if kind == "detention_and_fine":
         return wording.label("penalty_detention_and_fine", language, days=decision.get("days"),
                              amount=decision.get("amount"))
@@ -259,7 +265,10 @@ def render_decision(content: dict[str, Any], wording: Wording, fonts: DocumentFo
             f"{party['document']}".strip(), party["address"]) if part)
         story = [
             Paragraph(escape(title), style.title),
-            field("number", content["case_code"]),
+            # Under the title, as decisions carry it; a decision of an older release has
+            # none, and keeps the case code it was printed with.
+            Paragraph(escape(content["decision_number"]), right)
+            if content.get("decision_number") else field("number", content["case_code"]),
             field("party", who),
             Spacer(1, 3 * mm),
             Paragraph(f"<b>{label('facts_heading')}：</b>{escape(facts)}", style.body),

@@ -22,7 +22,7 @@ from kiosk.models import Case, Document
 from kiosk.notices import TERMS
 from kiosk.states import CaseStatus
 from kiosk.station import Station
-from printer import decision, mediation, notice_documents, statement
+from printer import decision, delivery, mediation, notice_documents, statement
 from printer.content import signature_of
 from printer.fonts import DocumentFonts, register_fonts
 from printer.qr import QrPayload
@@ -90,6 +90,8 @@ KINDS = (
     Kind(decision.DECISION, "decision", decision.LABELS, decision.is_ready,
          partial(decision.will_come, decision.DECISION),
          partial(decision.decision_content, decision.DECISION), decision.render_decision),
+    Kind(delivery.KIND, delivery.KIND, delivery.LABELS, delivery.is_ready, delivery.will_come,
+         delivery.receipt_content, delivery.render_receipt, delivery.receipt_signature),
     Kind(mediation.KIND, "mediation", mediation.LABELS, mediation.is_ready, mediation.will_come,
          mediation.mediation_content, mediation.render_mediation),
     Kind(mediation.RECORD, "mediation", mediation.LABELS, mediation.is_record_ready,
@@ -98,7 +100,8 @@ KINDS = (
 KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
 
 
-CONTENT_FORMAT = 4  # 3: the notice record from the stored notice; 4: the decision's evidence
+CONTENT_FORMAT = 5  # 3: the notice record from the stored notice; 4: the decision's evidence;
+# 5: the decision's document number (文号), the delivery receipt
 """The shape of the documents' content JSON, stored in each as "format". Raise it whenever a
 content builder adds, removes or renames a field: `kiosk verify` compares a document with the
 case's current record only when both are of the same shape, so an upgrade never makes a

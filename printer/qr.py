@@ -19,7 +19,7 @@ PREFIX = "KSK1"
 MIN_SIZE = 24 * mm
 KIND_CODES = {"statement": "ST", "fast-track-notice": "FN", "rights-notice": "RN",
               "pre-penalty-notice": "PN", "decision": "DE", "mediation-agreement": "MA",
-              "mediation-record": "MR"}
+              "mediation-record": "MR", "delivery-receipt": "DR"}
 KINDS_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks
 

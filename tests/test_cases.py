@@ -400,7 +400,7 @@ def test_refusals_name_their_rule_for_other_languages(station: Station) -> None:
 
 def test_the_detention_column_migrates_with_existing_cases(database_url: str) -> None:
     """0006 -> 0007 on SQLite and PostgreSQL: a case already there keeps the 8-hour limit."""
-    from sqlalchemy import MetaData, Table, insert, inspect
+    from sqlalchemy import MetaData, Table, insert, inspect, select
 
     from kiosk.db import Database
     from kiosk.migrations import current_revision, upgrade_database
@@ -427,6 +427,10 @@ def test_the_detention_column_migrates_with_existing_cases(database_url: str) ->
                 review_level=0, lock_version=1))
         upgrade_database(database, "0007")
         assert current_revision(database) == "0007"
+        with database.session(readonly=True) as session:
+            cases = Table("cases", MetaData(), autoload_with=session.connection())
+            assert session.execute(select(cases.c.detention_possible)).scalar_one() is False
+        upgrade_database(database)  # the models read the latest schema (a later column too)
         with database.session() as session:
             case = find_case(session, "1" * 27)
             assert case.detention_possible is False

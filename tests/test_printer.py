@@ -28,7 +28,7 @@ def signed_case(station: Station) -> str:
 def exported(station: Station, tmp_path: Path) -> tuple[str, Path]:
     code = signed_case(station)
     written, pending = export_documents(station, code, tmp_path / "out")
-    assert pending == ["pre-penalty-notice", "decision"]  # made at approval
+    assert pending == ["pre-penalty-notice", "decision", "delivery-receipt"]  # at approval
     assert [p.name.removeprefix(code + "-") for p in written] == [
         "fast-track-notice.pdf", "rights-notice.pdf", "statement.pdf"]
     return code, written[-1]

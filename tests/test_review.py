@@ -183,10 +183,10 @@ def test_any_deciding_officer_marks_detention_possible_without_claiming(
         mark_detention_possible(session, find_case(session, code), clerk, station.settings,
                                 False)
     assert str(refused.value) == ("clerk may not mark whether detention is possible: it needs "
-                                  "one of the roles approver, officer, reviewer")
+                                  "one of the roles approver, county_approver, officer, reviewer")
     assert refused.value.reason == "role_needed"
     assert refused.value.values == {"user": "clerk", "action": "detention",
-                                    "roles": ["approver", "officer", "reviewer"]}
+                                    "roles": ["approver", "county_approver", "officer", "reviewer"]}
     with station.database.session() as session:
         events = [e for e in session.query(AuditEvent).filter_by(action="case.detention_possible")]
         assert [(e.actor, e.payload["detention_possible"]) for e in events] == [("legal2", True)]

@@ -15,7 +15,14 @@ from kiosk.cases import CaseError, find_case
 from kiosk.cli import notice, read_password, refuse_control_characters
 from kiosk.hooks import APPROVED, notify
 from kiosk.penalty_notice import answer_argument, propose
-from kiosk.review import Decision, PenaltyType, approve_level, convert_by_officer, return_case
+from kiosk.review import (
+    Decision,
+    PenaltyType,
+    approve_level,
+    chain_of,
+    convert_by_officer,
+    return_case,
+)
 from kiosk.station import open_station
 from kiosk.users import LoginPolicy, authenticate
 
@@ -33,6 +40,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     review.add_argument("--penalty-type", choices=[kind.value for kind in PenaltyType])
     review.add_argument("--amount", type=int, help="fine in yuan")
     review.add_argument("--days", type=int, help="detention days")
+    review.add_argument("--offset-days", type=int, metavar="N",
+                        help="days already held for this act that count against the detention "
+                             "(PSAPL Art. 110), at most the whole days held since the arrival")
     review.add_argument("--basis", default="",
                         help="the article(s) applied, as `kiosk law list` names them (51, or "
                              "51,20); empty: the case type's article")
@@ -73,7 +83,7 @@ def run_review(args: argparse.Namespace) -> int:
     decision = None
     if args.penalty_type:
         decision = Decision(args.penalty_type, args.basis, args.circumstances, args.amount,
-                            args.days, tuple(args.mitigation))
+                            args.days, tuple(args.mitigation), offset_days=args.offset_days)
     with station.database.session() as session:
         case = find_case(session, args.code)
         if args.action == "approve":
@@ -100,10 +110,10 @@ def run_review(args: argparse.Namespace) -> int:
         else:
             convert_by_officer(session, case, user, args.reason or "")
         status, level, case_code = case.status, case.review_level, case.code
+        chain = chain_of(session, case, station.settings)  # with the county level, Art. 109
     if status == "approved":
         for problem in notify(station, APPROVED, case_code):
             print(f"warning: {problem}", file=sys.stderr)
-    chain = station.settings.review_chain
     if status == "in_review":
         print(f"{args.code}: level {level} of {len(chain)} approved; next: {chain[level]}")
     else:

@@ -927,3 +927,51 @@ def test_an_argument_is_answered_at_the_console_before_the_decision(
     qtbot.waitUntil(lambda: status_of(station, case.id) == CaseStatus.APPROVED, timeout=WAIT_MS)
     with station.database.session(readonly=True) as session:
         assert find_case(session, case.id).decision["amount"] == 300
+
+
+def test_a_detention_goes_on_to_the_county_level_and_is_decided_there(
+        qtbot, make_console: Callable[..., OfficerWindow], station: Station,
+        tmp_path) -> None:
+    """PSAPL Art. 109: the station's last level, once the party answered, sends a detention on
+    to the county organ's level (its own button); the county approver decides it."""
+    from kiosk import penalty_notice
+    from kiosk.review import Decision
+    from kiosk.sample_cases import answer_sample_notice, corroborate_case
+
+    case = submitted_sample_case(station, name="赵六")
+    with station.database.session() as session:
+        add_user(session, "county", DEMO_PASSWORD, ["county_approver"], actor="test")
+        approve_level(session, find_case(session, case.id), get_user(session, "legal"),
+                      station.settings)
+    corroborate_case(station, case.code, "head")
+    with station.database.session() as session:
+        penalty_notice.propose(session, find_case(session, case.id), get_user(session, "head"),
+                               station.settings, Decision("detention", "51", "情节较轻", days=2))
+    answer_sample_notice(station, case.id)
+
+    head = make_console()
+    log_in(qtbot, head, "head")
+    select(qtbot, head, case.id)
+    bar = head.console.actions
+    qtbot.waitUntil(lambda: "报县级公安机关审批" in bar.approve.text(), timeout=WAIT_MS)
+    qtbot.mouseClick(bar.approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: head.detail is not None and head.detail.row.review_level == 2,
+                    timeout=WAIT_MS)
+    assert status_of(station, case.id) == CaseStatus.IN_REVIEW  # not decided by the station
+
+    county = make_console()
+    log_in(qtbot, county, "county")
+    select(qtbot, county, case.id)
+    assert county.detail.chain == ("reviewer", "approver", "county_approver")
+    bar = county.console.actions
+    qtbot.waitUntil(lambda: bar.approve.isEnabled() and "按告知作出决定" in bar.approve.text(),
+                    timeout=WAIT_MS)
+    header = county.console.case_view.subtitle.text()
+    assert "第 3 级 / 共 3 级（县级公安机关审批人）" in header
+    county.grab().save(str(tmp_path / "county-level.png"))
+    qtbot.mouseClick(bar.approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: status_of(station, case.id) == CaseStatus.APPROVED, timeout=WAIT_MS)
+    with station.database.session(readonly=True) as session:
+        decided = find_case(session, case.id)
+        assert decided.decision["authority"] == "county"
+        assert decided.decision_number.startswith(station.settings.county_decision_number_prefix)

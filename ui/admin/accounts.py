@@ -57,7 +57,7 @@ from ui.widgets.fields import mark_invalid as _mark
 
 Run = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 
-ROLE_ORDER = (Role.OFFICER, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+ROLE_ORDER = (Role.OFFICER, Role.REVIEWER, Role.APPROVER, Role.COUNTY_APPROVER, Role.ADMIN)
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,8 @@ from ui.widgets.fields import set_state as _mark_property
 Run = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("section_station", ("station_name", "county_organ_name", "reconsideration_body",
+    ("section_station", ("station_name", "county_organ_name", "decision_number_prefix",
+                         "county_decision_number_prefix", "reconsideration_body",
                          "court_name", "fine_payment_place", "department_code",
                          "action_type_code", "custom_code", "timezone", "languages")),
     ("section_review", ("review_chain", "decision_deadline_hours", "questioning_limit_hours",
@@ -329,7 +330,8 @@ class PinField(Field):
 
 def make_field(key: str, language: str) -> Field:
     if key == "review_chain":
-        chain_roles = [r.value for r in Role if r in DECIDING_ROLES]
+        chain_roles = [r.value for r in Role if r in DECIDING_ROLES
+                       and r != Role.COUNTY_APPROVER]  # added by the penalty, Art. 109
         return ListField(key, chain_roles, lambda code, n: role_words(code, language) if n < 0
                          else tr("level", language, n=n + 1, role=role_words(code, language)),
                          language)

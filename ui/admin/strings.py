@@ -19,6 +19,18 @@ SETTING_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("County-level organ", "Detention and fines over 1,000 yuan are decided by the "
                "county-level organ and issued in its name (PSAPL Art. 109)."),
     },
+    "decision_number_prefix": {
+        "zh": ("本所决定书文号前缀", "本所作出的决定书文号的前缀，例如“示例公（治）决字”，"
+                                "文号如 示例公（治）决字〔2026〕第00012号。"),
+        "en": ("Station decision number prefix", "The prefix of the document number of the "
+               "station's decisions, e.g. 示例公（治）决字〔2026〕第00012号."),
+    },
+    "county_decision_number_prefix": {
+        "zh": ("县级公安机关决定书文号前缀", "以县级公安机关名义作出的决定书文号的前缀"
+                                      "（《治安管理处罚法》第一百零九条）。"),
+        "en": ("County decision number prefix", "The prefix of the document number of "
+               "decisions issued in the county-level organ's name (PSAPL Art. 109)."),
+    },
     "reconsideration_body": {
         "zh": ("行政复议机关", "印在处罚决定书上：当事人可以向它申请行政复议（六十日内）。"),
         "en": ("Reconsideration body", "Printed on decisions: where the party may apply for "
@@ -218,6 +230,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "role_help_officer": {"zh": "开案、跟进、退回、转普通程序", "en": "opens and follows cases"},
     "role_help_reviewer": {"zh": "第一级审核", "en": "first review level"},
     "role_help_approver": {"zh": "最后一级审批", "en": "final review level"},
+    # PSAPL Art. 109: detention and fines over 1,000 yuan are decided by the county-level organ.
+    "role_help_county_approver": {"zh": "县级公安机关审批：拘留、一千元以上罚款",
+                                  "en": "county organ: detention, fines over 1,000 yuan"},
     "role_help_admin": {"zh": "模板、账号、站点设置", "en": "templates, accounts, settings"},
     "save_roles": {"zh": "保存角色", "en": "Save roles"},
     "account_access": {"zh": "登录权限", "en": "Access"},
@@ -367,6 +382,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "setting_digits": {"zh": "须为 {digits} 位数字。", "en": "Must be {digits} digits."},
     "setting_no_level": {"zh": "至少需要一级审核。", "en": "At least one review level is needed."},
     "setting_unknown_role": {"zh": "未知角色：{role}。", "en": "Unknown role: {role}."},
+    "setting_county_level_in_chain": {
+        "zh": "县级公安机关的审批级由处罚决定自动加入（治安管理处罚法第一百零九条），"
+              "不在本所审核链中设置。",
+        "en": "The county level is added by the penalty (PSAPL Art. 109), not set in the "
+              "station's chain.",
+    },
     "setting_no_language": {"zh": "至少需要一种语言。", "en": "At least one language is needed."},
     "setting_unknown_language": {
         "zh": "自助机不支持语言 {language}。",

@@ -53,6 +53,7 @@ DOCUMENT_NAMES = {
     "decision": {"zh": "处理决定书", "en": "Decision"},
     "mediation-agreement": {"zh": "治安调解协议书", "en": "Mediation agreement"},
     "mediation-record": {"zh": "治安调解笔录", "en": "Mediation record"},
+    "delivery-receipt": {"zh": "送达回执", "en": "Delivery receipt"},  # PSAPL Art. 116
 }
 SEX_LABELS = {"male": {"zh": "男", "en": "male"}, "female": {"zh": "女", "en": "female"}}
 IDENTITY_FIELDS = (

@@ -103,10 +103,12 @@ class DecisionDialog(_Form):
     """
 
     def __init__(self, settings: Settings, language: str, *, basis: str = "",
-                 offence: str | None = None, parent: QWidget | None = None) -> None:
+                 offence: str | None = None, held: int = 0,
+                 parent: QWidget | None = None) -> None:
         super().__init__(tr("decision_title", language), language, tr("decide", language),
                          parent)
         self.settings = settings
+        self.held = held  # whole days the party has been held (PSAPL Art. 110)
         self.law = load_law()
         self.offence = self.law.offence(offence) if offence else None
         self.kind = QComboBox()
@@ -121,6 +123,11 @@ class DecisionDialog(_Form):
         self.days = QSpinBox()
         self.days.setRange(0, 365)
         self.days.setSpecialValueText("—")
+        # PSAPL Art. 110: the days held count against the detention; the officer confirms them.
+        self.offset = QSpinBox()
+        self.offset.setRange(0, 365)
+        self.offset.setSpecialValueText("—")
+        self.offset.setToolTip(tr("offset_help", language, held=held))
         self.grounds: dict[str, QCheckBox] = {}
         grounds_box = QWidget()
         grounds_column = QVBoxLayout(grounds_box)
@@ -153,6 +160,7 @@ class DecisionDialog(_Form):
         self.add_field(tr("penalty_type", language), self.kind)
         self.add_field(tr("amount", language), self.amount)
         self.add_field(tr("days", language), self.days)
+        self.add_field(tr("offset_days", language, held=held), self.offset)
         self.add_field(tr("mitigation", language), grounds_box)
         self.add_field(tr("basis", language), self.basis)
         if self.offence is not None:
@@ -185,10 +193,15 @@ class DecisionDialog(_Form):
         has_days = kind in (PenaltyType.DETENTION, PenaltyType.DETENTION_AND_FINE)
         self.amount.setEnabled(has_fine)
         self.days.setEnabled(has_days)
+        was_enabled = self.offset.isEnabled()
+        self.offset.setEnabled(has_days)
         if not has_fine:
             self.amount.setValue(0)
         if not has_days:
             self.days.setValue(0)
+            self.offset.setValue(0)
+        elif not was_enabled or not self.offset.value():
+            self.offset.setValue(self.held)  # prefilled; the officer confirms or lowers it
         # A penalty is notified to the party before it is decided (PSAPL Art. 112).
         self.ok.setText(tr("propose" if kind not in (None, PenaltyType.NO_PENALTY)
                            else "decide", self.language))
@@ -220,6 +233,8 @@ class DecisionDialog(_Form):
                          "penalty_out_of_range": self.amount if has_fine and not has_days
                          else self.days if has_days else self.kind,
                          "basis_wrong_article": self.basis,
+                         "offset_exceeds_days": self.offset,
+                         "offset_exceeds_held": self.offset,
                          "basis_unknown_article": self.basis}.get(exc.reason, self.kind)
                 found[where] = why_refused(exc, lang)
         return found
@@ -236,7 +251,9 @@ class DecisionDialog(_Form):
             days=self.days.value()
             if kind in (PenaltyType.DETENTION, PenaltyType.DETENTION_AND_FINE) else None,
             mitigation=self.chosen_grounds(),
-        ).checked(self.settings, self.offence.id if self.offence else None)
+            offset_days=self.offset.value() or None
+            if kind in (PenaltyType.DETENTION, PenaltyType.DETENTION_AND_FINE) else None,
+        ).checked(self.settings, self.offence.id if self.offence else None, held=self.held)
 
 
 class ReasonDialog(_Form):

@@ -225,6 +225,9 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "approve_final": {"zh": "审批并作出决定 (Ctrl+Enter)", "en": "Approve and decide (Ctrl+Enter)"},
     "propose": {"zh": "告知拟处罚", "en": "Notify the party"},
+    # PSAPL Art. 109: the station passes a heard penalty to the county-level organ.
+    "to_county": {"zh": "报县级公安机关审批 (Ctrl+Enter)",
+                  "en": "Send to the county organ (Ctrl+Enter)"},
     "decide_as_told": {"zh": "按告知作出决定 (Ctrl+Enter)",
                        "en": "Decide as notified (Ctrl+Enter)"},
     "answer_argument": {"zh": "答复陈述申辩", "en": "Answer the argument"},
@@ -330,6 +333,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "combine_may_add": {"zh": "，可以并处", "en": ", to which may be added "},
     "choose": {"zh": "（请选择）", "en": "(choose)"},
     "amount": {"zh": "罚款金额（元）", "en": "Fine (yuan)"},
+    # PSAPL Art. 110: the days already held count against the detention.
+    "offset_days": {"zh": "折抵天数（已限制人身自由 {held} 整日）",
+                    "en": "Days held to count ({held} whole days held)"},
+    "offset_help": {"zh": "被处罚人因同一行为被限制人身自由一日，折抵行政拘留一日"
+                          "（《治安管理处罚法》第一百一十条）。"
+                          "从传唤或带至到案时起计算，共 {held} 整日。",
+                    "en": "Each day held for the same act counts against one day of detention "
+                          "(PSAPL Art. 110); counted from the arrival when summoned or brought "
+                          "in: {held} whole days."},
     "days": {"zh": "拘留天数", "en": "Days of detention"},
     "basis": {"zh": "法律依据", "en": "Legal basis"},
     "circumstances": {"zh": "考虑的情节", "en": "Circumstances considered"},
@@ -488,6 +500,16 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "Detention of {days} days is outside the fast-track ({limit} days or more); "
         "convert the case to the ordinary procedure instead.",
     },
+    # PSAPL Art. 110: days already held count against the detention, never more.
+    "offset_not_detention": {"zh": "只有行政拘留才能折抵已被限制人身自由的天数（第一百一十条）。",
+                             "en": "Days held only count against detention (Art. 110)."},
+    "offset_exceeds_days": {"zh": "折抵 {offset} 日超过了行政拘留的 {days} 日（第一百一十条）。",
+                            "en": "{offset} days held cannot count against a detention of "
+                                  "{days} days (Art. 110)."},
+    "offset_exceeds_held": {"zh": "当事人只被限制人身自由 {held} 整日，不能折抵 {offset} 日"
+                                  "（第一百一十条）。",
+                            "en": "The party was held {held} whole days, not {offset} "
+                                  "(Art. 110)."},
     "days_not_detention": {"zh": "只有行政拘留才填写天数，“{penalty}”不填。",
                            "en": "Days only go with detention, not with {penalty}."},
     "account_disabled": {"zh": "账号 {user} 已停用，不能审核案件。",

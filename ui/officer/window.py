@@ -614,8 +614,18 @@ class OfficerWindow(QMainWindow):
     def detail(self) -> CaseDetail | None:
         return self.console.case_view.detail if self.console is not None else None
 
+    def _chain(self, detail: CaseDetail | None) -> tuple[str, ...]:
+        """The case's levels: the station's, and the county organ's when needed (Art. 109)."""
+        return (detail.chain if detail is not None and detail.chain
+                else tuple(self.station.settings.review_chain))
+
+    def _deciding_level(self, detail: CaseDetail) -> bool:
+        """The station's last level (it proposes and hears the party, PSAPL Art. 112) or the
+        county organ's after it (it decides, Art. 109)."""
+        return detail.row.review_level >= len(self.station.settings.review_chain) - 1
+
     def _level_role(self, detail: CaseDetail) -> str | None:
-        chain = self.station.settings.review_chain
+        chain = self._chain(detail)
         level = detail.row.review_level
         return chain[level] if level < len(chain) else None
 
@@ -635,9 +645,10 @@ class OfficerWindow(QMainWindow):
                                     and not mine else "claim", lang))
         bar.claim.setEnabled(deciding and not mine)
         role = self._level_role(detail) if detail is not None else None
-        chain = self.station.settings.review_chain
-        final = row is not None and row.review_level == len(chain) - 1
-        bar.set_label(bar.approve, tr("approve_final", lang) if final else
+        chain = self._chain(detail)
+        final = detail is not None and self._deciding_level(detail)
+        to_county = row is not None and row.review_level < len(chain) - 1  # PSAPL Art. 109
+        bar.set_label(bar.approve, tr("approve_final", lang) if final and not to_county else
                       tr("approve", lang, level=(row.review_level + 1) if row else 1))
         others = row is not None and bool(row.claimed_by) and not mine
         approved_before = detail is not None and any(
@@ -651,7 +662,7 @@ class OfficerWindow(QMainWindow):
         # the officer's, before it is decided.
         step = detail.notice["step"] if final and detail and detail.notice else None
         if step == penalty_notice.READY:
-            bar.set_label(bar.approve, tr("decide_as_told", lang))
+            bar.set_label(bar.approve, tr("to_county" if to_county else "decide_as_told", lang))
         waiting = step in (penalty_notice.AWAITING_PARTY, penalty_notice.ARGUMENT_OPEN)
         bar.approve.setEnabled(may_approve and not waiting)
         bar.set_label(bar.answer, tr("answer_argument", lang))
@@ -673,12 +684,14 @@ class OfficerWindow(QMainWindow):
         bar.convert.setEnabled(row is not None and not row.is_final)
         if self.console is not None:
             view = self.console.case_view
-            if row is not None and row.claimed_by:
-                words = tr("claimed_by_me", lang) if mine else \
-                    tr("claimed_by", lang, name=row.claimed_by)
+            if row is not None and (row.claimed_by or (deciding and role)):
+                # The level and its role, the county organ's too (PSAPL Art. 109).
+                words = "" if not row.claimed_by else tr("claimed_by_me", lang) if mine \
+                    else tr("claimed_by", lang, name=row.claimed_by)
                 level = tr("level_of", lang, level=row.review_level + 1, levels=len(chain),
                            role=role_words(role, lang)) if role else ""
-                view.subtitle.setText(f"{tr('code', lang)} {row.code} · {words} · {level}")
+                view.subtitle.setText(" · ".join(part for part in (
+                    f"{tr('code', lang)} {row.code}", words, level) if part))
 
     # -- decisions -------------------------------------------------------------------------
 
@@ -770,13 +783,13 @@ class OfficerWindow(QMainWindow):
             return
         settings = self.station.settings
         seen = decision_state(detail)
-        final = detail.row.review_level == len(settings.review_chain) - 1
+        final = self._deciding_level(detail)
         decision: Decision | None = None
         told = final and detail.notice is not None \
             and detail.notice["step"] == penalty_notice.READY
         if final and not told:
             dialog = DecisionDialog(settings, self.language, offence=detail.offence,
-                                    parent=self)
+                                    held=detail.held_days, parent=self)
             self.decision_dialog = dialog
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
             dialog.deleteLater()
@@ -797,10 +810,13 @@ class OfficerWindow(QMainWindow):
         def after() -> list[str]:
             return notify(station, APPROVED, code)  # renders and prints the decision
 
-        self._decide("decided" if final else "approved",
+        # A heard penalty of the county organ's goes on to its level (PSAPL Art. 109).
+        decides = final and (decision is not None
+                             or detail.row.review_level == len(self._chain(detail)) - 1)
+        self._decide("decided" if decides else "approved",
                      lambda s, case, user: approve_level(s, case, user, settings,
                                                          decision=decision),
-                     after if final else None, seen=seen)
+                     after if decides else None, seen=seen)
 
     def answer_argument(self) -> None:
         """The officer answers the party's argument before deciding (PSAPL Art. 112)."""

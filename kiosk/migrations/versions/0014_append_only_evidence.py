@@ -3,7 +3,7 @@ final case's state and decision that nobody changes (both databases); refused_gu
 throttle of start codes and the admin PIN counts; the admin PIN stored as an argon2 hash
 
 Revision ID: 0014
-Revises: 0015
+Revises: 0013
 Create Date: 2026-12-08 01:00:00
 
 On PostgreSQL the application account (kiosk_app) is refused UPDATE and DELETE of the evidence
@@ -23,7 +23,7 @@ from alembic import op
 from kiosk.guessing import hash_admin_pin, is_pin_hash
 
 revision: str = '0014'
-down_revision: str | None = '0015'
+down_revision: str | None = '0013'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
