@@ -6,6 +6,7 @@ import select as selectors
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from shipped import shipped_version
 from sqlalchemy import update
 from tamper import tamper_as_file_owner
 
@@ -157,7 +158,9 @@ def test_case_detail_gives_the_templates_calculated_values(station: Station) -> 
     from kiosk.template_store import publish_source
 
     shipped = (PROJECT_ROOT / "templates" / "questions" / "minor-assault.yaml").read_text("utf-8")
-    document = TemplateDocument(shipped.replace("version: 3\n", "version: 4\n", 1))
+    version = shipped_version("minor-assault")
+    document = TemplateDocument(shipped.replace(f"version: {version}\n",
+                                                f"version: {version + 1}\n", 1))
     questions = document.path_of("hit_count")[:-1]
     path = document.add_question(questions, "hits_doubled", QuestionType.CALCULATE)
     document.set(path, "calculation", "hit_count * 2")
@@ -165,7 +168,7 @@ def test_case_detail_gives_the_templates_calculated_values(station: Station) -> 
         document.set_text(path, "prompt", language, name)
     source = document.source()
     with station.database.session() as session:
-        publish_source(session, parse_template(source, "v4"), source, actor="admin")
+        publish_source(session, parse_template(source, "next version"), source, actor="admin")
     case = submitted_sample_case(station, "minor-assault")
     with station.database.session(readonly=True) as session:
         detail = case_detail(session, case.code, station.settings, language="zh",
