@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pypinyin import lazy_pinyin
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -394,6 +393,10 @@ def suggest_id(text: str, taken: set[str] | frozenset[str] = frozenset(),
     """An id made from a prompt, for the admin to keep or change: Chinese as pinyin words
     (你是否承认 -> ni_shi_fou_cheng_ren), other words lower-cased, joined by "_", cut at a word
     within `longest` characters, and made unique against `taken` (_2, _3, ...)."""
+    # Imported here: its phrase dictionary takes a quarter of a second to load, which every
+    # `kiosk` command would otherwise pay (the CLI imports this module for its error type).
+    from pypinyin import lazy_pinyin
+
     words: list[str] = []
     for part in lazy_pinyin(text, errors=lambda chars: [chars]):
         words += re.findall(r"[a-z0-9]+", part.lower())
