@@ -204,11 +204,12 @@ def station_env(database_url: str, data_dir: Path) -> dict[str, str]:
 
 
 def submission_texts(station: Station) -> list[str]:
-    """One answers file (JSON text) per shipped template, for the station's today."""
+    """One answers file (JSON text) per shipped case-type (offender's) template, for the
+    station's today; victims' and witnesses' templates are answered within a case, not opened."""
     today = station.today()
     language = station.settings.languages[0]
     return [json.dumps(sample_answers(t, language, today=today), ensure_ascii=False)
-            for t in shipped_templates().values()]
+            for t in shipped_templates().values() if t.role == "offender"]
 
 
 def submit_loop(station: Station, texts: list[str], count: int,
