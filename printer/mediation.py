@@ -64,19 +64,84 @@ def record_will_come(case: Case) -> bool:
     return case.status == "mediating" or is_record_ready(case)
 
 
+def _case_content(case: Case, station: Station, kind: str) -> dict[str, Any]:
+    """What both mediation documents say of the case and its party."""
+    return {
+        "kind": kind,
+        "case_code": case.code,
+        "submission": case.submission_count,
+        "language": case.language,
+        "organ": station.settings.station_name,
+        "case_type": text_in(template_of(case.template_version).title, case.language),
+        "party": {"name": case.party.get("name") or case.party_name,
+                  "document": (case.party.get("document") or {}).get("number", "")},
+    }
+
+
+class _Page:
+    """The wording, styles and the parts both mediation documents print alike."""
+
+    def __init__(self, content: dict[str, Any], wording: Wording, fonts: DocumentFonts) -> None:
+        self.content, self.wording, self.fonts = content, wording, fonts
+        self.language = content["language"]
+        self.style = styles(fonts)
+        self.right = ParagraphStyle("right", parent=self.style.body, alignment=TA_RIGHT)
+
+    def label(self, key: str, **values: object) -> str:
+        return escape(self.wording.label(key, self.language, **values))
+
+    def field(self, key: str, value: str) -> Paragraph:
+        return Paragraph(f"<b>{self.label(key)}：</b>{escape(value)}", self.style.field)
+
+    def heading(self, title: str) -> list[Flowable]:
+        party = self.content["party"]
+        return [Paragraph(escape(title), self.style.title),
+                self.field("number", self.content["case_code"]),
+                self.field("party", f"{party['name']}  {party['document']}".strip()),
+                self.field("victim", "_" * 24)]
+
+    def facts(self, key: str) -> Paragraph:
+        return Paragraph(f"<b>{self.label('facts_heading')}：</b>"
+                         + self.label(key, name=self.content["party"]["name"],
+                                      case_type=self.content["case_type"],
+                                      organ=self.content["organ"]), self.style.body)
+
+    def terms(self) -> Paragraph:
+        terms = self.content["terms"] or self.wording.label("no_terms", self.language)
+        return Paragraph(f"<b>{self.label('terms_heading')}：</b>{escape(terms)}",
+                         self.style.body)
+
+    def signing(self) -> list[Flowable]:
+        """Both sides' signature lines, the organ's seal and the date."""
+        return [Spacer(1, 6 * mm),
+                Paragraph(f"{self.label('party_signature')}：{'_' * 16}", self.style.field),
+                Paragraph(f"{self.label('victim_signature')}：{'_' * 16}", self.style.field),
+                Spacer(1, 8 * mm),
+                Paragraph(f"{escape(self.content['organ'])}{self.label('seal')}", self.right),
+                Paragraph(escape(self.content["date"]), self.right)]
+
+    def build(self, story: list[Flowable], kind: str, content_sha256: str,
+              title: str) -> tuple[bytes, int]:
+        """The PDF, with a footer for hand signatures (both sides sign by hand; at the kiosk
+        later: issue 12's signing of the agreement)."""
+        language = self.language
+        footer = signature_footer(
+            self.fonts, QrPayload(self.content["case_code"], kind, content_sha256), None,
+            SignatureBlock(
+                electronic_label="", signed_line="",
+                handwritten_label=self.wording.label("party_signature", language),
+                code_label=self.wording.label("case_code", language),
+                page_label=lambda page, pages: self.wording.label("page", language, page=page,
+                                                                  pages=pages)))
+        return build_pdf(story, self.fonts, footer, title=title)
+
+
 def record_content(session: Session, case: Case, station: Station) -> dict[str, Any]:
     mediation = current_mediation(session, case)
     assert mediation is not None and mediation.ended_at is not None  # is_record_ready said so
     language = case.language
     return {
-        "kind": RECORD,
-        "case_code": case.code,
-        "submission": case.submission_count,
-        "language": language,
-        "organ": station.settings.station_name,
-        "case_type": text_in(template_of(case.template_version).title, language),
-        "party": {"name": case.party.get("name") or case.party_name,
-                  "document": (case.party.get("document") or {}).get("number", "")},
+        **_case_content(case, station, RECORD),
         "mediator": mediation.proposed_by,
         "proposed_at": local_moment(mediation.proposed_at, station, language),
         "terms": mediation.terms,
@@ -93,56 +158,29 @@ def record_content(session: Session, case: Case, station: Station) -> dict[str, 
 
 def render_record(content: dict[str, Any], wording: Wording, fonts: DocumentFonts,
                   content_sha256: str, signature_png: bytes | None) -> tuple[bytes, int]:
-    language = content["language"]
-    style = styles(fonts)
-    right = ParagraphStyle("right", parent=style.body, alignment=TA_RIGHT)
-    party = content["party"]
-
-    def label(key: str, **values: object) -> str:
-        return escape(wording.label(key, language, **values))
-
-    def field(key: str, value: str) -> Paragraph:
-        return Paragraph(f"<b>{label(key)}：</b>{escape(value)}", style.field)
-
-    title = wording.label("title_record", language)
-    sides = [label("side_agreed", side=wording.label(f"side_{side}", language), at=at) if at
-             else label("side_not_agreed", side=wording.label(f"side_{side}", language))
+    page = _Page(content, wording, fonts)
+    label = page.label
+    title = wording.label("title_record", page.language)
+    sides = [label("side_agreed", side=wording.label(f"side_{side}", page.language), at=at)
+             if at else label("side_not_agreed", side=wording.label(f"side_{side}",
+                                                                    page.language))
              for side, at in content["agreements"].items()]
     outcome = label("outcome_fulfilled") if content["outcome"] == "fulfilled" \
         else label("outcome_failed", reason=content.get("failure_reason") or "")
-    terms = content["terms"] or wording.label("no_terms", language)
     story: list[Flowable] = [
-        Paragraph(escape(title), style.title),
-        field("number", content["case_code"]),
-        field("party", f"{party['name']}  {party['document']}".strip()),
-        field("victim", "_" * 24),
-        field("mediator", content["mediator"]),
-        field("proposed_at", content["proposed_at"]),
+        *page.heading(title),
+        page.field("mediator", content["mediator"]),
+        page.field("proposed_at", content["proposed_at"]),
         Spacer(1, 3 * mm),
-        Paragraph(f"<b>{label('facts_heading')}：</b>"
-                  + label("facts_record", name=party["name"], case_type=content["case_type"],
-                          organ=content["organ"]), style.body),
-        Paragraph(f"<b>{label('terms_heading')}：</b>{escape(terms)}", style.body),
-        Paragraph(f"<b>{label('agreements')}：</b>" + "".join(sides), style.body),
-        Paragraph(f"<b>{label('outcome')}：</b>{outcome}", style.body),
-        field("ended_at", content["ended_at"]),
-        field("recorded_by", content["ended_by"] or ""),
-        Spacer(1, 6 * mm),
-        Paragraph(f"{label('party_signature')}：{'_' * 16}", style.field),
-        Paragraph(f"{label('victim_signature')}：{'_' * 16}", style.field),
-        Spacer(1, 8 * mm),
-        Paragraph(f"{escape(content['organ'])}{label('seal')}", right),
-        Paragraph(escape(content["date"]), right),
+        page.facts("facts_record"),
+        page.terms(),
+        Paragraph(f"<b>{label('agreements')}：</b>" + "".join(sides), page.style.body),
+        Paragraph(f"<b>{label('outcome')}：</b>{outcome}", page.style.body),
+        page.field("ended_at", content["ended_at"]),
+        page.field("recorded_by", content["ended_by"] or ""),
+        *page.signing(),
     ]
-    footer = signature_footer(
-        fonts, QrPayload(content["case_code"], RECORD, content_sha256), None,
-        SignatureBlock(
-            electronic_label="", signed_line="",
-            handwritten_label=wording.label("party_signature", language),
-            code_label=wording.label("case_code", language),
-            page_label=lambda page, pages: wording.label("page", language, page=page,
-                                                         pages=pages)))
-    return build_pdf(story, fonts, footer, title=title)
+    return page.build(story, RECORD, content_sha256, title)
 
 
 def _agreed_at(mediation: Mediation) -> datetime:
@@ -156,14 +194,7 @@ def mediation_content(session: Session, case: Case, station: Station) -> dict[st
     language = case.language
     agreed = _agreed_at(mediation)
     return {
-        "kind": KIND,
-        "case_code": case.code,
-        "submission": case.submission_count,
-        "language": language,
-        "organ": station.settings.station_name,
-        "case_type": text_in(template_of(case.template_version).title, language),
-        "party": {"name": case.party.get("name") or case.party_name,
-                  "document": (case.party.get("document") or {}).get("number", "")},
+        **_case_content(case, station, KIND),
         "terms": mediation.terms,
         "mediator": mediation.proposed_by,
         "agreed_at": local_moment(agreed, station, language),
@@ -173,48 +204,18 @@ def mediation_content(session: Session, case: Case, station: Station) -> dict[st
 
 def render_mediation(content: dict[str, Any], wording: Wording, fonts: DocumentFonts,
                      content_sha256: str, signature_png: bytes | None) -> tuple[bytes, int]:
-    language = content["language"]
-    style = styles(fonts)
-    right = ParagraphStyle("right", parent=style.body, alignment=TA_RIGHT)
-    party = content["party"]
-
-    def label(key: str, **values: object) -> str:
-        return escape(wording.label(key, language, **values))
-
-    def field(key: str, value: str) -> Paragraph:
-        return Paragraph(f"<b>{label(key)}：</b>{escape(value)}", style.field)
-
-    title = text_in(wording.title, language)
-    terms = content["terms"] or wording.label("no_terms", language)
+    page = _Page(content, wording, fonts)
+    title = text_in(wording.title, page.language)
     story: list[Flowable] = [
-        Paragraph(escape(title), style.title),
-        field("number", content["case_code"]),
-        field("party", f"{party['name']}  {party['document']}".strip()),
-        field("victim", "_" * 24),
+        *page.heading(title),
         Spacer(1, 3 * mm),
-        Paragraph(f"<b>{label('facts_heading')}：</b>"
-                  + label("facts", name=party["name"], case_type=content["case_type"],
-                          organ=content["organ"]), style.body),
-        Paragraph(f"<b>{label('terms_heading')}：</b>{escape(terms)}", style.body),
-        Paragraph(label("kept"), style.body),
-        Paragraph(label("broken"), style.body),
+        page.facts("facts"),
+        page.terms(),
+        Paragraph(page.label("kept"), page.style.body),
+        Paragraph(page.label("broken"), page.style.body),
         Spacer(1, 3 * mm),
-        field("agreed_at", content["agreed_at"]),
-        field("mediator", content["mediator"]),
-        Spacer(1, 6 * mm),
-        Paragraph(f"{label('party_signature')}：{'_' * 16}", style.field),
-        Paragraph(f"{label('victim_signature')}：{'_' * 16}", style.field),
-        Spacer(1, 8 * mm),
-        Paragraph(f"{escape(content['organ'])}{label('seal')}", right),
-        Paragraph(escape(content["date"]), right),
+        page.field("agreed_at", content["agreed_at"]),
+        page.field("mediator", content["mediator"]),
+        *page.signing(),
     ]
-    # Both sides sign by hand (at the kiosk, later: issue 12's signing of the agreement).
-    footer = signature_footer(
-        fonts, QrPayload(content["case_code"], KIND, content_sha256), None,
-        SignatureBlock(
-            electronic_label="", signed_line="",
-            handwritten_label=wording.label("party_signature", language),
-            code_label=wording.label("case_code", language),
-            page_label=lambda page, pages: wording.label("page", language, page=page,
-                                                         pages=pages)))
-    return build_pdf(story, fonts, footer, title=title)
+    return page.build(story, KIND, content_sha256, title)
