@@ -81,9 +81,13 @@ def hash_of(source: bytes | Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def put_blob(session: Session, source: bytes | Path, media_type: str) -> StoredBlob:
-    """Stores bytes or a file in the caller's transaction, once per content."""
-    sha256, size = hash_of(source)
+def put_blob(session: Session, source: bytes | Path, media_type: str, *,
+             hashed: tuple[str, int] | None = None) -> StoredBlob:
+    """Stores bytes or a file in the caller's transaction, once per content.
+
+    `hashed` is the SHA-256 and size the caller already took with `hash_of`, so a large file is
+    not read once more for it; the bytes written are still checked against it (BlobChanged)."""
+    sha256, size = hashed or hash_of(source)
     existing = session.get(Blob, sha256)
     if existing is not None:
         return StoredBlob(sha256, existing.size, existing.media_type, is_new=False)

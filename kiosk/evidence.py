@@ -206,7 +206,7 @@ def add_evidence(session: Session, case: Case, user: User, data: bytes | Path, *
                             reason="already_added", sha256=sha256, kind=earlier.kind,
                             user=earlier.added_by, at=earlier.added_at)
     name = (name or (data.name if isinstance(data, Path) else ""))[:255]
-    stored = put_blob(session, data, media_type)
+    stored = put_blob(session, data, media_type, hashed=(sha256, size))
     item = EvidenceItem(case_id=case.id, sha256=stored.sha256, kind=the_kind.value,
                         source=the_source.value, name=name, added_by=user.username)
     try:
